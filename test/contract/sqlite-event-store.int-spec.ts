@@ -1,0 +1,22 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '@squad/event-store';
+import { describeEventStoreContract } from './event-store.contract';
+
+const readPageSize = 64; // small pages so the suite crosses page boundaries cheaply
+
+describeEventStoreContract('SQLite in memory', {
+  readPageSize,
+  open: async () => SqliteEventStore.open({ path: ':memory:', readPageSize }),
+});
+
+// The production shape: a WAL file on disk with fsync on commit.
+const dir = mkdtempSync(join(tmpdir(), 'squad-contract-'));
+let files = 0;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeEventStoreContract('SQLite file (WAL)', {
+  readPageSize,
+  open: async () => SqliteEventStore.open({ path: join(dir, `store-${files++}.db`), readPageSize, synchronous: 'NORMAL' }),
+});
