@@ -10,7 +10,11 @@ module.exports = {
   testEnvironment: 'node',
   testRegex: '.*\\.(spec|int-spec|e2e-spec)\\.ts$',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
+  // NestJS 12 and some of its dependencies ship as ES modules only. Node 20 loads them from our
+  // CommonJS build natively (require(esm)), but Jest on Node 20 cannot, so Jest compiles them
+  // to CommonJS with the same swc transform as our sources.
+  transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest', { ...swc, swcrc: false }] },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|uid|strtok3|token-types|@tokenizer|peek-readable|load-esm)/)'],
   moduleNameMapper: {
     '^@squad/([a-z-]+)$': '<rootDir>/libs/$1/src',
     '^@squad/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',

@@ -1,0 +1,33 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { createRootLogger, NestPinoLogger } from './logging/logger';
+import { validateEnvironment } from './config/environment';
+
+export interface RunningApi {
+  readonly app: NestFastifyApplication;
+  readonly url: string;
+  readonly logger: Logger;
+}
+
+/**
+ * Builds and starts the API. `main.ts` calls it with the process environment; e2e tests call it
+ * with their own (a temporary store, port 0), so both run the same wiring.
+ */
+export async function startApi(env: Record<string, string | undefined> = process.env): Promise<RunningApi> {
+  const config = validateEnvironment(env);
+  const logger = createRootLogger(config.LOG_LEVEL);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    new FastifyAdapter({ loggerInstance: logger.child({ context: 'http' }) }),
+    { logger: new NestPinoLogger(logger) },
+  );
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(config.PORT, config.HOST);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+  logger.info({ context: 'bootstrap', url, port, eventStore: config.EVENT_STORE }, 'squad planner listening');
+  return { app, url, logger };
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventStore } from '@squad/event-store';
+import { EVENT_STORE } from '@squad/event-store/nest';
+import { RunningApi, startApi } from '../src/bootstrap';
+
+describe('GET /health', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'squad-health-'));
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    api = await startApi({ PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: join(dir, 'nested', 'squad.db'), LOG_LEVEL: 'silent' });
+  });
+  afterAll(async () => {
+    await api.app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports the store up with its head position', async () => {
+    const store = api.app.get<EventStore>(EVENT_STORE);
+    const before = await (await fetch(`${api.url}/health`)).json();
+    expect(before).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up', headPosition: 0 } } });
+
+    await store.append('health-check', [{ id: randomUUID(), type: 'Probed', data: {} }]);
+    const response = await fetch(`${api.url}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ info: { eventStore: { status: 'up', headPosition: 1 } } });
+  });
+
+  it('answers liveness without touching the store', async () => {
+    const response = await fetch(`${api.url}/health/live`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('turns 503 with the reason when the store fails, while liveness stays up', async () => {
+    await api.app.get<EventStore>(EVENT_STORE).close();
+
+    const response = await fetch(`${api.url}/health`);
+    expect(response.status).toBe(503);
+    const body = await response.json();
+    expect(body.status).toBe('error');
+    expect(body.error.eventStore).toMatchObject({ status: 'down', message: expect.stringContaining('closed') });
+    expect((await fetch(`${api.url}/health/live`)).status).toBe(200);
+  });
+});
