@@ -40,7 +40,7 @@ describe('GET /health', () => {
 
     const response = await fetch(`${api.url}/health`);
     expect(response.status).toBe(503);
-    const body = await response.json();
+    const body = (await response.json()) as { status: string; error: Record<string, unknown> };
     expect(body.status).toBe('error');
     expect(body.error.eventStore).toMatchObject({ status: 'down', message: expect.stringContaining('closed') });
     expect((await fetch(`${api.url}/health/live`)).status).toBe(200);

@@ -1,0 +1,23 @@
+/**
+ * A command the domain refuses. `kind` says whether the request itself is wrong ('invalid')
+ * or clashes with what is already recorded ('conflict'); `code` is stable for clients.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    readonly kind: 'invalid' | 'conflict',
+    message: string,
+    /** Where in the command, e.g. `claims[2].fromClub`. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export type DomainErrorCode =
+  | 'REPORT_ID_CONFLICT'
+  | 'PLAYER_NOT_AT_CLUB'
+  | 'PLAYER_ALREADY_AT_CLUB'
+  | 'SAME_CLUB_ON_BOTH_SIDES'
+  | 'DISPUTE_OF_A_DISPUTE';

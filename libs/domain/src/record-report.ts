@@ -1,0 +1,175 @@
+import type { Claim, Report, Slug } from './claims';
+import { DomainError } from './errors';
+import type { ClaimRef, Provenance, SquadEvent } from './events';
+import { evolvePlayer, initialPlayerState, playerOf, type PlayerState } from './player';
+import { evolvePursuit, initialPursuitState, pursuitKey, pursuitKeyOf, type PursuitState } from './pursuit';
+
+/** Record one report: all its claims as events, or nothing. */
+export interface RecordReport {
+  readonly report: Report;
+  /** Hash of the report's normalised content, computed by the caller (see `reportContentHash`). */
+  readonly reportHash: string;
+}
+
+export type ReportState = { readonly status: 'new' } | { readonly status: 'recorded'; readonly reportHash: string };
+
+/** The aggregate states a decision reads, all at one revision of the ledger. */
+export interface DecisionContext {
+  report(reportId: string): ReportState;
+  player(player: Slug): PlayerState;
+  pursuit(club: Slug, player: Slug): PursuitState;
+}
+
+export type RecordReportDecision =
+  | { readonly outcome: 'recorded'; readonly events: SquadEvent[] }
+  | { readonly outcome: 'already-recorded' };
+
+/**
+ * Decides the events of a report. Claims apply in order, so a report may register a player and
+ * then transfer him. Contradictions between sources are recorded and flagged, never refused;
+ * only real invariants (who a player belongs to) refuse a report.
+ */
+export function decideRecordReport(command: RecordReport, context: DecisionContext): RecordReportDecision {
+  const { report, reportHash } = command;
+  const existing = context.report(report.reportId);
+  if (existing.status === 'recorded') {
+    if (existing.reportHash === reportHash) return { outcome: 'already-recorded' };
+    throw new DomainError(
+      'REPORT_ID_CONFLICT',
+      'conflict',
+      `Report "${report.reportId}" is already recorded with different content; use a new reportId for a new report`,
+      'reportId',
+    );
+  }
+
+  // States touched by this report, evolved claim by claim over the recorded ones.
+  const players = new Map<Slug, PlayerState>();
+  const pursuits = new Map<string, PursuitState>();
+  const playerState = (slug: Slug) => players.get(slug) ?? context.player(slug);
+  const pursuitState = (club: Slug, player: Slug) => pursuits.get(pursuitKey(club, player)) ?? context.pursuit(club, player);
+
+  const events = report.claims.map((claim, claimIndex): SquadEvent => {
+    const field = (name: string) => `claims[${claimIndex}].${name}`;
+    checkClaim(claim, playerState, field);
+    const metadata: Provenance = {
+      reportId: report.reportId,
+      source: report.source,
+      publishedOn: report.publishedOn,
+      publishedOnApprox: report.publishedOnApprox,
+      claimIndex,
+      claimCount: report.claims.length,
+      reportHash,
+    };
+    const { type, effectiveOn, ...fields } = claim;
+    const contradicts = contradictionsOf(claim, playerState, pursuitState).filter((ref) => ref.reportId !== report.reportId);
+    const event = {
+      type,
+      data: { ...fields, effectiveOn: effectiveOn ?? report.publishedOn, ...(contradicts.length ? { contradicts } : {}) },
+      metadata,
+    } as SquadEvent;
+
+    const player = playerOf(event);
+    if (player) players.set(player, evolvePlayer(playerState(player), event));
+    const key = pursuitKeyOf(event);
+    if (key) {
+      const data = event.data as { club: Slug; player: Slug };
+      pursuits.set(key, evolvePursuit(pursuitState(data.club, data.player), event));
+    }
+    return event;
+  });
+  return { outcome: 'recorded', events };
+}
+
+function checkClaim(claim: Claim, playerState: (slug: Slug) => PlayerState, field: (name: string) => string): void {
+  const sameClub = (a: Slug, b: Slug, name: string) => {
+    if (a === b) {
+      throw new DomainError('SAME_CLUB_ON_BOTH_SIDES', 'invalid', `${claim.type} names ${a} on both sides`, field(name));
+    }
+  };
+  switch (claim.type) {
+    case 'TransferCompleted': {
+      sameClub(claim.fromClub, claim.toClub, 'toClub');
+      const state = playerState(claim.player);
+      if (state.status !== 'registered' || state.club !== claim.fromClub) {
+        const where = state.status === 'registered' ? `registered at ${state.club}` : 'not registered at any club';
+        throw new DomainError(
+          'PLAYER_NOT_AT_CLUB',
+          'conflict',
+          `${claim.player} cannot be transferred from ${claim.fromClub}: he is ${where}`,
+          field('fromClub'),
+        );
+      }
+      return;
+    }
+    case 'BidSubmitted': {
+      sameClub(claim.club, claim.toClub, 'toClub');
+      const state = playerState(claim.player);
+      if (state.status === 'registered' && state.club === claim.club) {
+        throw new DomainError(
+          'PLAYER_ALREADY_AT_CLUB',
+          'conflict',
+          `${claim.club} cannot bid for ${claim.player}: he is already registered at ${claim.club}`,
+          field('club'),
+        );
+      }
+      return;
+    }
+    case 'TalksRequested':
+      return sameClub(claim.club, claim.withClub, 'withClub');
+    case 'TalksRefused':
+      return sameClub(claim.club, claim.byClub, 'byClub');
+    case 'BidRejected':
+      return sameClub(claim.club, claim.byClub, 'byClub');
+    case 'ClaimDisputed':
+      if (claim.disputedType === 'ClaimDisputed') {
+        throw new DomainError('DISPUTE_OF_A_DISPUTE', 'invalid', 'a dispute names the claim type it disputes, not another dispute', field('disputedType'));
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+/** Earlier claims this claim contradicts, or that contradict it. */
+function contradictionsOf(
+  claim: Claim,
+  playerState: (slug: Slug) => PlayerState,
+  pursuitState: (club: Slug, player: Slug) => PursuitState,
+): readonly ClaimRef[] {
+  if (claim.type === 'PlayerRegistered') {
+    const state = playerState(claim.player);
+    return state.status === 'registered' && state.club !== claim.club ? [state.registeredBy] : [];
+  }
+  if (!('club' in claim) || !('player' in claim)) return [];
+  const pursuit = pursuitState(claim.club, claim.player);
+  return claim.type === 'ClaimDisputed' ? (pursuit.claims[claim.disputedType] ?? []) : (pursuit.disputes[claim.type] ?? []);
+}
+
+/**
+ * The write side's view of the ledger: the small aggregate states the decider reads, kept up
+ * to date by applying each recorded event once, in order. Each state is evolved by its pure
+ * `evolve`; this class only files them by id.
+ */
+export class LedgerState implements DecisionContext {
+  private readonly reports = new Map<string, ReportState>();
+  private readonly players = new Map<Slug, PlayerState>();
+  private readonly pursuits = new Map<string, PursuitState>();
+
+  apply(event: SquadEvent): void {
+    this.reports.set(event.metadata.reportId, { status: 'recorded', reportHash: event.metadata.reportHash });
+    const player = playerOf(event);
+    if (player) this.players.set(player, evolvePlayer(this.player(player), event));
+    const key = pursuitKeyOf(event);
+    if (key) this.pursuits.set(key, evolvePursuit(this.pursuits.get(key) ?? initialPursuitState(), event));
+  }
+
+  report(reportId: string): ReportState {
+    return this.reports.get(reportId) ?? { status: 'new' };
+  }
+  player(player: Slug): PlayerState {
+    return this.players.get(player) ?? initialPlayerState();
+  }
+  pursuit(club: Slug, player: Slug): PursuitState {
+    return this.pursuits.get(pursuitKey(club, player)) ?? initialPursuitState();
+  }
+}

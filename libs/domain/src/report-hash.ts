@@ -1,0 +1,27 @@
+import type { Report } from './claims';
+
+/**
+ * The report's content in one canonical JSON text: keys sorted, `effectiveOn` defaulted to
+ * `publishedOn`, absent optional fields dropped. Two submissions with the same meaning give the
+ * same text, so a retry is recognised even if the client reorders keys. (The reportId is not part
+ * of it: it is the key the content is stored under.)
+ */
+export function canonicalReportContent(report: Report): string {
+  return canonicalJson({
+    source: report.source,
+    publishedOn: report.publishedOn,
+    publishedOnApprox: report.publishedOnApprox,
+    claims: report.claims.map((claim) => ({ ...claim, effectiveOn: claim.effectiveOn ?? report.publishedOn })),
+  });
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
