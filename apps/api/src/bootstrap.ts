@@ -1,9 +1,11 @@
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { createRootLogger, NestPinoLogger } from './logging/logger';
 import { validateEnvironment } from './config/environment';
+import { ProblemDetailsFilter } from './http/problem-details';
 
 export interface RunningApi {
   readonly app: NestFastifyApplication;
@@ -20,9 +22,16 @@ export async function startApi(env: Record<string, string | undefined> = process
   const logger = createRootLogger(config.LOG_LEVEL);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ loggerInstance: logger.child({ context: 'http' }) }),
+    new FastifyAdapter({ loggerInstance: logger.child({ context: 'http' }), bodyLimit: config.BODY_LIMIT_BYTES }),
     { logger: new NestPinoLogger(logger) },
   );
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  const openApi = new DocumentBuilder()
+    .setTitle('Squad Planner')
+    .setDescription('Transfer-news reports in, squad depth, targets and outgoing candidates out, in two clocks.')
+    .setVersion('1')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address();

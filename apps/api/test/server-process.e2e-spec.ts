@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,7 +10,9 @@ import { createInterface } from 'node:readline';
  * The built API as `npm start` runs it: a real process, its JSON log on stdout, its exit.
  * `npm test` builds first; run `npm run build` before running this file alone.
  */
-const MAIN = join(__dirname, '..', '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
+const ROOT = join(__dirname, '..', '..', '..');
+const MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
+const CLI = join(ROOT, 'dist', 'apps', 'api', 'src', 'cli', 'main.js');
 
 interface Started {
   child: ChildProcess;
@@ -20,7 +24,7 @@ interface Started {
 
 function startServer(env: Record<string, string>): Started {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   const waiters: { predicate: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
   createInterface({ input: child.stdout! }).on('line', (text) => {
@@ -56,7 +60,7 @@ describe('API server process', () => {
 
   it('starts on a fresh path, serves /health, logs JSON and stops cleanly on SIGTERM', async () => {
     const sqlitePath = join(dir, 'fresh', 'folder', 'squad.db');
-    const server = startServer({ PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: sqlitePath });
+    const server = startServer({ PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: sqlitePath, SEED_ON_EMPTY: 'false' });
     const listening = await server.waitForLog((l) => l.msg === 'squad planner listening');
     expect(existsSync(sqlitePath)).toBe(true);
 
@@ -82,5 +86,66 @@ describe('API server process', () => {
     expect(logged.msg).toContain('PORT="not-a-port"');
     expect(logged.msg).toContain('EVENT_STORE="mongodb"');
     expect(existsSync(join(dir, 'never.db'))).toBe(false);
+  });
+});
+
+const run = promisify(execFile);
+
+/** The CLI as `npm run cli` runs it; resolves with its exit code and output. */
+async function cli(args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('seed data and the CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'squad-seed-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function headAfterStart(sqlitePath: string): Promise<number> {
+    const server = startServer({ PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: sqlitePath, LOG_LEVEL: 'info' });
+    const listening = await server.waitForLog((l) => l.msg === 'squad planner listening');
+    const health = (await (await fetch(`${listening.url as string}/health`)).json()) as { info: { eventStore: { headPosition: number } } };
+    server.child.kill('SIGTERM');
+    await server.exited;
+    return health.info.eventStore.headPosition;
+  }
+
+  it('loads the seed reports into an empty store at first start, and never again', async () => {
+    const sqlitePath = join(dir, 'first-start.db');
+    const seeded = await headAfterStart(sqlitePath);
+    expect(seeded).toBe(32); // the claims of the six seed reports
+    expect(await headAfterStart(sqlitePath)).toBe(seeded);
+
+    const again = await cli(['seed'], { SQLITE_PATH: sqlitePath });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('recorded: 0\nalready present: 6\nrejected: 0');
+  });
+
+  it('imports an NDJSON file with a summary of what was recorded, already present and rejected', async () => {
+    const sqlitePath = join(dir, 'import.db');
+    const file = join(dir, 'reports.ndjson');
+    const register = { reportId: 'register', source: { name: 'Test' }, publishedOn: '2025-06-01', claims: [{ type: 'PlayerRegistered', player: 'leonardo-balerdi', name: 'Leonardo Balerdi', club: 'marseille', position: 'CB' }] };
+    writeFileSync(file, [
+      JSON.stringify(register),
+      '{"reportId": "broken"',
+      JSON.stringify({ ...register, reportId: 'bad-date', publishedOn: '2025-02-30' }),
+      JSON.stringify(register),
+      '',
+    ].join('\n'));
+
+    const result = await cli(['import', file], { SQLITE_PATH: sqlitePath });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('recorded: 1\nalready present: 1\nrejected: 2');
+    expect(result.stdout).toContain('line 2:\n    - body: not valid JSON');
+    expect(result.stdout).toContain('line 3 (bad-date):\n    - publishedOn: publishedOn must be a calendar date written YYYY-MM-DD');
+
+    const usage = await cli(['import'], { SQLITE_PATH: sqlitePath });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('usage: npm run cli -- import FILE.ndjson | seed');
   });
 });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min, validateSync } from 'class-validator';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Max, Min, validateSync } from 'class-validator';
 
 export const EVENT_STORE_KINDS = ['sqlite'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -36,6 +36,22 @@ export class Environment {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Largest request body accepted; larger ones get 413. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES: number = 1024 * 1024;
+
+  /** Load the seed reports when the store is empty at start. */
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'SEED_ON_EMPTY must be true or false' })
+  SEED_ON_EMPTY: boolean = true;
+
+  /** Where the seed reports are (one JSON report per file). */
+  @IsString()
+  @IsNotEmpty()
+  SEEDS_DIR = './seeds';
 }
 
 export class InvalidEnvironmentError extends Error {

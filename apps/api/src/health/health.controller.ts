@@ -1,8 +1,18 @@
-import { Controller, Get } from '@nestjs/common';
+import { type ArgumentsHost, Catch, Controller, type ExceptionFilter, Get, HttpException, UseFilters } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { EventStoreHealthIndicator } from './event-store.health';
 
+/** Health answers keep terminus' own body (what probes and monitors parse), not problem details. */
+@Catch(HttpException)
+class HealthReportFilter implements ExceptionFilter {
+  catch(error: HttpException, host: ArgumentsHost): void {
+    void host.switchToHttp().getResponse<FastifyReply>().status(error.getStatus()).send(error.getResponse());
+  }
+}
+
 @Controller('health')
+@UseFilters(new HealthReportFilter())
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { SingleBar, Presets } from 'cli-progress';
+import { importReports, Ledger, readSeedReports, ReportsModule, type ImportSummary, type ReportSource } from '@squad/reports';
+import { validateEnvironment, type Environment, InvalidEnvironmentError } from '../config/environment';
+import { CoreModule } from '../core.module';
+import { createRootLogger, NestPinoLogger } from '../logging/logger';
+
+/**
+ * The service's command line, on the same configuration and store as the API:
+ *   npm run cli -- import FILE.ndjson   one report per line
+ *   npm run cli -- seed                 the seed reports (what an empty store loads at start)
+ * Safe beside a running server on the same SQLite file: the ledger re-reads before deciding.
+ */
+@Module({})
+class CliModule {
+  static forRoot(env: Environment): DynamicModule {
+    return { module: CliModule, imports: [CoreModule.forRoot(env), ReportsModule] };
+  }
+}
+
+const USAGE = 'usage: npm run cli -- import FILE.ndjson | seed';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, file] = argv;
+  if (command !== 'seed' && !(command === 'import' && file)) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const env = validateEnvironment(process.env);
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(env), {
+    logger: new NestPinoLogger(createRootLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL)),
+  });
+  try {
+    const ledger = app.get(Ledger);
+    const sources = command === 'seed' ? await readSeedReports(env.SEEDS_DIR) : ndjsonReports(file);
+    const total = command === 'seed' ? (sources as ReportSource[]).length : await countLines(file);
+    const bar = new SingleBar(
+      { format: '{bar} {value}/{total} reports | recorded {recorded} | already present {present} | rejected {rejected}', stream: process.stderr },
+      Presets.shades_classic,
+    );
+    bar.start(total, 0, { recorded: 0, present: 0, rejected: 0 });
+    const summary = await importReports(ledger, sources, (s) =>
+      bar.increment({ recorded: s.recorded, present: s.alreadyPresent, rejected: s.rejected.length }),
+    );
+    bar.stop();
+    printSummary(summary);
+    return summary.rejected.length ? 1 : 0;
+  } finally {
+    await app.close();
+  }
+}
+
+async function* ndjsonReports(file: string): AsyncGenerator<ReportSource> {
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
+    line++;
+    if (!text.trim()) continue;
+    try {
+      yield { label: `line ${line}`, body: JSON.parse(text) as unknown };
+    } catch (error) {
+      yield { label: `line ${line}`, body: undefined, unreadable: `not valid JSON: ${(error as Error).message}` };
+    }
+  }
+}
+
+async function countLines(file: string): Promise<number> {
+  let count = 0;
+  for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) if (text.trim()) count++;
+  return count;
+}
+
+function printSummary(summary: ImportSummary): void {
+  const lines = [
+    `recorded: ${summary.recorded}`,
+    `already present: ${summary.alreadyPresent}`,
+    `rejected: ${summary.rejected.length}`,
+    ...summary.rejected.flatMap((r) => [`  ${r.label}${r.reportId ? ` (${r.reportId})` : ''}:`, ...r.reasons.map((reason) => `    - ${reason}`)]),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof InvalidEnvironmentError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,126 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { EventStoreError, InvalidAppendError, WrongExpectedRevisionError } from '@squad/event-store';
+import { ReportRejectedError } from '@squad/reports';
+
+/** One bad field and why. */
+export interface FieldProblem {
+  readonly field: string;
+  readonly reason: string;
+}
+
+/** What a problem says; `extensions` become extra top-level members. */
+export interface ProblemFields {
+  readonly status: number;
+  readonly code: string;
+  readonly detail: string;
+  readonly title?: string;
+  readonly errors?: readonly FieldProblem[];
+  readonly extensions?: Record<string, unknown>;
+}
+
+/** An RFC 9457 problem-details body, with a stable `code` and the bad fields. */
+export type ProblemDetails = Omit<ProblemFields, 'extensions' | 'title'> & { readonly type: string; readonly title: string } & Record<string, unknown>;
+
+/** Thrown by controllers for a request they refuse, already in problem form. */
+export class ProblemException extends Error {
+  constructor(readonly problem: ProblemFields) {
+    super(problem.detail);
+  }
+}
+
+export function invalidRequest(errors: readonly FieldProblem[], detail = 'The request has invalid fields'): ProblemException {
+  return new ProblemException({ status: 400, code: 'INVALID_REQUEST', detail, errors });
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Maps every error to problem details; the one place where errors become HTTP. */
+export function toProblem(error: unknown): ProblemDetails {
+  const make = ({ extensions, title, ...fields }: ProblemFields): ProblemDetails => ({
+    type: 'about:blank',
+    title: title ?? TITLES[fields.status] ?? 'Error',
+    ...fields,
+    ...extensions,
+  });
+  if (error instanceof ProblemException) return make(error.problem);
+  if (error instanceof ReportRejectedError) {
+    const { domainError, versionConflict } = error;
+    return make({
+      status: domainError.kind === 'conflict' ? 409 : 422,
+      code: domainError.code,
+      detail: domainError.message,
+      ...(domainError.field ? { errors: [{ field: domainError.field, reason: domainError.message }] } : {}),
+      ...(versionConflict ? { extensions: { versionConflict: conflictView(versionConflict) } } : {}),
+    });
+  }
+  if (error instanceof WrongExpectedRevisionError) {
+    return make({ status: 409, code: error.code, detail: error.message, extensions: conflictView(error) });
+  }
+  if (error instanceof InvalidAppendError) {
+    return make({
+      status: error.reason === 'EVENT_TOO_LARGE' ? 413 : 400,
+      code: error.reason,
+      detail: error.message,
+      errors: [{ field: error.field, reason: error.message }],
+    });
+  }
+  if (error instanceof EventStoreError && error.code === 'EVENT_STORE_UNAVAILABLE') {
+    return make({ status: 503, code: error.code, detail: error.message });
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    // Nest reports an unparsable body as a plain 400
+    return make({ status, code: `HTTP_${status}`, detail: error.message, ...(status === 400 ? { errors: [{ field: 'body', reason: error.message }] } : {}) });
+  }
+  // Fastify's own errors (body too large, malformed JSON, wrong content type) carry a status
+  const fastify = error as { statusCode?: unknown; code?: unknown; message?: unknown };
+  if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    return make({
+      status: fastify.statusCode,
+      code: typeof fastify.code === 'string' ? fastify.code : `HTTP_${fastify.statusCode}`,
+      detail: String(fastify.message),
+      ...(fastify.statusCode === 400 ? { errors: [{ field: 'body', reason: String(fastify.message) }] } : {}),
+    });
+  }
+  return make({ status: 500, code: 'INTERNAL_ERROR', detail: 'The server failed to handle the request; it has been logged' });
+}
+
+function conflictView(error: WrongExpectedRevisionError) {
+  const asJson = (value: bigint | string) => (typeof value === 'bigint' ? Number(value) : value);
+  return { stream: error.stream, expectedRevision: asJson(error.expected), actualRevision: asJson(error.actual) };
+}
+
+export function sendProblem(reply: FastifyReply, problem: ProblemDetails): void {
+  void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
+}
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const problem = toProblem(error);
+    if (problem.status >= HttpStatus.INTERNAL_SERVER_ERROR) this.logger.error(error instanceof Error ? error : String(error));
+    sendProblem(host.switchToHttp().getResponse<FastifyReply>(), problem);
+  }
+}

@@ -1,0 +1,87 @@
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CLAIM_TYPES } from '@squad/domain';
+import { CLAIM_DTOS, exampleReport, parseReport, ReportDto, type RecordReportResult } from '@squad/reports';
+import { invalidRequest, toProblem } from '../http/problem-details';
+import { eventView } from './event-view';
+import { RecordReportCommand } from './record-report.command';
+
+export const MAX_REPORTS_PER_BATCH = 1000;
+
+const examples = Object.fromEntries(CLAIM_TYPES.map((type) => [type, { summary: `A report with a ${type} claim`, value: exampleReport(type) }]));
+
+function resultView(result: RecordReportResult) {
+  const events = result.events.map(eventView);
+  return { reportId: result.reportId, status: result.status, position: events.at(-1)?.position ?? null, events };
+}
+
+@ApiTags('reports')
+@ApiExtraModels(ReportDto, ...Object.values(CLAIM_DTOS))
+@Controller('v1')
+export class ReportsController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('reports')
+  @ApiOperation({
+    summary: 'Record a transfer-news report',
+    description:
+      'Records every claim of the report as an event, or nothing. The same reportId with the same content answers 200 with the original events; with other content, 409.',
+  })
+  @ApiBody({
+    schema: {
+      allOf: [{ $ref: getSchemaPath(ReportDto) }],
+      properties: { claims: { type: 'array', items: { oneOf: Object.values(CLAIM_DTOS).map((dto) => ({ $ref: getSchemaPath(dto) })) } } },
+    },
+    examples,
+  })
+  @ApiResponse({ status: 201, description: 'Recorded: the events with their stream and global position' })
+  @ApiResponse({ status: 200, description: 'Already recorded with the same content: the original events' })
+  @ApiResponse({ status: 400, description: 'Problem details naming each bad field and why' })
+  @ApiResponse({ status: 409, description: 'The reportId holds other content, or the report breaks an invariant' })
+  @ApiResponse({ status: 413, description: 'The body is over the configured limit' })
+  async record(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    const parsed = parseReport(body);
+    if ('problems' in parsed) throw invalidRequest(parsed.problems, `The report has ${parsed.problems.length} invalid field(s)`);
+    const result = await this.commands.execute(new RecordReportCommand(parsed.report));
+    void reply.status(result.status === 'recorded' ? 201 : 200);
+    return resultView(result);
+  }
+
+  @Post('reports::batch') // "::" is a literal ":" in a Fastify route
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Record many reports',
+    description: `Each report is recorded whole or not at all, independently of the others; the answer gives each one's outcome. At most ${MAX_REPORTS_PER_BATCH} reports.`,
+  })
+  @ApiBody({ schema: { type: 'object', required: ['reports'], properties: { reports: { type: 'array', items: { $ref: getSchemaPath(ReportDto) } } } } })
+  async recordBatch(@Body() body: unknown) {
+    const reports = (body as { reports?: unknown })?.reports;
+    if (!Array.isArray(reports)) throw invalidRequest([{ field: 'reports', reason: 'reports must be an array of report objects' }]);
+    if (reports.length === 0 || reports.length > MAX_REPORTS_PER_BATCH) {
+      throw invalidRequest([{ field: 'reports', reason: `a batch holds 1 to ${MAX_REPORTS_PER_BATCH} reports, got ${reports.length}` }]);
+    }
+    const summary = { recorded: 0, alreadyPresent: 0, rejected: 0 };
+    const results = [];
+    for (const [index, item] of reports.entries()) {
+      const parsed = parseReport(item, `reports[${index}].`);
+      if ('problems' in parsed) {
+        summary.rejected++;
+        results.push({ index, status: 'rejected', problem: toProblem(invalidRequest(parsed.problems)) });
+        continue;
+      }
+      try {
+        const result = await this.commands.execute(new RecordReportCommand(parsed.report));
+        summary[result.status === 'recorded' ? 'recorded' : 'alreadyPresent']++;
+        results.push({ index, ...resultView(result) });
+      } catch (error) {
+        const problem = toProblem(error);
+        if (problem.status >= 500) throw error;
+        summary.rejected++;
+        results.push({ index, reportId: parsed.report.reportId, status: 'rejected', problem });
+      }
+    }
+    return { summary, results };
+  }
+}

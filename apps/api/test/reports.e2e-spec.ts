@@ -1,0 +1,224 @@
+import { CLAIM_TYPES } from '@squad/domain';
+import { exampleReport } from '@squad/reports';
+import { startTestApi, type TestApi } from './test-api';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const balerdiAtMarseille = {
+  reportId: 'baseline-balerdi',
+  source: { name: 'Squad Planner baseline' },
+  publishedOn: '2025-06-01',
+  claims: [{ type: 'PlayerRegistered', player: 'leonardo-balerdi', name: 'Leonardo Balerdi', club: 'marseille', position: 'CB' }],
+};
+
+const transfer = (reportId: string) => ({
+  reportId,
+  source: { name: 'Fabrizio' },
+  publishedOn: '2025-08-30',
+  claims: [{ type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'marseille', toClub: 'juventus', feeEur: 30_000_000 }],
+});
+
+describe('POST /v1/reports', () => {
+  let api: TestApi;
+  beforeEach(async () => {
+    api = await startTestApi({ BODY_LIMIT_BYTES: '65536' });
+  });
+  afterEach(() => api.close());
+
+  it('records every claim as an event and lists them with stream and global position', async () => {
+    const response = await api.post('/v1/reports', {
+      reportId: 'tuttojuve-2025-06-17-balerdi',
+      source: { name: 'Tuttojuve', url: 'https://www.tuttojuve.com/' },
+      publishedOn: '2025-06-17',
+      claims: [
+        { type: 'InterestDeclared', club: 'juventus', player: 'leonardo-balerdi', priority: 'top' },
+        { type: 'PlayerInjured', player: 'gleison-bremer', effectiveOn: '2025-06-10' },
+      ],
+    });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as Json;
+    expect(body).toMatchObject({ reportId: 'tuttojuve-2025-06-17-balerdi', status: 'recorded', position: 2 });
+    expect(body.events).toEqual([
+      expect.objectContaining({
+        type: 'InterestDeclared',
+        stream: 'ledger-main',
+        revision: 0,
+        position: 1,
+        data: { club: 'juventus', player: 'leonardo-balerdi', priority: 'top', effectiveOn: '2025-06-17' },
+        metadata: expect.objectContaining({ reportId: 'tuttojuve-2025-06-17-balerdi', source: { name: 'Tuttojuve', url: 'https://www.tuttojuve.com/' }, publishedOn: '2025-06-17', publishedOnApprox: false }),
+      }),
+      expect.objectContaining({ type: 'PlayerInjured', position: 2, data: { player: 'gleison-bremer', effectiveOn: '2025-06-10' } }),
+    ]);
+
+    const log = (await (await fetch(`${api.url}/v1/events`)).json()) as Json;
+    expect(log.events.map((e: Json) => e.id)).toEqual(body.events.map((e: Json) => e.id));
+  });
+
+  it('accepts the documented example of every claim type', async () => {
+    for (const type of CLAIM_TYPES) {
+      const response = await api.post('/v1/reports', exampleReport(type));
+      expect({ type, status: response.status }).toEqual({ type, status: 201 });
+    }
+    expect(await api.head()).toBe(CLAIM_TYPES.length);
+  });
+
+  it('answers a repeated report with the original events and writes nothing', async () => {
+    const first = (await (await api.post('/v1/reports', balerdiAtMarseille)).json()) as Json;
+    const reordered = { claims: balerdiAtMarseille.claims, publishedOn: '2025-06-01', source: { name: 'Squad Planner baseline' }, reportId: 'baseline-balerdi', publishedOnApprox: false };
+
+    const again = await api.post('/v1/reports', reordered);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ ...first, status: 'already-recorded' });
+    expect(await api.head()).toBe(1);
+  });
+
+  it('refuses the same reportId with other content with 409 naming the report', async () => {
+    await api.post('/v1/reports', balerdiAtMarseille);
+    const response = await api.post('/v1/reports', { ...balerdiAtMarseille, publishedOn: '2025-06-02' });
+
+    expect(response.status).toBe(409);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await response.json()) as Json;
+    expect(problem).toMatchObject({ status: 409, code: 'REPORT_ID_CONFLICT', errors: [{ field: 'reportId' }] });
+    expect(problem.detail).toContain('"baseline-balerdi"');
+    expect(await api.head()).toBe(1);
+  });
+
+  const badReports: [string, Json, { field: string; reason: RegExp }][] = [
+    ['an unknown claim type, listing the known ones', { claims: [{ type: 'PlayerSold', player: 'x' }] }, { field: 'claims[0].type', reason: /unknown claim type "PlayerSold"; known types: PlayerRegistered, .*ClaimDisputed/ }],
+    ['an unknown position', { claims: [{ type: 'PlayerRegistered', player: 'x', name: 'X', club: 'juventus', position: 'SW' }] }, { field: 'claims[0].position', reason: /GK, RB, CB/ }],
+    ['a date that does not exist', { publishedOn: '2025-02-30' }, { field: 'publishedOn', reason: /YYYY-MM-DD/ }],
+    ['a missing publishedOn', { publishedOn: undefined }, { field: 'publishedOn', reason: /YYYY-MM-DD/ }],
+    ['a bad effectiveOn', { claims: [{ type: 'PlayerReturnedFromInjury', player: 'gleison-bremer', effectiveOn: '04/09/2025' }] }, { field: 'claims[0].effectiveOn', reason: /YYYY-MM-DD/ }],
+    ['a club that is not a slug', { claims: [{ type: 'InterestDeclared', club: 'Juventus FC', player: 'leonardo-balerdi' }] }, { field: 'claims[0].club', reason: /lower-case slug/ }],
+    ['an unexpected field', { claims: [{ type: 'PlayerReturnedFromInjury', player: 'gleison-bremer', fitness: 'good' }] }, { field: 'claims[0].fitness', reason: /should not exist/ }],
+    ['a negative bid', { claims: [{ type: 'BidSubmitted', club: 'juventus', player: 'leonardo-balerdi', toClub: 'marseille', amountEur: -5 }] }, { field: 'claims[0].amountEur', reason: /not be less than 0/ }],
+    ['no claims', { claims: [] }, { field: 'claims', reason: /at least 1/ }],
+    ['a missing source', { source: undefined }, { field: 'source', reason: /.+/ }],
+    ['a non-object claim', { claims: ['InterestDeclared'] }, { field: 'claims[0]', reason: /JSON object/ }],
+  ];
+  it.each(badReports)('refuses %s with 400 problem details and writes nothing', async (_, change, expected) => {
+    await api.post('/v1/reports', balerdiAtMarseille);
+    const response = await api.post('/v1/reports', { ...balerdiAtMarseille, reportId: 'bad', ...change });
+
+    expect(response.status).toBe(400);
+    const problem = (await response.json()) as Json;
+    expect(problem).toMatchObject({ type: 'about:blank', title: 'Bad Request', status: 400, code: 'INVALID_REQUEST' });
+    expect(problem.errors).toContainEqual({ field: expected.field, reason: expect.stringMatching(expected.reason) });
+    expect(await api.head()).toBe(1);
+  });
+
+  it('refuses malformed JSON and a body over the limit as problems, writing nothing', async () => {
+    const malformed = await fetch(`${api.url}/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reportId":' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ status: 400, errors: [{ field: 'body' }] });
+
+    const huge = await api.post('/v1/reports', { ...balerdiAtMarseille, source: { name: 'x'.repeat(70_000) } });
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('content-type')).toContain('application/problem+json');
+    expect(await huge.json()).toMatchObject({ status: 413, title: 'Content Too Large' });
+    expect(await api.head()).toBe(0);
+  });
+
+  it('refuses a report breaking an invariant, whole, with 409', async () => {
+    await api.post('/v1/reports', balerdiAtMarseille);
+    const response = await api.post('/v1/reports', {
+      reportId: 'half-bad',
+      source: { name: 'Rumour' },
+      publishedOn: '2025-07-01',
+      claims: [
+        { type: 'InterestDeclared', club: 'juventus', player: 'leonardo-balerdi' },
+        { type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'ajax', toClub: 'juventus' },
+      ],
+    });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ code: 'PLAYER_NOT_AT_CLUB', errors: [{ field: 'claims[1].fromClub' }] });
+    expect(await api.head()).toBe(1);
+  });
+
+  it('gives one success and one 409 to two concurrent conflicting transfers', async () => {
+    await api.post('/v1/reports', balerdiAtMarseille);
+    const responses = await Promise.all([api.post('/v1/reports', transfer('deal-a')), api.post('/v1/reports', transfer('deal-b'))]);
+
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
+    const problem = (await responses.find((r) => r.status === 409)!.json()) as Json;
+    expect(problem.code).toBe('PLAYER_NOT_AT_CLUB');
+    if (problem.versionConflict) {
+      expect(problem.versionConflict).toEqual({ stream: 'ledger-main', expectedRevision: 0, actualRevision: 1 });
+    }
+    expect(await api.head()).toBe(2);
+  });
+});
+
+describe('POST /v1/reports:batch', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api.close());
+
+  it('records each report on its own and reports every outcome', async () => {
+    const response = await api.post('/v1/reports:batch', {
+      reports: [balerdiAtMarseille, { ...balerdiAtMarseille, reportId: 'bad', publishedOn: 'soon' }, balerdiAtMarseille, transfer('deal'), transfer('deal-again')],
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Json;
+    expect(body.summary).toEqual({ recorded: 2, alreadyPresent: 1, rejected: 2 });
+    expect(body.results.map((r: Json) => r.status)).toEqual(['recorded', 'rejected', 'already-recorded', 'recorded', 'rejected']);
+    expect(body.results[1].problem.errors).toEqual([{ field: 'reports[1].publishedOn', reason: expect.stringContaining('YYYY-MM-DD') }]);
+    expect(body.results[4].problem).toMatchObject({ status: 409, code: 'PLAYER_NOT_AT_CLUB' });
+    expect(await api.head()).toBe(2);
+  });
+
+  it('refuses a body without a reports array', async () => {
+    const response = await api.post('/v1/reports:batch', { report: balerdiAtMarseille });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ field: 'reports' }] });
+  });
+});
+
+describe('GET /v1/events', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+    for (let i = 0; i < 5; i++) await api.post('/v1/reports', { ...balerdiAtMarseille, reportId: `r-${i}`, publishedOn: `2025-06-0${i + 1}` });
+  });
+  afterAll(() => api.close());
+
+  it('pages through the log after a position', async () => {
+    const page = (await (await fetch(`${api.url}/v1/events?after=2&limit=2`)).json()) as Json;
+    expect(page.events.map((e: Json) => e.position)).toEqual([3, 4]);
+    expect(page).toMatchObject({ nextAfter: 4, headPosition: 5 });
+
+    const last = (await (await fetch(`${api.url}/v1/events?after=${page.nextAfter}`)).json()) as Json;
+    expect(last.events.map((e: Json) => e.position)).toEqual([5]);
+    const empty = (await (await fetch(`${api.url}/v1/events?after=5`)).json()) as Json;
+    expect(empty).toMatchObject({ events: [], nextAfter: 5 });
+  });
+
+  it('refuses bad paging parameters', async () => {
+    const response = await fetch(`${api.url}/v1/events?after=-1&limit=5000`);
+    expect(response.status).toBe(400);
+    const problem = (await response.json()) as Json;
+    expect(problem.errors.map((e: Json) => e.field)).toEqual(['after', 'limit']);
+  });
+});
+
+describe('OpenAPI documentation', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(() => api.close());
+
+  it('documents the report contract with an example per claim type', async () => {
+    const doc = (await (await fetch(`${api.url}/docs-json`)).json()) as Json;
+    const examples = doc.paths['/v1/reports'].post.requestBody.content['application/json'].examples;
+    expect(Object.keys(examples).sort()).toEqual([...CLAIM_TYPES].sort());
+    expect(doc.paths['/v1/reports:batch']).toBeDefined();
+    expect(doc.paths['/v1/events']).toBeDefined();
+    const page = await fetch(`${api.url}/docs`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('swagger');
+  });
+});

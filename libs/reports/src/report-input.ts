@@ -1,0 +1,313 @@
+import 'reflect-metadata';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  Allow,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  Min,
+  registerDecorator,
+  validateSync,
+  type ValidationError,
+  type ValidationOptions,
+} from 'class-validator';
+import { CLAIM_TYPES, type ClaimType, isIsoDate, POSITIONS, PRIORITIES, type Report, SLUG } from '@squad/domain';
+
+/**
+ * The HTTP and CLI edge of `POST /v1/reports`: class-validator DTOs that turn an untrusted JSON
+ * body into a domain `Report`, or into a list of problems naming each bad field and why.
+ */
+
+export const MAX_CLAIMS_PER_REPORT = 200;
+const MAX_TEXT = 2000;
+
+export interface FieldProblem {
+  /** `claims[2].position` */
+  readonly field: string;
+  readonly reason: string;
+}
+
+function IsSlug(options?: ValidationOptions) {
+  return Matches(SLUG, {
+    message: ({ property }) => `${property} must be a lower-case slug such as "leonardo-balerdi"`,
+    ...options,
+  });
+}
+
+function IsIsoDate(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isIsoDate',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a calendar date written YYYY-MM-DD`, ...options },
+      validator: { validate: (value: unknown) => isIsoDate(value) },
+    });
+}
+
+const Text = () => (target: object, key: string) => {
+  IsString()(target, key);
+  IsNotEmpty()(target, key);
+  MaxLength(MAX_TEXT)(target, key);
+};
+const Euros = () => (target: object, key: string) => {
+  IsInt({ message: `${key} must be a whole number of euros` })(target, key);
+  Min(0)(target, key);
+};
+
+export class SourceDto {
+  @ApiProperty({ example: 'Tuttojuve' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'https://www.tuttojuve.com/' })
+  @IsOptional()
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'] }, { message: 'url must be an http(s) URL' })
+  url?: string;
+}
+
+abstract class ClaimDto {
+  @ApiProperty({ enum: CLAIM_TYPES })
+  @IsIn(CLAIM_TYPES)
+  type!: ClaimType;
+
+  @ApiPropertyOptional({ description: 'Valid time: when the fact holds. Defaults to the report publishedOn.', example: '2025-06-17' })
+  @IsOptional()
+  @IsIsoDate()
+  effectiveOn?: string;
+}
+
+class PlayerClaim extends ClaimDto {
+  @ApiProperty({ example: 'leonardo-balerdi' })
+  @IsSlug()
+  player!: string;
+}
+
+class PursuitClaim extends PlayerClaim {
+  @ApiProperty({ example: 'juventus', description: 'The club pursuing the player' })
+  @IsSlug()
+  club!: string;
+}
+
+export class PlayerRegisteredDto extends PlayerClaim {
+  @ApiProperty({ example: 'Leonardo Balerdi' }) @Text() name!: string;
+  @ApiProperty({ example: 'marseille' }) @IsSlug() club!: string;
+  @ApiProperty({ enum: POSITIONS }) @IsIn(POSITIONS) position!: string;
+  @ApiPropertyOptional({ enum: POSITIONS, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(POSITIONS.length)
+  @IsIn(POSITIONS, { each: true })
+  secondaryPositions?: string[];
+}
+export class InterestDeclaredDto extends PursuitClaim {
+  @ApiPropertyOptional({ enum: PRIORITIES }) @IsOptional() @IsIn(PRIORITIES) priority?: string;
+}
+export class TalksRequestedDto extends PursuitClaim {
+  @ApiProperty({ example: 'marseille' }) @IsSlug() withClub!: string;
+}
+export class TalksRefusedDto extends PursuitClaim {
+  @ApiProperty({ example: 'marseille' }) @IsSlug() byClub!: string;
+  @ApiPropertyOptional() @IsOptional() @Text() reason?: string;
+}
+export class BidSubmittedDto extends PursuitClaim {
+  @ApiProperty({ example: 'marseille' }) @IsSlug() toClub!: string;
+  @ApiProperty({ example: 25000000 }) @Euros() amountEur!: number;
+}
+export class BidRejectedDto extends PursuitClaim {
+  @ApiProperty({ example: 'marseille' }) @IsSlug() byClub!: string;
+  @ApiPropertyOptional({ example: 25000000 }) @IsOptional() @Euros() amountEur?: number;
+}
+export class PursuitAbandonedDto extends PursuitClaim {
+  @ApiPropertyOptional() @IsOptional() @Text() reason?: string;
+}
+export class InterestRenewalExpectedDto extends PursuitClaim {
+  @ApiProperty({ example: '2026-06-01' }) @IsIsoDate() expectedFrom!: string;
+}
+export class PlayerInjuredDto extends PlayerClaim {
+  @ApiPropertyOptional({ example: 'ACL' }) @IsOptional() @Text() injury?: string;
+  @ApiPropertyOptional({ example: '2025-09-01' }) @IsOptional() @IsIsoDate() expectedReturnOn?: string;
+}
+export class PlayerReturnedFromInjuryDto extends PlayerClaim {}
+export class LoanReturnedDto extends PlayerClaim {
+  @ApiProperty({ example: 'ajax' }) @IsSlug() fromClub!: string;
+}
+export class LoanDepartedDto extends PlayerClaim {
+  @ApiProperty({ example: 'ajax' }) @IsSlug() toClub!: string;
+  @ApiPropertyOptional({ example: '2026-06-30' }) @IsOptional() @IsIsoDate() until?: string;
+}
+export class OutgoingCandidateFlaggedDto extends PursuitClaim {
+  @ApiProperty({ example: 'juventus', description: 'The club that may let the player go' }) declare club: string;
+  @ApiProperty({ example: 'defence saturated' }) @Text() reason!: string;
+}
+export class ContractRecordedDto extends PlayerClaim {
+  @ApiProperty({ example: 'marseille' }) @IsSlug() club!: string;
+  @ApiProperty({ example: '2028-06-30' }) @IsIsoDate() expiresOn!: string;
+}
+export class MarketValueReportedDto extends PlayerClaim {
+  @ApiProperty({ example: 20000000 }) @Euros() valueEur!: number;
+}
+export class ManagerAppointedDto extends ClaimDto {
+  @ApiProperty({ example: 'juventus' }) @IsSlug() club!: string;
+  @ApiProperty({ example: 'Igor Tudor' }) @Text() manager!: string;
+}
+export class TransferCompletedDto extends PlayerClaim {
+  @ApiProperty({ example: 'marseille' }) @IsSlug() fromClub!: string;
+  @ApiProperty({ example: 'juventus' }) @IsSlug() toClub!: string;
+  @ApiPropertyOptional({ example: 30000000 }) @IsOptional() @Euros() feeEur?: number;
+}
+export class ClaimDisputedDto extends PursuitClaim {
+  @ApiProperty({ enum: CLAIM_TYPES.filter((t) => t !== 'ClaimDisputed') })
+  @IsIn(CLAIM_TYPES.filter((t) => t !== 'ClaimDisputed'))
+  disputedType!: string;
+  @ApiProperty({ example: 'Marseille never blocked a sale; they received no suitable offer' }) @Text() statement!: string;
+}
+
+/** The DTO of each claim type: adding a claim type without one does not compile. */
+export const CLAIM_DTOS: Record<ClaimType, new () => ClaimDto> = {
+  PlayerRegistered: PlayerRegisteredDto,
+  InterestDeclared: InterestDeclaredDto,
+  TalksRequested: TalksRequestedDto,
+  TalksRefused: TalksRefusedDto,
+  BidSubmitted: BidSubmittedDto,
+  BidRejected: BidRejectedDto,
+  PursuitAbandoned: PursuitAbandonedDto,
+  InterestRenewalExpected: InterestRenewalExpectedDto,
+  PlayerInjured: PlayerInjuredDto,
+  PlayerReturnedFromInjury: PlayerReturnedFromInjuryDto,
+  LoanReturned: LoanReturnedDto,
+  LoanDeparted: LoanDepartedDto,
+  OutgoingCandidateFlagged: OutgoingCandidateFlaggedDto,
+  ContractRecorded: ContractRecordedDto,
+  MarketValueReported: MarketValueReportedDto,
+  ManagerAppointed: ManagerAppointedDto,
+  TransferCompleted: TransferCompletedDto,
+  ClaimDisputed: ClaimDisputedDto,
+};
+
+export class ReportDto {
+  @ApiProperty({ example: 'tuttojuve-2025-06-17-balerdi', description: 'Client-chosen idempotency key' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, {
+    message: 'reportId must be 1 to 200 letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
+  })
+  reportId!: string;
+
+  /** Validated on its own (see `parseReport`), so a malformed value cannot reach nested validation. */
+  @ApiProperty({ type: SourceDto })
+  @Allow()
+  source!: SourceDto;
+
+  @ApiProperty({ example: '2025-06-17', description: 'Record time: the publication date' })
+  @IsIsoDate()
+  publishedOn!: string;
+
+  @ApiPropertyOptional({ default: false, description: 'True when publishedOn was inferred from context' })
+  @IsOptional()
+  @IsBoolean()
+  publishedOnApprox?: boolean;
+
+  @ApiProperty({ description: 'One or more claims; see the examples per claim type', type: 'array', items: { type: 'object' } })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CLAIMS_PER_REPORT)
+  claims!: unknown[];
+}
+
+const VALIDATION = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
+
+/**
+ * Validates an untrusted body. Returns the domain report, or every problem found (the report
+ * part and each claim are checked, so one response lists all the bad fields).
+ */
+export function parseReport(body: unknown, fieldPrefix = ''): { report: Report } | { problems: FieldProblem[] } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { problems: [{ field: fieldPrefix || 'body', reason: 'a report is a JSON object' }] };
+  }
+  const problems: FieldProblem[] = [];
+  const dto = toInstance(ReportDto, body, fieldPrefix, problems);
+  problems.push(...flatten(validateSync(dto, VALIDATION), fieldPrefix));
+  if (isPlainRecord(dto.source)) {
+    const source = toInstance(SourceDto, dto.source, `${fieldPrefix}source.`, problems);
+    problems.push(...flatten(validateSync(source, VALIDATION), `${fieldPrefix}source.`));
+  } else {
+    problems.push({ field: `${fieldPrefix}source`, reason: 'source is required: an object { "name": …, "url"?: … }' });
+  }
+  const claims: object[] = [];
+  if (Array.isArray(dto.claims) && dto.claims.length <= MAX_CLAIMS_PER_REPORT) {
+    dto.claims.forEach((raw, index) => {
+      const path = `${fieldPrefix}claims[${index}]`;
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+        problems.push({ field: path, reason: 'a claim is a JSON object' });
+        return;
+      }
+      const type = (raw as { type?: unknown }).type;
+      const Dto = typeof type === 'string' && Object.hasOwn(CLAIM_DTOS, type) ? CLAIM_DTOS[type as ClaimType] : undefined;
+      if (!Dto) {
+        problems.push({ field: `${path}.type`, reason: `unknown claim type ${describeValue(type)}; known types: ${CLAIM_TYPES.join(', ')}` });
+        return;
+      }
+      const claim = toInstance(Dto, raw, `${path}.`, problems);
+      problems.push(...flatten(validateSync(claim, VALIDATION), `${path}.`));
+      // plain object of the fields present (DTO class fields exist even when unset)
+      claims.push(Object.fromEntries(Object.entries(claim).filter(([, value]) => value !== undefined)));
+    });
+  }
+  if (problems.length > 0) return { problems };
+  return {
+    report: {
+      reportId: dto.reportId,
+      source: { name: dto.source.name, ...(dto.source.url ? { url: dto.source.url } : {}) },
+      publishedOn: dto.publishedOn,
+      publishedOnApprox: dto.publishedOnApprox ?? false,
+      claims: claims as unknown as Report['claims'],
+    },
+  };
+}
+
+/**
+ * Copies an untrusted object's own fields onto a DTO instance for class-validator. Done by hand
+ * rather than with class-transformer, which trips over keys such as `constructor`; `__proto__`
+ * is never copied (it would replace the instance's prototype) and is reported instead.
+ */
+function toInstance<T extends object>(Dto: new () => T, plain: object, prefix: string, problems: FieldProblem[]): T {
+  const instance = new Dto();
+  for (const key of Object.keys(plain)) {
+    if (key === '__proto__') {
+      problems.push({ field: `${prefix}${key}`, reason: `property ${key} should not exist` });
+      continue;
+    }
+    Object.defineProperty(instance, key, { value: (plain as Record<string, unknown>)[key], enumerable: true, writable: true, configurable: true });
+  }
+  return instance;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  if (value === undefined) return '(missing)';
+  if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? `${value}n` : String(value);
+  return Array.isArray(value) ? '(an array)' : '(an object)';
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function flatten(errors: ValidationError[], prefix: string): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = `${prefix}${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason }));
+    return [...own, ...flatten(error.children ?? [], `${field}.`)];
+  });
+}

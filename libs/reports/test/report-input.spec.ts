@@ -1,0 +1,45 @@
+import fc from 'fast-check';
+import { CLAIM_TYPES } from '@squad/domain';
+import { exampleReport, parseReport } from '@squad/reports';
+
+describe(parseReport.name, () => {
+  it('turns every documented example into a domain report', () => {
+    for (const type of CLAIM_TYPES) {
+      const parsed = parseReport(exampleReport(type));
+      expect(parsed).toEqual({ report: expect.objectContaining({ reportId: `example-${type}`, publishedOnApprox: false }) });
+    }
+  });
+
+  it('keeps only the fields given, without undefined members', () => {
+    const parsed = parseReport({ ...exampleReport('PlayerInjured'), claims: [{ type: 'PlayerInjured', player: 'gleison-bremer' }] });
+    expect('report' in parsed && parsed.report.claims[0]).toEqual({ type: 'PlayerInjured', player: 'gleison-bremer' });
+  });
+
+  it('never throws on hostile input: it returns a report or problems naming fields', () => {
+    const hostileValue = fc.oneof(
+      fc.anything({ withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true }),
+      fc.constantFrom({ __proto__: { polluted: true } }, { constructor: { prototype: { polluted: true } } }, '\u0000\ud800', 'x'.repeat(10_000)),
+    );
+    const body = fc.oneof(
+      hostileValue,
+      fc.record({ reportId: hostileValue, source: hostileValue, publishedOn: hostileValue, claims: hostileValue }, { requiredKeys: [] }),
+      fc.record({
+        reportId: fc.constant('r'),
+        source: fc.oneof(hostileValue, fc.record({ name: hostileValue, url: hostileValue }, { requiredKeys: [] })),
+        publishedOn: fc.constant('2025-06-17'),
+        claims: fc.array(fc.oneof(hostileValue, fc.record({ type: fc.oneof(fc.constantFrom(...CLAIM_TYPES), hostileValue), player: hostileValue, club: hostileValue, position: hostileValue }, { requiredKeys: [] }))),
+      }),
+    );
+    fc.assert(
+      fc.property(body, (input) => {
+        const parsed = parseReport(input);
+        if ('problems' in parsed) {
+          expect(parsed.problems.length).toBeGreaterThan(0);
+          for (const p of parsed.problems) expect(p).toEqual({ field: expect.any(String), reason: expect.any(String) });
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
