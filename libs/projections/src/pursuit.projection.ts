@@ -1,0 +1,77 @@
+import type { IsoDate, Priority, Slug } from '@squad/domain';
+import type { ProjectedEvent } from './projected-event';
+
+/** How far a club's pursuit of a player went. */
+export const STAGES = ['monitoring', 'interest', 'talks-requested', 'talks-refused', 'negotiating', 'bid', 'agreed', 'signed', 'abandoned'] as const;
+export type Stage = (typeof STAGES)[number] | 'none';
+
+const RANK: Record<Stage, number> = {
+  none: 0,
+  monitoring: 1,
+  interest: 2,
+  'talks-requested': 3,
+  'talks-refused': 4,
+  negotiating: 4,
+  bid: 5,
+  agreed: 6,
+  signed: 7,
+  abandoned: 7,
+};
+
+export const isOpen = (stage: Stage) => stage !== 'none' && stage !== 'signed' && stage !== 'abandoned';
+
+/** One club's pursuit of one player on one valid day. */
+export interface PursuitView {
+  readonly club: Slug;
+  readonly player: Slug;
+  readonly stage: Stage;
+  readonly priority?: Priority;
+  readonly since?: IsoDate;
+  readonly renewalExpectedFrom?: IsoDate;
+  readonly lastBid?: { readonly amountEur: number; readonly on: IsoDate; readonly rejected: boolean };
+}
+
+export const initialPursuitView = (club: Slug, player: Slug) => (): PursuitView => ({ club, player, stage: 'none' });
+
+/** `juventus/leonardo-balerdi`: the pursuit an event updates (a transfer completes the buyer's). */
+export function pursuitKeyOf(event: ProjectedEvent): { club: Slug; player: Slug } | undefined {
+  if (event.type === 'TransferCompleted') return { club: event.data.toClub, player: event.data.player };
+  if (event.type === 'OutgoingCandidateFlagged') return undefined;
+  const data = event.data as { club?: Slug; player?: Slug };
+  return data.club && data.player ? { club: data.club, player: data.player } : undefined;
+}
+
+/** Stages only move forward within a pursuit; interest after an end starts a new pursuit. */
+function advance(view: PursuitView, stage: Stage, on: IsoDate): PursuitView {
+  if (!isOpen(view.stage)) return { ...view, stage, since: on, lastBid: undefined, renewalExpectedFrom: stage === 'abandoned' ? view.renewalExpectedFrom : undefined };
+  return RANK[stage] > RANK[view.stage] ? { ...view, stage } : view;
+}
+
+export function evolvePursuitView(view: PursuitView, event: ProjectedEvent): PursuitView {
+  const on = event.data.effectiveOn;
+  switch (event.type) {
+    case 'InterestDeclared': {
+      const stage = event.data.priority === 'low' ? 'monitoring' : 'interest';
+      const next = advance(view, stage, on);
+      return event.data.priority ? { ...next, priority: event.data.priority } : next;
+    }
+    case 'TalksRequested':
+      return advance(view, 'talks-requested', on);
+    case 'TalksRefused':
+      return advance(view, 'talks-refused', on);
+    case 'BidSubmitted':
+      return { ...advance(view, 'bid', on), lastBid: { amountEur: event.data.amountEur, on, rejected: false } };
+    case 'BidRejected':
+      return view.lastBid ? { ...view, lastBid: { ...view.lastBid, rejected: true } } : view;
+    case 'PursuitAbandoned':
+      return isOpen(view.stage) ? { ...view, stage: 'abandoned' } : view;
+    case 'InterestRenewalExpected':
+      return { ...(view.stage === 'none' ? { ...view, stage: 'monitoring' as Stage, since: on } : view), renewalExpectedFrom: event.data.expectedFrom };
+    case 'TransferCompleted':
+      return { ...view, stage: 'signed' };
+    case 'ClaimDisputed':
+      return view;
+    default:
+      return view;
+  }
+}

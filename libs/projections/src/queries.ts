@@ -1,0 +1,307 @@
+import { POSITIONS, type ClaimRef, type IsoDate, type Position, type Slug } from '@squad/domain';
+import { factsAt, stateAt, type Fact } from './bitemporal-history';
+import { toDay } from './calendar';
+import { FORMATIONS, POSITION_GROUPS, verdict, type Verdict } from './formations';
+import { initialPlayerView, statusAt, evolvePlayerView, type PlayerStatus, type PlayerView } from './player.projection';
+import type { ProjectedEvent } from './projected-event';
+import { evolvePursuitView, initialPursuitView, isOpen, type PursuitView, type Stage } from './pursuit.projection';
+import type { SquadReadModel } from './squad-read-model';
+
+/** The two clocks of a question: the world on `asOf`, as known on `knownAt` (undefined: now). */
+export interface TimeQuery {
+  readonly asOf: IsoDate;
+  readonly knownAt?: IsoDate;
+}
+
+interface Clocks {
+  readonly asOf: number;
+  readonly knownAt: number | undefined;
+  readonly asOfDate: IsoDate;
+}
+const clocks = (q: TimeQuery): Clocks => ({ asOf: toDay(q.asOf), knownAt: q.knownAt ? toDay(q.knownAt) : undefined, asOfDate: q.asOf });
+
+export function playerAt(model: SquadReadModel, player: Slug, c: Clocks): PlayerView | undefined {
+  const history = model.players.get(player);
+  if (!history) return undefined;
+  return stateAt(history, c.asOf, c.knownAt, initialPlayerView(player), evolvePlayerView);
+}
+
+function pursuitAt(model: SquadReadModel, club: Slug, player: Slug, c: Clocks): PursuitView | undefined {
+  const history = model.pursuits.get(`${club}/${player}`);
+  if (!history) return undefined;
+  return stateAt(history, c.asOf, c.knownAt, initialPursuitView(club, player), evolvePursuitView);
+}
+
+// ---------------------------------------------------------------- squad depth
+
+export interface SquadPlayer {
+  readonly player: Slug;
+  readonly name?: string;
+  readonly status: PlayerStatus;
+  readonly position?: Position;
+  readonly injury?: PlayerView['injury'];
+  readonly loan?: PlayerView['loan'];
+  readonly registeredAt?: Slug;
+}
+
+/** The players of a club on a day: registered there (away on loan included) or on loan there. */
+function squadOf(model: SquadReadModel, club: Slug, c: Clocks): { view: PlayerView; entry: SquadPlayer }[] {
+  const out: { view: PlayerView; entry: SquadPlayer }[] = [];
+  for (const player of model.clubPlayers.get(club) ?? []) {
+    const view = playerAt(model, player, c);
+    if (!view) continue;
+    const { status, member } = statusAt(view, club, c.asOfDate);
+    if (!member) continue;
+    out.push({
+      view,
+      entry: {
+        player,
+        name: view.name,
+        status,
+        position: view.position,
+        ...(view.injury ? { injury: view.injury } : {}),
+        ...(view.loan && status !== 'available' ? { loan: view.loan } : {}),
+        ...(view.club !== club ? { registeredAt: view.club } : {}),
+      },
+    });
+  }
+  return out.sort((a, b) => a.entry.player.localeCompare(b.entry.player));
+}
+
+interface DepthCounts {
+  readonly registered: number;
+  readonly squad: number;
+  readonly available: number;
+  readonly injured: number;
+  readonly awayOnLoan: number;
+}
+
+function countsOf(players: readonly SquadPlayer[]): DepthCounts {
+  const count = (status: PlayerStatus) => players.filter((p) => p.status === status).length;
+  const awayOnLoan = count('away-on-loan');
+  return {
+    registered: players.length,
+    squad: players.length - awayOnLoan,
+    available: count('available') + count('on-loan-here'),
+    injured: count('injured'),
+    awayOnLoan,
+  };
+}
+
+export function squadDepth(model: SquadReadModel, club: Slug, q: TimeQuery & { formation: string }) {
+  const c = clocks(q);
+  const need = FORMATIONS[q.formation];
+  const squad = squadOf(model, club, c);
+  const openTargets = targetList(model, club, q).filter((t) => t.open);
+  const outgoing = outgoingCandidates(model, club, q, squad);
+
+  const positions = POSITIONS.map((position) => {
+    const players = squad.filter((p) => p.view.position === position).map((p) => p.entry);
+    const counts = countsOf(players);
+    return {
+      position,
+      need: need[position],
+      ...counts,
+      verdict: verdict(need[position], counts.squad, counts.available),
+      players,
+      cover: squad.filter((p) => p.view.secondaryPositions?.includes(position)).map((p) => ({ player: p.entry.player, name: p.entry.name, status: p.entry.status })),
+      incomingTargets: openTargets.filter((t) => t.position === position).map((t) => ({ player: t.player, name: t.name, stage: t.stage, priority: t.priority })),
+      outgoingCandidates: outgoing.filter((o) => o.position === position).map((o) => ({ player: o.player, name: o.name, reason: o.reason })),
+    };
+  });
+  const groups = Object.entries(POSITION_GROUPS).map(([group, members]) => {
+    const inGroup = positions.filter((p) => (members as readonly Position[]).includes(p.position));
+    const sum = (key: 'need' | 'squad' | 'available' | 'injured' | 'awayOnLoan' | 'registered') => inGroup.reduce((n, p) => n + p[key], 0);
+    return {
+      group,
+      positions: [...members],
+      need: sum('need'),
+      registered: sum('registered'),
+      squad: sum('squad'),
+      available: sum('available'),
+      injured: sum('injured'),
+      awayOnLoan: sum('awayOnLoan'),
+      verdict: verdict(sum('need'), sum('squad'), sum('available')) as Verdict,
+    };
+  });
+  return { club, formation: q.formation, totals: countsOf(squad.map((p) => p.entry)), groups, positions, unpositioned: squad.filter((p) => !p.view.position).map((p) => p.entry) };
+}
+
+// ---------------------------------------------------------------- targets
+
+function reportRef(model: SquadReadModel, fact: Fact<ProjectedEvent>) {
+  const report = model.reports.get(fact.event.reportId);
+  return {
+    reportId: fact.event.reportId,
+    source: report?.source,
+    publishedOn: report?.publishedOn,
+    publishedOnApprox: report?.publishedOnApprox ?? false,
+  };
+}
+
+const sameClaim = (ref: ClaimRef, fact: Fact<ProjectedEvent>) => ref.reportId === fact.event.reportId && ref.claimIndex === fact.event.claimIndex;
+
+/** The reports behind a pursuit, grouped by report, with disputes shown beside what they dispute. */
+function evidence(model: SquadReadModel, facts: Fact<ProjectedEvent>[]) {
+  const disputes = facts.filter((f) => f.event.type === 'ClaimDisputed');
+  const supporting = new Map<string, ReturnType<typeof reportRef> & { claims: unknown[] }>();
+  for (const fact of facts) {
+    if (fact.event.type === 'ClaimDisputed') continue;
+    const contradictedBy = [
+      ...disputes.filter((d) => (d.event.data.contradicts ?? []).some((ref) => sameClaim(ref, fact))),
+      ...facts.filter((d) => (fact.event.data.contradicts ?? []).some((ref) => sameClaim(ref, d))),
+    ].map((d) => ({ ...reportRef(model, d), claimIndex: d.event.claimIndex }));
+    const entry = supporting.get(fact.event.reportId) ?? { ...reportRef(model, fact), claims: [] };
+    entry.claims.push({
+      type: fact.event.type,
+      claimIndex: fact.event.claimIndex,
+      effectiveOn: fact.event.data.effectiveOn,
+      ...claimDetails(fact.event),
+      ...(contradictedBy.length ? { contradictedBy } : {}),
+    });
+    supporting.set(fact.event.reportId, entry);
+  }
+  const contradicting = disputes.map((d) => {
+    const data = d.event.data as { statement: string; disputedType: string; effectiveOn: IsoDate; contradicts?: ClaimRef[] };
+    const known = new Set(facts.map((f) => `${f.event.reportId}#${f.event.claimIndex}`));
+    return {
+      ...reportRef(model, d),
+      claimIndex: d.event.claimIndex,
+      effectiveOn: data.effectiveOn,
+      disputes: data.disputedType,
+      statement: data.statement,
+      contradicts: (data.contradicts ?? []).filter((ref) => known.has(`${ref.reportId}#${ref.claimIndex}`)),
+    };
+  });
+  return { supporting: [...supporting.values()], contradicting };
+}
+
+function claimDetails(event: ProjectedEvent): Record<string, unknown> {
+  const { effectiveOn: _e, contradicts: _c, club: _club, player: _player, ...rest } = event.data as Record<string, unknown>;
+  return rest;
+}
+
+export interface TargetEntry {
+  readonly player: Slug;
+  readonly name?: string;
+  readonly position?: Position;
+  readonly stage: Stage;
+  readonly open: boolean;
+  readonly priority?: string;
+  [more: string]: unknown;
+}
+
+export function targetList(model: SquadReadModel, club: Slug, q: TimeQuery): TargetEntry[] {
+  const c = clocks(q);
+  const entries: TargetEntry[] = [];
+  for (const player of model.clubTargets.get(club) ?? []) {
+    const pursuit = pursuitAt(model, club, player, c);
+    if (!pursuit || pursuit.stage === 'none') continue;
+    const view = playerAt(model, player, c);
+    const rivals = [...(model.pursuersOf.get(player) ?? [])]
+      .filter((other) => other !== club)
+      .map((other) => ({ club: other, stage: pursuitAt(model, other, player, c)?.stage ?? 'none' }))
+      .filter((rival) => isOpen(rival.stage));
+    const valuation = view?.valuation ? { ...view.valuation, ...reportRefById(model, view.valuation.reportId) } : undefined;
+    entries.push({
+      player,
+      name: view?.name,
+      position: view?.position,
+      currentClub: view?.club,
+      stage: pursuit.stage,
+      open: isOpen(pursuit.stage),
+      priority: pursuit.priority,
+      since: pursuit.since,
+      renewalExpectedFrom: pursuit.renewalExpectedFrom,
+      lastBid: pursuit.lastBid,
+      rivals,
+      valuation,
+      contractExpiry: view?.contract,
+      ...evidence(model, factsAt(model.pursuits.get(`${club}/${player}`)!, c.asOf, c.knownAt)),
+    });
+  }
+  const rank = (t: TargetEntry) => (t.open ? 0 : 1) * 10 + ['top', 'high', 'medium', 'low', undefined].indexOf(t.priority as never);
+  return entries.sort((a, b) => rank(a) - rank(b) || a.player.localeCompare(b.player));
+}
+
+function reportRefById(model: SquadReadModel, reportId: string) {
+  const report = model.reports.get(reportId);
+  return { reportId, source: report?.source, publishedOn: report?.publishedOn };
+}
+
+// ---------------------------------------------------------------- outgoing
+
+export function outgoingCandidates(
+  model: SquadReadModel,
+  club: Slug,
+  q: TimeQuery & { formation?: string },
+  squad = squadOf(model, club, clocks(q)),
+) {
+  const need = FORMATIONS[q.formation ?? '4-3-3'];
+  return squad
+    .filter((p) => p.view.outgoing[club] && p.view.club === club)
+    .map((p) => {
+      const flag = p.view.outgoing[club];
+      const position = p.view.position;
+      const samePosition = squad.filter((o) => o.view.position === position).map((o) => o.entry);
+      const without = countsOf(samePosition.filter((o) => o.player !== p.entry.player));
+      const withHim = countsOf(samePosition);
+      return {
+        player: p.entry.player,
+        name: p.entry.name,
+        position,
+        status: p.entry.status,
+        reason: flag.reason,
+        flaggedOn: flag.since,
+        ...reportRefById(model, flag.reportId),
+        ...(p.view.returnedFromLoan ? { returnedFromLoan: p.view.returnedFromLoan } : {}),
+        depthAtPosition: position
+          ? {
+              need: need[position],
+              now: { ...withHim, verdict: verdict(need[position], withHim.squad, withHim.available) },
+              withoutHim: { ...without, verdict: verdict(need[position], without.squad, without.available) },
+            }
+          : undefined,
+      };
+    });
+}
+
+// ---------------------------------------------------------------- players
+
+export function playerDetail(model: SquadReadModel, player: Slug, q: TimeQuery) {
+  const c = clocks(q);
+  const view = playerAt(model, player, c);
+  if (!view) return undefined;
+  const club = view.club;
+  const status = club ? statusAt(view, club, c.asOfDate).status : 'available';
+  const pursuedBy = [...(model.pursuersOf.get(player) ?? [])]
+    .map((pursuer) => ({ club: pursuer, ...pursuitAt(model, pursuer, player, c) }))
+    .filter((p) => p.stage && p.stage !== 'none')
+    .map(({ player: _p, ...rest }) => rest);
+  const { outgoing, valuation, ...rest } = view;
+  return {
+    ...rest,
+    status,
+    valuation: valuation ? { ...valuation, ...reportRefById(model, valuation.reportId) } : undefined,
+    outgoingFrom: Object.entries(outgoing).map(([from, flag]) => ({ club: from, ...flag, ...reportRefById(model, flag.reportId) })),
+    pursuedBy,
+  };
+}
+
+export function playerTimeline(model: SquadReadModel, player: Slug, q: TimeQuery) {
+  const history = model.players.get(player);
+  if (!history) return undefined;
+  const c = clocks(q);
+  return factsAt(history, c.asOf, c.knownAt).map((fact) => {
+    const { effectiveOn, contradicts, ...details } = fact.event.data as Record<string, unknown> & { effectiveOn: IsoDate };
+    return {
+      type: fact.event.type,
+      effectiveOn,
+      ...reportRef(model, fact),
+      claimIndex: fact.event.claimIndex,
+      position: fact.position,
+      details,
+      ...(contradicts ? { contradicts } : {}),
+    };
+  });
+}
