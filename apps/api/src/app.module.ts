@@ -2,6 +2,7 @@ import { DynamicModule, Logger, Module, OnApplicationShutdown } from '@nestjs/co
 import type { Environment } from './config/environment';
 import { CoreModule } from './core.module';
 import { HealthModule } from './health/health.module';
+import { ReadModelsModule } from './read-models/read-models.module';
 import { ReportsHttpModule } from './reports/reports-http.module';
 
 @Module({})
@@ -9,7 +10,7 @@ export class AppModule implements OnApplicationShutdown {
   private readonly logger = new Logger('lifecycle');
 
   static forRoot(env: Environment): DynamicModule {
-    return { module: AppModule, imports: [CoreModule.forRoot(env), HealthModule, ReportsHttpModule] };
+    return { module: AppModule, imports: [CoreModule.forRoot(env), HealthModule, ReportsHttpModule, ReadModelsModule] };
   }
 
   /** Runs after the HTTP server has drained and the event store has closed. */

@@ -32,7 +32,8 @@ export async function startApi(env: Record<string, string | undefined> = process
     .setVersion('1')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // exit (code 0) rather than re-raise the signal, so pino flushes its buffered lines on the way out
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -17,6 +17,7 @@ export async function startTestApi(env: Record<string, string> = {}) {
     LOG_LEVEL: 'silent',
     SEED_ON_EMPTY: 'false',
     SEEDS_DIR,
+    READ_MODEL_SNAPSHOT_PATH: join(dir, 'read-models.snapshot'),
     ...env,
   });
   const store = api.app.get<EventStore>(EVENT_STORE);

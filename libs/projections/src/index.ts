@@ -6,3 +6,5 @@ export * from './pursuit.projection';
 export * from './projected-event';
 export * from './squad-read-model';
 export * from './queries';
+export * from './projection-runner';
+export * from './snapshots';

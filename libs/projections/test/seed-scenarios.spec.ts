@@ -68,17 +68,18 @@ describe('read models on the seed reports', () => {
       ['lloyd-kelly', expect.stringContaining('unconvincing')],
     ]);
     expect(outgoing[0].depthAtPosition).toMatchObject({ need: 4, now: { squad: 5, verdict: 'saturated' }, withoutHim: { squad: 4, available: 3, verdict: 'short' } }); // Bremer is still injured
-    expect(outgoing[0]).toMatchObject({ source: { name: 'La Gazzetta dello Sport' }, returnedFromLoan: { fromClub: 'ajax' } });
+    expect(outgoing[0]).toMatchObject({ source: { name: 'La Gazzetta dello Sport' }, returnedFromLoan: { fromClub: 'ajax', on: '2025-06-01' } });
   });
 
   it('answers differently for the same day depending on what was known: the clocks are independent', () => {
-    const knownEarly = outgoingCandidates(model, 'juventus', { asOf: '2025-06-20', knownAt: '2025-06-18' });
-    const knownLate = outgoingCandidates(model, 'juventus', { asOf: '2025-06-30' });
-    expect(knownEarly).toEqual([]);
-    expect(knownLate).toHaveLength(2);
-    // Football Italia (dated approximately 2025-06-25) told more about 20 June's pursuit only later
-    const early = targetList(model, 'juventus', { asOf: '2025-06-20', knownAt: '2025-06-18' })[0];
-    expect((early.supporting as unknown[]).length).toBe(1);
+    // on 18 June the records still had Rugani at Ajax; La Gazzetta (28 June) reported him back since 1 June
+    expect(statuses('2025-06-20', '2025-06-18')['daniele-rugani']).toBe('away-on-loan');
+    expect(statuses('2025-06-20')['daniele-rugani']).toBe('available');
+    expect(squadDepth(model, 'ajax', { asOf: '2025-06-20', knownAt: '2025-06-18', formation: '4-3-3' }).totals.registered).toBe(1);
+    expect(squadDepth(model, 'ajax', { asOf: '2025-06-20', formation: '4-3-3' }).totals.registered).toBe(0);
+    // and the outgoing candidates were not known before 28 June
+    expect(outgoingCandidates(model, 'juventus', { asOf: '2025-06-30', knownAt: '2025-06-27' })).toEqual([]);
+    expect(outgoingCandidates(model, 'juventus', { asOf: '2025-06-30' })).toHaveLength(2);
   });
 
   it('shows a player and every fact about him in both clocks', () => {

@@ -7,12 +7,17 @@ import { SingleBar, Presets } from 'cli-progress';
 import { importReports, Ledger, readSeedReports, ReportsModule, type ImportSummary, type ReportSource } from '@squad/reports';
 import { validateEnvironment, type Environment, InvalidEnvironmentError } from '../config/environment';
 import { CoreModule } from '../core.module';
+import { storeIdentity } from '../read-models/store-identity';
+import type { EventStore } from '@squad/event-store';
+import { EVENT_STORE } from '@squad/event-store/nest';
+import { applyEvent, emptyReadModel, writeSnapshot } from '@squad/projections';
 import { createRootLogger, NestPinoLogger } from '../logging/logger';
 
 /**
  * The service's command line, on the same configuration and store as the API:
  *   npm run cli -- import FILE.ndjson   one report per line
  *   npm run cli -- seed                 the seed reports (what an empty store loads at start)
+ *   npm run cli -- rebuild              the read models from the store, into their snapshot
  * Safe beside a running server on the same SQLite file: the ledger re-reads before deciding.
  */
 @Module({})
@@ -22,11 +27,11 @@ class CliModule {
   }
 }
 
-const USAGE = 'usage: npm run cli -- import FILE.ndjson | seed';
+const USAGE = 'usage: npm run cli -- import FILE.ndjson | seed | rebuild';
 
 async function main(argv: string[]): Promise<number> {
   const [command, file] = argv;
-  if (command !== 'seed' && !(command === 'import' && file)) {
+  if (command !== 'seed' && command !== 'rebuild' && !(command === 'import' && file)) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -35,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
     logger: new NestPinoLogger(createRootLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL)),
   });
   try {
+    if (command === 'rebuild') return await rebuild(app.get<EventStore>(EVENT_STORE), env.READ_MODEL_SNAPSHOT_PATH);
     const ledger = app.get(Ledger);
     const sources = command === 'seed' ? await readSeedReports(env.SEEDS_DIR) : ndjsonReports(file);
     const total = command === 'seed' ? (sources as ReportSource[]).length : await countLines(file);
@@ -52,6 +58,31 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await app.close();
   }
+}
+
+/** Replays the whole store into fresh read models and writes them as the snapshot. */
+async function rebuild(store: EventStore, snapshotPath: string): Promise<number> {
+  if (snapshotPath === 'none') {
+    process.stderr.write('READ_MODEL_SNAPSHOT_PATH is "none": the service rebuilds its read models at every start\n');
+    return 2;
+  }
+  const started = Date.now();
+  const head = Number(await store.headPosition());
+  const model = emptyReadModel();
+  const bar = new SingleBar({ format: 'rebuilding read models {bar} {percentage}% | position {value}/{total}', stream: process.stderr }, Presets.shades_classic);
+  bar.start(head, 0);
+  let applied = 0;
+  for await (const event of store.readAll()) {
+    applyEvent(model, event);
+    if (++applied % 1000 === 0) bar.update(Number(event.position));
+  }
+  bar.update(head);
+  bar.stop();
+  writeSnapshot(snapshotPath, model, await storeIdentity(store));
+  process.stdout.write(
+    `rebuilt read models: ${applied} events up to position ${model.position}, ${model.players.size} players, ${model.pursuits.size} pursuits, in ${Date.now() - started} ms\nsnapshot: ${snapshotPath}\n`,
+  );
+  return 0;
 }
 
 async function* ndjsonReports(file: string): AsyncGenerator<ReportSource> {

@@ -12,6 +12,8 @@ describe(validateEnvironment.name, () => {
       BODY_LIMIT_BYTES: 1048576,
       SEED_ON_EMPTY: true,
       SEEDS_DIR: './seeds',
+      READ_MODEL_SNAPSHOT_PATH: './data/read-models.snapshot',
+      DEFAULT_FORMATION: '4-3-3',
     });
   });
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
+import { DEFAULT_FORMATION, FORMATIONS } from '@squad/projections';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Max, Min, validateSync } from 'class-validator';
 
 export const EVENT_STORE_KINDS = ['sqlite'] as const;
@@ -47,6 +48,15 @@ export class Environment {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'SEED_ON_EMPTY must be true or false' })
   SEED_ON_EMPTY: boolean = true;
+
+  /** The read models' checkpoint file (`none`: keep none, replay the store at every start). */
+  @IsString()
+  @IsNotEmpty()
+  READ_MODEL_SNAPSHOT_PATH = './data/read-models.snapshot';
+
+  /** Formation the squad-depth verdicts are judged against unless a request names one. */
+  @IsIn(Object.keys(FORMATIONS))
+  DEFAULT_FORMATION = DEFAULT_FORMATION;
 
   /** Where the seed reports are (one JSON report per file). */
   @IsString()

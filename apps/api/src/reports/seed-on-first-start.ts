@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
@@ -7,7 +7,7 @@ import type { Environment } from '../config/environment';
 
 /** An empty store gets the seed reports at start, so a new user sees data at once. */
 @Injectable()
-export class SeedOnFirstStart implements OnApplicationBootstrap {
+export class SeedOnFirstStart implements OnModuleInit {
   private readonly logger = new Logger('seed');
 
   constructor(
@@ -16,7 +16,8 @@ export class SeedOnFirstStart implements OnApplicationBootstrap {
     private readonly config: ConfigService<Environment, true>,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  // onModuleInit runs before any bootstrap hook, so the read models start after the seeds are in
+  async onModuleInit(): Promise<void> {
     if (!this.config.get('SEED_ON_EMPTY', { infer: true })) return;
     if ((await this.store.headPosition()) !== 0n) return;
     const dir = this.config.get('SEEDS_DIR', { infer: true });

@@ -1,0 +1,76 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { EventStore } from '@squad/event-store';
+import { EVENT_STORE } from '@squad/event-store/nest';
+import { emptyReadModel, ProjectionRunner, readSnapshot, writeSnapshot } from '@squad/projections';
+import type { Environment } from '../config/environment';
+import { storeIdentity } from './store-identity';
+
+/**
+ * Owns the read models of this process: loads the last snapshot (the checkpoint), follows the
+ * store from there, and writes a new snapshot when the service stops.
+ */
+/** Replaying a large store takes seconds; a start that takes longer than this has a problem. */
+const STARTUP_CATCH_UP_LIMIT_MS = 10 * 60 * 1000;
+
+@Injectable()
+export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('read-models');
+  private runner: ProjectionRunner | undefined;
+  private storeId: string | undefined;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly config: ConfigService<Environment, true>,
+  ) {}
+
+  get projections(): ProjectionRunner {
+    if (!this.runner) throw new Error('read models not started');
+    return this.runner;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const head = Number(await this.store.headPosition());
+    this.storeId = await storeIdentity(this.store);
+    const path = this.snapshotPath();
+    const loaded = path ? readSnapshot(path, this.storeId, head) : undefined;
+    const model = loaded?.model ?? emptyReadModel();
+    this.runner = new ProjectionRunner(this.store, model, {
+      onError: (error, position) => this.logger.error({ msg: 'projection failed on an event; skipped', position: Number(position), err: error }),
+    });
+    const started = Date.now();
+    this.runner.start();
+    // serve only once caught up with what was stored at start
+    if (!(await this.runner.whenCaughtUp(head, STARTUP_CATCH_UP_LIMIT_MS))) {
+      throw new Error(`read models reached position ${this.runner.position} of ${head} within ${STARTUP_CATCH_UP_LIMIT_MS} ms`);
+    }
+    this.logger.log({
+      msg: 'read models caught up',
+      from: loaded?.from ?? 'empty',
+      ...(loaded?.reason ? { reason: loaded.reason } : {}),
+      position: this.runner.position,
+      ms: Date.now() - started,
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.runner) return;
+    await this.runner.stop();
+    const path = this.snapshotPath();
+    if (path) {
+      writeSnapshot(path, this.runner.model, this.storeId ?? (await storeIdentity(this.store)));
+      this.logger.log({ msg: 'read-model snapshot written', path, position: this.runner.position });
+    }
+  }
+
+  private snapshotPath(): string | undefined {
+    const path = this.config.get('READ_MODEL_SNAPSHOT_PATH', { infer: true });
+    return path && path !== 'none' ? path : undefined;
+  }
+}
