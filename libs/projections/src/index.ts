@@ -8,3 +8,4 @@ export * from './squad-read-model';
 export * from './queries';
 export * from './projection-runner';
 export * from './snapshots';
+export * from './roster.projection';

@@ -27,6 +27,8 @@ export interface PursuitView {
   readonly stage: Stage;
   readonly priority?: Priority;
   readonly since?: IsoDate;
+  /** Valid day of the latest fact about this pursuit. */
+  readonly lastNewsOn?: IsoDate;
   readonly renewalExpectedFrom?: IsoDate;
   readonly lastBid?: { readonly amountEur: number; readonly on: IsoDate; readonly rejected: boolean };
 }
@@ -48,6 +50,11 @@ function advance(view: PursuitView, stage: Stage, on: IsoDate): PursuitView {
 }
 
 export function evolvePursuitView(view: PursuitView, event: ProjectedEvent): PursuitView {
+  const next = evolveStage(view, event);
+  return next.lastNewsOn === event.data.effectiveOn ? next : { ...next, lastNewsOn: event.data.effectiveOn };
+}
+
+function evolveStage(view: PursuitView, event: ProjectedEvent): PursuitView {
   const on = event.data.effectiveOn;
   switch (event.type) {
     case 'InterestDeclared': {

@@ -5,6 +5,7 @@ import { FORMATIONS, POSITION_GROUPS, verdict, type Verdict } from './formations
 import { initialPlayerView, statusAt, evolvePlayerView, type PlayerStatus, type PlayerView } from './player.projection';
 import type { ProjectedEvent } from './projected-event';
 import { evolvePursuitView, initialPursuitView, isOpen, type PursuitView, type Stage } from './pursuit.projection';
+import { evolveRosterView, initialRosterView, rosterMembers } from './roster.projection';
 import type { SquadReadModel } from './squad-read-model';
 
 /** The two clocks of a question: the world on `asOf`, as known on `knownAt` (undefined: now). */
@@ -13,7 +14,7 @@ export interface TimeQuery {
   readonly knownAt?: IsoDate;
 }
 
-interface Clocks {
+export interface Clocks {
   readonly asOf: number;
   readonly knownAt: number | undefined;
   readonly asOfDate: IsoDate;
@@ -47,7 +48,9 @@ export interface SquadPlayer {
 /** The players of a club on a day: registered there (away on loan included) or on loan there. */
 function squadOf(model: SquadReadModel, club: Slug, c: Clocks): { view: PlayerView; entry: SquadPlayer }[] {
   const out: { view: PlayerView; entry: SquadPlayer }[] = [];
-  for (const player of model.clubPlayers.get(club) ?? []) {
+  const roster = model.rosters.get(club);
+  const candidates = roster ? rosterMembers(stateAt(roster, c.asOf, c.knownAt, initialRosterView(club), evolveRosterView)) : [];
+  for (const player of candidates) {
     const view = playerAt(model, player, c);
     if (!view) continue;
     const { status, member } = statusAt(view, club, c.asOfDate);
@@ -191,12 +194,23 @@ export interface TargetEntry {
   [more: string]: unknown;
 }
 
+/** A pursuit with no news for this long leaves the target list, open or closed. */
+export const TARGET_NEWS_HORIZON_DAYS = 365;
+
+/** Players the club pursued with news in the year of `asOf` or the one before. */
+function targetCandidates(model: SquadReadModel, club: Slug, asOf: IsoDate): Set<Slug> {
+  const years = model.clubTargetsByYear.get(club);
+  const year = Number(asOf.slice(0, 4));
+  return new Set([...(years?.get(year - 1) ?? []), ...(years?.get(year) ?? [])]);
+}
+
 export function targetList(model: SquadReadModel, club: Slug, q: TimeQuery): TargetEntry[] {
   const c = clocks(q);
   const entries: TargetEntry[] = [];
-  for (const player of model.clubTargets.get(club) ?? []) {
+  for (const player of targetCandidates(model, club, q.asOf)) {
     const pursuit = pursuitAt(model, club, player, c);
     if (!pursuit || pursuit.stage === 'none') continue;
+    if (!pursuit.lastNewsOn || toDay(pursuit.lastNewsOn) < c.asOf - TARGET_NEWS_HORIZON_DAYS) continue;
     const view = playerAt(model, player, c);
     const rivals = [...(model.pursuersOf.get(player) ?? [])]
       .filter((other) => other !== club)

@@ -4,9 +4,10 @@ import { addFact, emptyHistory, type Fact, type History } from './bitemporal-his
 import { evolvePlayerView, initialPlayerView, playerKeyOf, type PlayerView } from './player.projection';
 import type { ProjectedEvent, ReportInfo } from './projected-event';
 import { evolvePursuitView, initialPursuitView, pursuitKeyOf, type PursuitView } from './pursuit.projection';
+import { evolveRosterView, initialRosterView, ROSTER_EVENT_TYPES, type RosterView } from './roster.projection';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 1;
+export const READ_MODEL_VERSION = 2;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -21,12 +22,12 @@ export interface SquadReadModel {
   readonly players: Map<Slug, History<ProjectedEvent, PlayerView>>;
   /** Keyed `club/player`. */
   readonly pursuits: Map<string, History<ProjectedEvent, PursuitView>>;
-  /** Every player a club has been linked to by registration, transfer or loan. */
-  readonly clubPlayers: Map<Slug, Set<Slug>>;
-  /** The other way round: every club a player has been linked to. */
+  /** Each club's roster in both clocks: who may be in its squad on a day. */
+  readonly rosters: Map<Slug, History<ProjectedEvent, RosterView>>;
+  /** Every club a player has been linked to by registration, transfer or loan. */
   readonly playerClubs: Map<Slug, Set<Slug>>;
-  /** Every player a club has pursued. */
-  readonly clubTargets: Map<Slug, Set<Slug>>;
+  /** The players each club pursued, by the calendar year of the pursuit's facts. */
+  readonly clubTargetsByYear: Map<Slug, Map<number, Set<Slug>>>;
   /** Every club that pursued a player (to find rivals). */
   readonly pursuersOf: Map<Slug, Set<Slug>>;
   /** Every club named by any event, for 404s. */
@@ -40,9 +41,9 @@ export function emptyReadModel(): SquadReadModel {
     reports: new Map(),
     players: new Map(),
     pursuits: new Map(),
-    clubPlayers: new Map(),
+    rosters: new Map(),
     playerClubs: new Map(),
-    clubTargets: new Map(),
+    clubTargetsByYear: new Map(),
     pursuersOf: new Map(),
     clubs: new Set(),
   };
@@ -88,19 +89,16 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
 
   const player = playerKeyOf(event);
   if (player) {
-    addFact(getOrCreate(model.players, player, emptyHistory<ProjectedEvent, PlayerView>), fact, initialPlayerView(player), evolvePlayerView);
-    if (type === 'PlayerRegistered' || type === 'TransferCompleted' || type === 'LoanDeparted' || type === 'LoanReturned') {
-      for (const club of clubs) {
-        getOrCreate(model.clubPlayers, club, () => new Set<Slug>()).add(player);
-        getOrCreate(model.playerClubs, player, () => new Set<Slug>()).add(club);
-      }
-    }
+    const history = getOrCreate(model.players, player, emptyHistory<ProjectedEvent, PlayerView>);
+    addFact(history, fact, initialPlayerView(player), evolvePlayerView);
+    if (ROSTER_EVENT_TYPES.has(type)) fileInRosters(model, player, history.facts, fact, clubs);
   }
   const pursuit = pursuitKeyOf(event);
   if (pursuit) {
     const history = getOrCreate(model.pursuits, `${pursuit.club}/${pursuit.player}`, emptyHistory<ProjectedEvent, PursuitView>);
     addFact(history, fact, initialPursuitView(pursuit.club, pursuit.player), evolvePursuitView);
-    getOrCreate(model.clubTargets, pursuit.club, () => new Set<Slug>()).add(pursuit.player);
+    const years = getOrCreate(model.clubTargetsByYear, pursuit.club, () => new Map<number, Set<Slug>>());
+    getOrCreate(years, yearOf(data.effectiveOn), () => new Set<Slug>()).add(pursuit.player);
     getOrCreate(model.pursuersOf, pursuit.player, () => new Set<Slug>()).add(pursuit.club);
   }
   // a change to a player shows in every squad he belongs to and every target list he is on
@@ -111,6 +109,26 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
   }
   return { position, clubs: [...affectedClubs], players: player ? [player] : [] };
 }
+
+/**
+ * Files a squad move in the roster of every club the player has been linked to (a move to one
+ * club is a departure from the others). A club linked for the first time gets the player's
+ * earlier moves too, so its roster history is complete.
+ */
+function fileInRosters(model: SquadReadModel, player: Slug, playerFacts: readonly Fact<ProjectedEvent>[], fact: Fact<ProjectedEvent>, clubs: readonly Slug[]): void {
+  const linked = getOrCreate(model.playerClubs, player, () => new Set<Slug>());
+  for (const club of clubs) {
+    if (linked.has(club)) continue;
+    linked.add(club);
+    const roster = getOrCreate(model.rosters, club, emptyHistory<ProjectedEvent, RosterView>);
+    for (const earlier of playerFacts) {
+      if (earlier !== fact && ROSTER_EVENT_TYPES.has(earlier.event.type)) addFact(roster, earlier, initialRosterView(club), evolveRosterView);
+    }
+  }
+  for (const club of linked) addFact(model.rosters.get(club) ?? getOrCreate(model.rosters, club, emptyHistory<ProjectedEvent, RosterView>), fact, initialRosterView(club), evolveRosterView);
+}
+
+export const yearOf = (date: string) => Number(date.slice(0, 4));
 
 /** The clubs an event names, in any role. */
 export function clubsNamedBy(event: Pick<ProjectedEvent, 'data'>): Slug[] {
