@@ -5,8 +5,15 @@ export type Day = number;
 
 const MS_PER_DAY = 86_400_000;
 
+const dayCache = new Map<string, Day>();
+
 export function toDay(date: IsoDate): Day {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / MS_PER_DAY;
+  let day = dayCache.get(date);
+  if (day === undefined) {
+    day = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / MS_PER_DAY;
+    if (dayCache.size < 100_000) dayCache.set(date, day); // a few centuries of days at most
+  }
+  return day;
 }
 
 export function fromDay(day: Day): IsoDate {

@@ -95,7 +95,10 @@ export function squadDepth(model: SquadReadModel, club: Slug, q: TimeQuery & { f
   const c = clocks(q);
   const need = FORMATIONS[q.formation];
   const squad = squadOf(model, club, c);
-  const openTargets = targetList(model, club, q).filter((t) => t.open);
+  const openTargets = currentPursuits(model, club, c).filter(({ pursuit }) => isOpen(pursuit.stage)).map(({ player, pursuit }) => {
+    const view = playerAt(model, player, c);
+    return { player, name: view?.name, position: view?.position, stage: pursuit.stage, priority: pursuit.priority };
+  });
   const outgoing = outgoingCandidates(model, club, q, squad);
 
   const positions = POSITIONS.map((position) => {
@@ -197,25 +200,38 @@ export interface TargetEntry {
 /** A pursuit with no news for this long leaves the target list, open or closed. */
 export const TARGET_NEWS_HORIZON_DAYS = 365;
 
-/** Players the club pursued with news in the year of `asOf` or the one before. */
-function targetCandidates(model: SquadReadModel, club: Slug, asOf: IsoDate): Set<Slug> {
-  const years = model.clubTargetsByYear.get(club);
+/** The members of the year-`asOf` and previous-year buckets: a season's worth, whatever the history. */
+function recentBuckets(years: Map<number, Set<Slug>> | undefined, asOf: IsoDate): Set<Slug> {
   const year = Number(asOf.slice(0, 4));
   return new Set([...(years?.get(year - 1) ?? []), ...(years?.get(year) ?? [])]);
+}
+
+/** A pursuit counts on `asOf` when it has begun and had news within the horizon. */
+function isCurrent(pursuit: PursuitView | undefined, c: Clocks): pursuit is PursuitView {
+  return !!pursuit && pursuit.stage !== 'none' && !!pursuit.lastNewsOn && toDay(pursuit.lastNewsOn) >= c.asOf - TARGET_NEWS_HORIZON_DAYS;
+}
+
+/** The club's current pursuits on `asOf`: its targets before any detail is added. */
+function currentPursuits(model: SquadReadModel, club: Slug, c: Clocks): { player: Slug; pursuit: PursuitView }[] {
+  const out: { player: Slug; pursuit: PursuitView }[] = [];
+  for (const player of recentBuckets(model.clubTargetsByYear.get(club), c.asOfDate)) {
+    const pursuit = pursuitAt(model, club, player, c);
+    if (isCurrent(pursuit, c)) out.push({ player, pursuit });
+  }
+  return out;
 }
 
 export function targetList(model: SquadReadModel, club: Slug, q: TimeQuery): TargetEntry[] {
   const c = clocks(q);
   const entries: TargetEntry[] = [];
-  for (const player of targetCandidates(model, club, q.asOf)) {
-    const pursuit = pursuitAt(model, club, player, c);
-    if (!pursuit || pursuit.stage === 'none') continue;
-    if (!pursuit.lastNewsOn || toDay(pursuit.lastNewsOn) < c.asOf - TARGET_NEWS_HORIZON_DAYS) continue;
+  for (const { player, pursuit } of currentPursuits(model, club, c)) {
     const view = playerAt(model, player, c);
-    const rivals = [...(model.pursuersOf.get(player) ?? [])]
+    const rivals = [...recentBuckets(model.pursuersByYear.get(player), q.asOf)]
       .filter((other) => other !== club)
-      .map((other) => ({ club: other, stage: pursuitAt(model, other, player, c)?.stage ?? 'none' }))
-      .filter((rival) => isOpen(rival.stage));
+      .map((other) => ({ club: other, pursuit: pursuitAt(model, other, player, c) }))
+      .filter((rival) => isCurrent(rival.pursuit, c) && isOpen(rival.pursuit.stage))
+      .map((rival) => ({ club: rival.club, stage: rival.pursuit!.stage }))
+      .sort((a, b) => a.club.localeCompare(b.club));
     const valuation = view?.valuation ? { ...view.valuation, ...reportRefById(model, view.valuation.reportId) } : undefined;
     entries.push({
       player,
@@ -231,7 +247,8 @@ export function targetList(model: SquadReadModel, club: Slug, q: TimeQuery): Tar
       rivals,
       valuation,
       contractExpiry: view?.contract,
-      ...evidence(model, factsAt(model.pursuits.get(`${club}/${player}`)!, c.asOf, c.knownAt)),
+      // the reports of this pursuit since it began (an earlier, ended pursuit is history)
+      ...evidence(model, factsAt(model.pursuits.get(`${club}/${player}`)!, c.asOf, c.knownAt, pursuit.since ? toDay(pursuit.since) : undefined)),
     });
   }
   const rank = (t: TargetEntry) => (t.open ? 0 : 1) * 10 + ['top', 'high', 'medium', 'low', undefined].indexOf(t.priority as never);

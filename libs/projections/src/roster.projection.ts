@@ -29,16 +29,21 @@ export function evolveRosterView(view: RosterView, event: ProjectedEvent): Roste
   const here = view.club;
   switch (event.type) {
     case 'PlayerRegistered':
-      return { ...view, registered: toggle(view.registered, player, event.data.club === here) };
+      return withLists(view, toggle(view.registered, player, event.data.club === here), view.loanedIn);
     case 'TransferCompleted':
-      return { ...view, registered: toggle(view.registered, player, event.data.toClub === here), loanedIn: toggle(view.loanedIn, player, false) };
+      return withLists(view, toggle(view.registered, player, event.data.toClub === here), toggle(view.loanedIn, player, false));
     case 'LoanDeparted':
-      return { ...view, loanedIn: toggle(view.loanedIn, player, event.data.toClub === here) };
+      return withLists(view, view.registered, toggle(view.loanedIn, player, event.data.toClub === here));
     case 'LoanReturned':
-      return { ...view, loanedIn: toggle(view.loanedIn, player, false) };
+      return withLists(view, view.registered, toggle(view.loanedIn, player, false));
     default:
       return view;
   }
+}
+
+/** The same view when nothing moved (most moves concern other clubs): no copy. */
+function withLists(view: RosterView, registered: readonly Slug[], loanedIn: readonly Slug[]): RosterView {
+  return registered === view.registered && loanedIn === view.loanedIn ? view : { club: view.club, registered, loanedIn };
 }
 
 function toggle(list: readonly Slug[], player: Slug, present: boolean): readonly Slug[] {

@@ -7,7 +7,7 @@ import { evolvePursuitView, initialPursuitView, pursuitKeyOf, type PursuitView }
 import { evolveRosterView, initialRosterView, ROSTER_EVENT_TYPES, type RosterView } from './roster.projection';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 2;
+export const READ_MODEL_VERSION = 3;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -30,6 +30,8 @@ export interface SquadReadModel {
   readonly clubTargetsByYear: Map<Slug, Map<number, Set<Slug>>>;
   /** Every club that pursued a player (to find rivals). */
   readonly pursuersOf: Map<Slug, Set<Slug>>;
+  /** The same, by the calendar year of the pursuit's facts, so rivals are looked up per season. */
+  readonly pursuersByYear: Map<Slug, Map<number, Set<Slug>>>;
   /** Every club named by any event, for 404s. */
   readonly clubs: Set<Slug>;
 }
@@ -45,6 +47,7 @@ export function emptyReadModel(): SquadReadModel {
     playerClubs: new Map(),
     clubTargetsByYear: new Map(),
     pursuersOf: new Map(),
+    pursuersByYear: new Map(),
     clubs: new Set(),
   };
 }
@@ -54,6 +57,7 @@ const SQUAD_EVENT_TYPES = new Set<string>(CLAIM_TYPES);
 /** What an applied event changed, so live views know which documents to refresh. */
 export interface AppliedChange {
   readonly position: number;
+  /** The clubs the event names (see `clubsAffectedBy` for all it may change). */
   readonly clubs: readonly Slug[];
   readonly players: readonly Slug[];
 }
@@ -65,55 +69,75 @@ export interface StoredSquadEvent {
   readonly position: bigint;
 }
 
-/** Applies one stored event; returns what it touched, or undefined for a redelivery or a foreign event. */
+/**
+ * Applies one stored event; returns what it touched, or undefined for a redelivery or a foreign
+ * event. This is the rebuild's inner loop: plain Map look-ups, no closures, no copies.
+ */
 export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): AppliedChange | undefined {
   const position = Number(stored.position);
   if (position <= model.position) return undefined; // redelivered: already applied
   model.position = position;
   if (!SQUAD_EVENT_TYPES.has(stored.type)) return undefined;
 
-  const { type, data } = stored as unknown as SquadEvent;
-  const metadata = (stored as unknown as SquadEvent).metadata;
-  if (!model.reports.has(metadata.reportId)) {
-    model.reports.set(metadata.reportId, {
-      reportId: metadata.reportId,
-      source: metadata.source,
-      publishedOn: metadata.publishedOn,
-      publishedOnApprox: metadata.publishedOnApprox,
-    });
+  const { type, data, metadata } = stored as unknown as SquadEvent;
+  const reportId = metadata.reportId;
+  if (model.reports.get(reportId) === undefined) {
+    model.reports.set(reportId, { reportId, source: metadata.source, publishedOn: metadata.publishedOn, publishedOnApprox: metadata.publishedOnApprox });
   }
-  const event = { type, data, reportId: metadata.reportId, claimIndex: metadata.claimIndex, position } as ProjectedEvent;
+  const event = { type, data, reportId, claimIndex: metadata.claimIndex, position } as ProjectedEvent;
   const fact: Fact<ProjectedEvent> = { validFrom: toDay(data.effectiveOn), knownFrom: toDay(metadata.publishedOn), position, event };
   const clubs = clubsNamedBy(event);
-  clubs.forEach((club) => model.clubs.add(club));
+  for (const club of clubs) model.clubs.add(club);
 
   const player = playerKeyOf(event);
   if (player) {
-    const history = getOrCreate(model.players, player, emptyHistory<ProjectedEvent, PlayerView>);
+    let history = model.players.get(player);
+    if (history === undefined) model.players.set(player, (history = emptyHistory()));
     addFact(history, fact, initialPlayerView(player), evolvePlayerView);
     if (ROSTER_EVENT_TYPES.has(type)) fileInRosters(model, player, history.facts, fact, clubs);
   }
   const pursuit = pursuitKeyOf(event);
   if (pursuit) {
-    const history = getOrCreate(model.pursuits, `${pursuit.club}/${pursuit.player}`, emptyHistory<ProjectedEvent, PursuitView>);
+    const key = `${pursuit.club}/${pursuit.player}`;
+    let history = model.pursuits.get(key);
+    if (history === undefined) model.pursuits.set(key, (history = emptyHistory()));
     addFact(history, fact, initialPursuitView(pursuit.club, pursuit.player), evolvePursuitView);
-    const years = getOrCreate(model.clubTargetsByYear, pursuit.club, () => new Map<number, Set<Slug>>());
-    getOrCreate(years, yearOf(data.effectiveOn), () => new Set<Slug>()).add(pursuit.player);
-    getOrCreate(model.pursuersOf, pursuit.player, () => new Set<Slug>()).add(pursuit.club);
+    const year = yearOf(data.effectiveOn);
+    addToBucket(model.clubTargetsByYear, pursuit.club, year, pursuit.player);
+    addToBucket(model.pursuersByYear, pursuit.player, year, pursuit.club);
+    let pursuers = model.pursuersOf.get(pursuit.player);
+    if (pursuers === undefined) model.pursuersOf.set(pursuit.player, (pursuers = new Set()));
+    pursuers.add(pursuit.club);
   }
-  // a change to a player shows in every squad he belongs to and every target list he is on
-  const affectedClubs = new Set(clubs);
-  if (player) {
-    for (const club of model.playerClubs.get(player) ?? []) affectedClubs.add(club);
-    for (const club of model.pursuersOf.get(player) ?? []) affectedClubs.add(club);
+  return { position, clubs, players: player ? [player] : [] };
+}
+
+function addToBucket(index: Map<Slug, Map<number, Set<Slug>>>, key: Slug, year: number, member: Slug): void {
+  let years = index.get(key);
+  if (years === undefined) index.set(key, (years = new Map()));
+  let bucket = years.get(year);
+  if (bucket === undefined) years.set(year, (bucket = new Set()));
+  bucket.add(member);
+}
+
+/**
+ * Every club whose views an applied change may alter: those it names, and, for a change to a
+ * player, every club he has been linked to or pursued by. Computed on demand (for live views),
+ * not during a rebuild.
+ */
+export function clubsAffectedBy(model: SquadReadModel, change: AppliedChange): Slug[] {
+  const clubs = new Set(change.clubs);
+  for (const player of change.players) {
+    for (const club of model.playerClubs.get(player) ?? []) clubs.add(club);
+    for (const club of model.pursuersOf.get(player) ?? []) clubs.add(club);
   }
-  return { position, clubs: [...affectedClubs], players: player ? [player] : [] };
+  return [...clubs];
 }
 
 /**
  * Files a squad move in the roster of every club the player has been linked to (a move to one
- * club is a departure from the others). A club linked for the first time gets the player's
- * earlier moves too, so its roster history is complete.
+ * club is a departure from the others). A club linked for the first time also gets the player's
+ * moves dated after this one, which may take him away again; earlier ones cannot concern it.
  */
 function fileInRosters(model: SquadReadModel, player: Slug, playerFacts: readonly Fact<ProjectedEvent>[], fact: Fact<ProjectedEvent>, clubs: readonly Slug[]): void {
   const linked = getOrCreate(model.playerClubs, player, () => new Set<Slug>());
@@ -121,23 +145,26 @@ function fileInRosters(model: SquadReadModel, player: Slug, playerFacts: readonl
     if (linked.has(club)) continue;
     linked.add(club);
     const roster = getOrCreate(model.rosters, club, emptyHistory<ProjectedEvent, RosterView>);
-    for (const earlier of playerFacts) {
-      if (earlier !== fact && ROSTER_EVENT_TYPES.has(earlier.event.type)) addFact(roster, earlier, initialRosterView(club), evolveRosterView);
+    for (let i = playerFacts.indexOf(fact) + 1; i < playerFacts.length; i++) {
+      if (ROSTER_EVENT_TYPES.has(playerFacts[i].event.type)) addFact(roster, playerFacts[i], initialRosterView(club), evolveRosterView);
     }
   }
-  for (const club of linked) addFact(model.rosters.get(club) ?? getOrCreate(model.rosters, club, emptyHistory<ProjectedEvent, RosterView>), fact, initialRosterView(club), evolveRosterView);
+  for (const club of linked) addFact(model.rosters.get(club)!, fact, initialRosterView(club), evolveRosterView);
 }
 
 export const yearOf = (date: string) => Number(date.slice(0, 4));
 
+const CLUB_FIELDS = ['club', 'fromClub', 'toClub', 'withClub', 'byClub'] as const;
+
 /** The clubs an event names, in any role. */
 export function clubsNamedBy(event: Pick<ProjectedEvent, 'data'>): Slug[] {
   const data = event.data as Record<string, unknown>;
-  const clubs = new Set<Slug>();
-  for (const key of ['club', 'fromClub', 'toClub', 'withClub', 'byClub'] as const) {
-    if (typeof data[key] === 'string') clubs.add(data[key] as Slug);
+  const clubs: Slug[] = [];
+  for (const key of CLUB_FIELDS) {
+    const club = data[key];
+    if (typeof club === 'string' && !clubs.includes(club)) clubs.push(club);
   }
-  return [...clubs];
+  return clubs;
 }
 
 function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {

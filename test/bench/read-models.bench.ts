@@ -1,0 +1,116 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '@squad/event-store';
+import { applyEvent, emptyReadModel, fromDay, squadDepth, targetList, toDay, type SquadReadModel } from '@squad/projections';
+import { compareThroughput, type Figure, median, printFigure, printInfo, rssMiB } from './harness';
+import { writeSyntheticHistory, type SyntheticWorld } from './synthetic-reports';
+
+interface Built {
+  readonly path: string;
+  readonly world: SyntheticWorld;
+}
+
+async function buildStore(dir: string, events: number): Promise<Built> {
+  const path = join(dir, `synthetic-${events}.db`);
+  const store = SqliteEventStore.open({ path, synchronous: 'NORMAL' });
+  const started = Date.now();
+  const world = await writeSyntheticHistory(store, events);
+  await store.close();
+  printInfo(`generated ${events.toLocaleString('en-US')} synthetic events`, `${world.clubs.length} clubs, ${world.firstDay} to ${world.lastDay}, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { path, world };
+}
+
+async function project(path: string): Promise<SquadReadModel> {
+  const store = SqliteEventStore.open({ path });
+  const model = emptyReadModel();
+  for await (const event of store.readAll()) applyEvent(model, event);
+  await store.close();
+  return model;
+}
+
+/** p99 of as-of questions (squad depth and targets of a random club on a random day), in ms. */
+function asOfP99(model: SquadReadModel, world: SyntheticWorld, queries: number): { p50: number; p99: number } {
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const first = toDay(world.firstDay) + 30;
+  const last = toDay(world.lastDay);
+  const timings: number[] = [];
+  for (let i = 0; i < queries; i++) {
+    const club = world.clubs[Math.floor(random() * world.clubs.length)];
+    const asOf = fromDay(first + Math.floor(random() * (last - first)));
+    const started = process.hrtime.bigint();
+    const depth = squadDepth(model, club, { asOf, formation: '4-3-3' });
+    const targets = targetList(model, club, { asOf });
+    timings.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (depth.club !== club || !Array.isArray(targets)) throw new Error('query failed');
+  }
+  timings.sort((a, b) => a - b);
+  return { p50: median(timings), p99: timings[Math.floor(timings.length * 0.99)] };
+}
+
+export async function benchReadModels(options: { small: number; large: number }): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'squad-bench-rm-'));
+  const figures: Figure[] = [];
+  try {
+    const small = await buildStore(dir, options.small);
+    const large = await buildStore(dir, options.large);
+
+    // full rebuild of the large store, against reading the same events raw
+    const raw = new Database(large.path, { readonly: true });
+    const select = raw.prepare('SELECT data, metadata FROM events ORDER BY position').raw();
+    let model: SquadReadModel | undefined;
+    figures.push(
+      await compareThroughput(
+        `projection rebuild of ${options.large.toLocaleString('en-US')} events vs raw SELECT + JSON.parse`,
+        3,
+        options.large,
+        'events/s',
+        0.5,
+        async () => {
+          const started = process.hrtime.bigint();
+          let count = 0;
+          for (const row of select.iterate() as Iterable<[string, string]>) {
+            if (JSON.parse(row[0]) && JSON.parse(row[1])) count++;
+          }
+          if (count !== options.large) throw new Error(`raw read ${count}`);
+          return count / (Number(process.hrtime.bigint() - started) / 1e9);
+        },
+        async () => {
+          model = undefined;
+          global.gc?.();
+          const started = process.hrtime.bigint();
+          model = await project(large.path);
+          if (model.position !== options.large) throw new Error(`rebuilt to ${model.position}`);
+          return options.large / (Number(process.hrtime.bigint() - started) / 1e9);
+        },
+      ),
+    );
+    raw.close();
+    global.gc?.();
+    printInfo(`resident memory with the read model of ${options.large.toLocaleString('en-US')} events loaded`, `${rssMiB().toFixed(0)} MiB (players ${model!.players.size}, pursuits ${model!.pursuits.size})`);
+
+    const smallModel = await project(small.path);
+    const queries = 5000;
+    asOfP99(smallModel, small.world, 500); // warm up both code paths
+    asOfP99(model!, large.world, 500);
+    const smallTimes = asOfP99(smallModel, small.world, queries);
+    const largeTimes = asOfP99(model!, large.world, queries);
+    const figure: Figure = {
+      name: `as-of query p99 (squad depth + targets) with ${options.large.toLocaleString('en-US')} events stored vs ${options.small.toLocaleString('en-US')}`,
+      subject: largeTimes.p99,
+      baseline: smallTimes.p99,
+      unit: 'ms',
+      ratio: largeTimes.p99 / smallTimes.p99,
+      target: '<= 2',
+      met: largeTimes.p99 / smallTimes.p99 <= 2,
+    };
+    printFigure(figure);
+    printInfo('as-of query p50', `${largeTimes.p50.toFixed(3)} ms with ${options.large.toLocaleString('en-US')} events, ${smallTimes.p50.toFixed(3)} ms with ${options.small.toLocaleString('en-US')}`);
+    figures.push(figure);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return figures;
+}
