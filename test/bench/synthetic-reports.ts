@@ -22,6 +22,7 @@ export async function writeSyntheticHistory(store: EventStore, events: number): 
   const clubCount = Math.max(20, Math.round(events / 2500));
   const seasons = Math.max(1, Math.round(events / (clubCount * EVENTS_PER_CLUB_SEASON)));
   const clubs = Array.from({ length: clubCount }, (_, i) => `club-${i}`);
+  const clubIndex = new Map(clubs.map((club, i) => [club, i]));
   const random = mulberry32(events);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
   const start = Date.UTC(2000, 6, 1);
@@ -71,7 +72,8 @@ export async function writeSyntheticHistory(store: EventStore, events: number): 
     const on = dayOf(n);
     const player = pick(players);
     const club = clubOf.get(player)!;
-    const other = pick(clubs.filter((c) => c !== club).slice(0, 40));
+    const otherIndex = Math.floor(random() * (clubs.length - 1));
+    const other = clubs[otherIndex >= clubIndex.get(club)! ? otherIndex + 1 : otherIndex]; // any other club, uniformly
     const roll = random();
     if (roll < 0.12) {
       if (injured.has(player)) {

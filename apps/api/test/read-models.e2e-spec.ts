@@ -144,3 +144,52 @@ describe('moves and read-your-writes', () => {
     expect(await response.json()).toMatchObject({ code: 'READ_MODEL_BEHIND', minPosition: 999999 });
   }, 15_000);
 });
+
+describe('read models: edge cases', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ SEED_ON_EMPTY: 'true' });
+  });
+  afterAll(() => api.close());
+  const get = async (path: string) => (await (await fetch(`${api.url}${path}`)).json()) as Json;
+
+  it('keeps a signed player off the target list when later contracts or registrations are reported', async () => {
+    const signed = (await (
+      await api.post('/v1/reports', {
+        reportId: 'balerdi-signs',
+        source: { name: 'Test' },
+        publishedOn: '2026-07-01',
+        claims: [
+          { type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'marseille', toClub: 'juventus' },
+          { type: 'ContractRecorded', player: 'leonardo-balerdi', club: 'juventus', expiresOn: '2030-06-30' },
+        ],
+      })
+    ).json()) as Json;
+    const later = await api.post('/v1/reports', {
+      reportId: 'balerdi-extends',
+      source: { name: 'Test' },
+      publishedOn: '2027-09-01',
+      claims: [{ type: 'ContractRecorded', player: 'leonardo-balerdi', club: 'juventus', expiresOn: '2032-06-30' }],
+    });
+    expect(later.status).toBe(201);
+    const atSigning = await get(`/v1/clubs/juventus/targets?asOf=2026-07-02&minPosition=${signed.position}`);
+    expect(atSigning.targets.find((t: Json) => t.player === 'leonardo-balerdi')).toMatchObject({ stage: 'signed', since: '2026-07-01' });
+    const targets = await get(`/v1/clubs/juventus/targets?asOf=2027-10-01&minPosition=${((await later.json()) as Json).position}`);
+    expect(targets.targets.map((t: Json) => t.player)).toEqual([]);
+  });
+
+  it('treats a club slug such as "constructor" like any other', async () => {
+    const written = (await (
+      await api.post('/v1/reports', {
+        reportId: 'odd-club',
+        source: { name: 'Test' },
+        publishedOn: '2025-07-01',
+        claims: [{ type: 'PlayerRegistered', player: 'odd-player', name: 'Odd', club: 'constructor', position: 'GK' }],
+      })
+    ).json()) as Json;
+    const outgoing = await get(`/v1/clubs/constructor/outgoing?asOf=2025-07-02&minPosition=${written.position}`);
+    expect(outgoing.outgoing).toEqual([]);
+    const depth = await get('/v1/clubs/constructor/squad-depth?asOf=2025-07-02');
+    expect(depth.positions.find((p: Json) => p.position === 'GK').players.map((p: Json) => p.player)).toEqual(['odd-player']);
+  });
+});

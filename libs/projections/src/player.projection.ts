@@ -1,4 +1,4 @@
-import type { IsoDate, Position, Slug } from '@squad/domain';
+import { assertNever, type IsoDate, type Position, type Slug } from '@squad/domain';
 import type { ProjectedEvent } from './projected-event';
 
 /** A player on one valid day: where he is registered, fit or not, away or not. */
@@ -34,8 +34,8 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
       return { ...view, name, club, position, secondaryPositions: secondaryPositions ?? [] };
     }
     case 'TransferCompleted': {
-      // a sold player leaves the club's outgoing list and any loan ends
-      const { [event.data.fromClub]: _sold, ...outgoing } = view.outgoing;
+      // a sold player leaves the seller's outgoing list (and any old flag of the buyer's), and any loan ends
+      const { [event.data.fromClub]: _sold, [event.data.toClub]: _stale, ...outgoing } = view.outgoing;
       return { ...view, club: event.data.toClub, loan: undefined, outgoing };
     }
     case 'LoanDeparted':
@@ -78,8 +78,4 @@ export function statusAt(view: PlayerView, club: Slug, asOf: IsoDate): { status:
   }
   if (loan?.toClub === club) return { status: view.injury ? 'injured' : 'on-loan-here', member: true };
   return { status: 'available', member: false };
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled event ${JSON.stringify(value)}`);
 }

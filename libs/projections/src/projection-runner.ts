@@ -16,6 +16,7 @@ export interface ProjectionRunnerOptions {
 export class ProjectionRunner {
   private subscription: AllSubscription | undefined;
   private loop: Promise<void> | undefined;
+  private stopping = false;
   private waiters: { position: number; resolve: (reached: boolean) => void }[] = [];
 
   constructor(
@@ -29,23 +30,37 @@ export class ProjectionRunner {
   }
 
   start(): void {
-    if (this.subscription) return;
-    const subscription = this.store.subscribeToAll({ fromPosition: BigInt(this.model.position) });
-    this.subscription = subscription;
-    this.loop = (async () => {
-      for await (const event of subscription) {
-        let change: AppliedChange | undefined;
-        try {
-          change = applyEvent(this.model, event);
-        } catch (error) {
-          // a bug or a malformed event must not stall every read model behind it
-          this.model.position = Math.max(this.model.position, Number(event.position));
-          this.options.onError?.(error, event.position);
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.follow();
+  }
+
+  /** Follows the store; when the subscription fails (the store went away), resubscribes from the checkpoint. */
+  private async follow(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      const subscription = this.store.subscribeToAll({ fromPosition: BigInt(this.model.position) });
+      this.subscription = subscription;
+      try {
+        for await (const event of subscription) {
+          failures = 0;
+          let change: AppliedChange | undefined;
+          try {
+            change = applyEvent(this.model, event);
+          } catch (error) {
+            // a bug or a malformed event must not stall every read model behind it
+            this.model.position = Math.max(this.model.position, Number(event.position));
+            this.options.onError?.(error, event.position);
+          }
+          if (change) this.options.onChange?.(change);
+          this.release();
         }
-        if (change) this.options.onChange?.(change);
-        this.release();
+      } catch (error) {
+        if (this.stopping) return;
+        this.options.onError?.(error, BigInt(this.model.position));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures++, 5000)));
       }
-    })();
+    }
   }
 
   /**
@@ -76,8 +91,10 @@ export class ProjectionRunner {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.subscription?.stop();
     await this.loop;
+    this.loop = undefined;
     this.subscription = undefined;
     for (const waiter of this.waiters) waiter.resolve(false);
     this.waiters = [];

@@ -38,14 +38,15 @@ export const initialPursuitView = (club: Slug, player: Slug) => (): PursuitView 
 /** `juventus/leonardo-balerdi`: the pursuit an event updates (a transfer completes the buyer's). */
 export function pursuitKeyOf(event: ProjectedEvent): { club: Slug; player: Slug } | undefined {
   if (event.type === 'TransferCompleted') return { club: event.data.toClub, player: event.data.player };
-  if (event.type === 'OutgoingCandidateFlagged') return undefined;
+  // these name a club and a player without being about a pursuit
+  if (event.type === 'OutgoingCandidateFlagged' || event.type === 'PlayerRegistered' || event.type === 'ContractRecorded') return undefined;
   const data = event.data as { club?: Slug; player?: Slug };
   return data.club && data.player ? { club: data.club, player: data.player } : undefined;
 }
 
 /** Stages only move forward within a pursuit; interest after an end starts a new pursuit. */
 function advance(view: PursuitView, stage: Stage, on: IsoDate): PursuitView {
-  if (!isOpen(view.stage)) return { ...view, stage, since: on, lastBid: undefined, renewalExpectedFrom: stage === 'abandoned' ? view.renewalExpectedFrom : undefined };
+  if (!isOpen(view.stage)) return { club: view.club, player: view.player, stage, since: on, lastNewsOn: view.lastNewsOn };
   return RANK[stage] > RANK[view.stage] ? { ...view, stage } : view;
 }
 
@@ -75,7 +76,8 @@ function evolveStage(view: PursuitView, event: ProjectedEvent): PursuitView {
     case 'InterestRenewalExpected':
       return { ...(view.stage === 'none' ? { ...view, stage: 'monitoring' as Stage, since: on } : view), renewalExpectedFrom: event.data.expectedFrom };
     case 'TransferCompleted':
-      return { ...view, stage: 'signed' };
+      // signing straight after an ended pursuit (or none) is a pursuit of its own
+      return isOpen(view.stage) ? { ...view, stage: 'signed' } : { club: view.club, player: view.player, stage: 'signed', since: on };
     case 'ClaimDisputed':
       return view;
     default:

@@ -270,7 +270,7 @@ export function outgoingCandidates(
 ) {
   const need = FORMATIONS[q.formation ?? '4-3-3'];
   return squad
-    .filter((p) => p.view.outgoing[club] && p.view.club === club)
+    .filter((p) => Object.hasOwn(p.view.outgoing, club) && p.view.club === club)
     .map((p) => {
       const flag = p.view.outgoing[club];
       const position = p.view.position;

@@ -7,7 +7,7 @@ import { evolvePursuitView, initialPursuitView, pursuitKeyOf, type PursuitView }
 import { evolveRosterView, initialRosterView, ROSTER_EVENT_TYPES, type RosterView } from './roster.projection';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 3;
+export const READ_MODEL_VERSION = 4;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -76,8 +76,10 @@ export interface StoredSquadEvent {
 export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): AppliedChange | undefined {
   const position = Number(stored.position);
   if (position <= model.position) return undefined; // redelivered: already applied
-  model.position = position;
-  if (!SQUAD_EVENT_TYPES.has(stored.type)) return undefined;
+  if (!SQUAD_EVENT_TYPES.has(stored.type)) {
+    model.position = position;
+    return undefined;
+  }
 
   const { type, data, metadata } = stored as unknown as SquadEvent;
   const reportId = metadata.reportId;
@@ -109,6 +111,7 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
     if (pursuers === undefined) model.pursuersOf.set(pursuit.player, (pursuers = new Set()));
     pursuers.add(pursuit.club);
   }
+  model.position = position; // last: an event that throws above is not marked applied
   return { position, clubs, players: player ? [player] : [] };
 }
 

@@ -7,7 +7,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { importReports, Ledger, readSeedReports, ReportsModule, type ImportSummary, type ReportSource } from '@squad/reports';
 import { validateEnvironment, type Environment, InvalidEnvironmentError } from '../config/environment';
 import { CoreModule } from '../core.module';
-import { storeIdentity } from '../read-models/store-identity';
+import { eventIdAt } from '../read-models/store-identity';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
 import { applyEvent, emptyReadModel, writeSnapshot } from '@squad/projections';
@@ -78,7 +78,7 @@ async function rebuild(store: EventStore, snapshotPath: string): Promise<number>
   }
   bar.update(head);
   bar.stop();
-  writeSnapshot(snapshotPath, model, await storeIdentity(store));
+  writeSnapshot(snapshotPath, model, await eventIdAt(store, model.position));
   process.stdout.write(
     `rebuilt read models: ${applied} events up to position ${model.position}, ${model.players.size} players, ${model.pursuits.size} pursuits, in ${Date.now() - started} ms\nsnapshot: ${snapshotPath}\n`,
   );

@@ -10,7 +10,7 @@ import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
 import { emptyReadModel, ProjectionRunner, readSnapshot, writeSnapshot } from '@squad/projections';
 import type { Environment } from '../config/environment';
-import { storeIdentity } from './store-identity';
+import { eventIdAt } from './store-identity';
 
 /**
  * Owns the read models of this process: loads the last snapshot (the checkpoint), follows the
@@ -23,7 +23,6 @@ const STARTUP_CATCH_UP_LIMIT_MS = 10 * 60 * 1000;
 export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('read-models');
   private runner: ProjectionRunner | undefined;
-  private storeId: string | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -37,9 +36,8 @@ export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     const head = Number(await this.store.headPosition());
-    this.storeId = await storeIdentity(this.store);
     const path = this.snapshotPath();
-    const loaded = path ? readSnapshot(path, this.storeId, head) : undefined;
+    const loaded = path ? await readSnapshot(path, (position) => eventIdAt(this.store, position)) : undefined;
     const model = loaded?.model ?? emptyReadModel();
     this.runner = new ProjectionRunner(this.store, model, {
       onError: (error, position) => this.logger.error({ msg: 'projection failed on an event; skipped', position: Number(position), err: error }),
@@ -64,7 +62,7 @@ export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShut
     await this.runner.stop();
     const path = this.snapshotPath();
     if (path) {
-      writeSnapshot(path, this.runner.model, this.storeId ?? (await storeIdentity(this.store)));
+      writeSnapshot(path, this.runner.model, await eventIdAt(this.store, this.runner.position));
       this.logger.log({ msg: 'read-model snapshot written', path, position: this.runner.position });
     }
   }
