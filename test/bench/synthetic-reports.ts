@@ -35,6 +35,11 @@ export async function writeSyntheticHistory(store: EventStore, events: number): 
   let batch: EventToAppend[] = [];
   let n = 0;
   let report = 0;
+  // reports of 1 to 6 claims, as the seed articles have; `claim` counts within the current one
+  let claim = 0;
+  let claimsInReport = 0;
+  let reportDay = '';
+  const nextClaim = (): [number, number] => [claim++, claimsInReport];
   const emit = (type: string, data: Record<string, unknown>, claimIndex: number, claimCount: number, on: string) => {
     batch.push({
       id: randomUUID(),
@@ -42,7 +47,7 @@ export async function writeSyntheticHistory(store: EventStore, events: number): 
       data: { ...data, effectiveOn: on },
       metadata: {
         reportId: `synthetic-${report}`,
-        source: { name: pick(['Tuttojuve', 'La Gazzetta dello Sport', 'Tuttomercatoweb', 'Football Italia', 'La Tribune Olympienne', "L'Équipe", 'Marca']) },
+        source: { name: SOURCES[report % SOURCES.length] },
         publishedOn: on,
         publishedOnApprox: false,
         claimIndex,
@@ -59,17 +64,23 @@ export async function writeSyntheticHistory(store: EventStore, events: number): 
 
   // the squads at the start: one report per club
   for (const club of clubs) {
+    report++;
     for (let i = 0; i < 25 && n < events; i++) {
       const player = `${club}-player-${i}`;
       clubOf.set(player, club);
       emit('PlayerRegistered', { player, name: `Player ${i} of ${club}`, club, position: POSITIONS[i % POSITIONS.length] }, i, 25, dayOf(n));
     }
-    report++;
     if (batch.length >= 1000) await flush();
   }
   const players = [...clubOf.keys()];
   while (n < events) {
-    const on = dayOf(n);
+    if (claim >= claimsInReport) {
+      report++;
+      claim = 0;
+      claimsInReport = Math.min(1 + Math.floor(random() * 6), events - n);
+      reportDay = dayOf(n);
+    }
+    const on = reportDay; // every claim of a report is published (and, here, effective) on its day
     const player = pick(players);
     const club = clubOf.get(player)!;
     const otherIndex = Math.floor(random() * (clubs.length - 1));
@@ -78,44 +89,45 @@ export async function writeSyntheticHistory(store: EventStore, events: number): 
     if (roll < 0.12) {
       if (injured.has(player)) {
         injured.delete(player);
-        emit('PlayerReturnedFromInjury', { player }, 0, 1, on);
+        emit('PlayerReturnedFromInjury', { player }, ...nextClaim(), on);
       } else {
         injured.add(player);
-        emit('PlayerInjured', { player, injury: pick(['hamstring', 'ankle', 'ACL', 'knee']) }, 0, 1, on);
+        emit('PlayerInjured', { player, injury: pick(['hamstring', 'ankle', 'ACL', 'knee']) }, ...nextClaim(), on);
       }
     } else if (roll < 0.2) {
       if (onLoan.has(player)) {
-        emit('LoanReturned', { player, fromClub: onLoan.get(player) }, 0, 1, on);
+        emit('LoanReturned', { player, fromClub: onLoan.get(player) }, ...nextClaim(), on);
         onLoan.delete(player);
       } else {
         onLoan.set(player, other);
-        emit('LoanDeparted', { player, toClub: other }, 0, 1, on);
+        emit('LoanDeparted', { player, toClub: other }, ...nextClaim(), on);
       }
     } else if (roll < 0.55) {
       const type = pick(['InterestDeclared', 'TalksRequested', 'TalksRefused', 'BidSubmitted', 'BidRejected', 'PursuitAbandoned'] as const);
-      emit(type, pursuitData(type, other, player, club, random), 0, 1, on);
-    } else if (roll < 0.6) {
-      emit('TalksRefused', { club: other, player, byClub: club }, 0, 2, on);
-      emit('ClaimDisputed', { club: other, player, disputedType: 'TalksRefused', statement: 'no offer was ever blocked' }, 1, 2, on);
+      emit(type, pursuitData(type, other, player, club, random), ...nextClaim(), on);
+    } else if (roll < 0.6 && claimsInReport - claim >= 2) {
+      emit('TalksRefused', { club: other, player, byClub: club }, ...nextClaim(), on);
+      emit('ClaimDisputed', { club: other, player, disputedType: 'TalksRefused', statement: 'no offer was ever blocked' }, ...nextClaim(), on);
     } else if (roll < 0.68) {
       onLoan.delete(player);
       clubOf.set(player, other);
-      emit('TransferCompleted', { player, fromClub: club, toClub: other, feeEur: Math.round(random() * 50) * 1_000_000 }, 0, 1, on);
+      emit('TransferCompleted', { player, fromClub: club, toClub: other, feeEur: Math.round(random() * 50) * 1_000_000 }, ...nextClaim(), on);
     } else if (roll < 0.8) {
-      emit('MarketValueReported', { player, valueEur: Math.round(random() * 80) * 1_000_000 }, 0, 1, on);
+      emit('MarketValueReported', { player, valueEur: Math.round(random() * 80) * 1_000_000 }, ...nextClaim(), on);
     } else if (roll < 0.9) {
-      emit('ContractRecorded', { player, club, expiresOn: `${Number(on.slice(0, 4)) + 1 + Math.floor(random() * 4)}-06-30` }, 0, 1, on);
+      emit('ContractRecorded', { player, club, expiresOn: `${Number(on.slice(0, 4)) + 1 + Math.floor(random() * 4)}-06-30` }, ...nextClaim(), on);
     } else if (roll < 0.97) {
-      emit('OutgoingCandidateFlagged', { club, player, reason: 'saturated position' }, 0, 1, on);
+      emit('OutgoingCandidateFlagged', { club, player, reason: 'saturated position' }, ...nextClaim(), on);
     } else {
-      emit('ManagerAppointed', { club, manager: `Manager ${Math.floor(random() * 1000)}` }, 0, 1, on);
+      emit('ManagerAppointed', { club, manager: `Manager ${Math.floor(random() * 1000)}` }, ...nextClaim(), on);
     }
-    report++;
     if (batch.length >= 1000) await flush();
   }
   await flush();
   return { events: n, clubs, firstDay: dayOf(0), lastDay: dayOf(events - 1) };
 }
+
+const SOURCES = ['Tuttojuve', 'La Gazzetta dello Sport', 'Tuttomercatoweb', 'Football Italia', 'La Tribune Olympienne', "L'Équipe", 'Marca'];
 
 function pursuitData(type: string, club: string, player: string, holder: string, random: () => number): Record<string, unknown> {
   switch (type) {

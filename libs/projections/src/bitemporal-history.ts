@@ -52,7 +52,7 @@ export function addFact<E, S>(history: History<E, S>, fact: Fact<E>, initial: ()
   else facts.splice(index, 0, fact);
   // checkpoints from the one covering `index` on are stale
   const firstStale = Math.floor(index / CHECKPOINT_EVERY);
-  checkpoints.length = Math.min(checkpoints.length, firstStale);
+  if (checkpoints.length > firstStale) checkpoints.length = firstStale;
   let state = checkpoints.length > 0 ? checkpoints[checkpoints.length - 1] : initial();
   for (let j = checkpoints.length; (j + 1) * CHECKPOINT_EVERY <= facts.length; j++) {
     for (let i = j * CHECKPOINT_EVERY; i < (j + 1) * CHECKPOINT_EVERY; i++) state = evolve(state, facts[i].event);

@@ -7,7 +7,7 @@ import { evolvePursuitView, initialPursuitView, pursuitKeyOf, type PursuitView }
 import { evolveRosterView, initialRosterView, ROSTER_EVENT_TYPES, type RosterView } from './roster.projection';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 4;
+export const READ_MODEL_VERSION = 5;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -26,6 +26,8 @@ export interface SquadReadModel {
   readonly rosters: Map<Slug, History<ProjectedEvent, RosterView>>;
   /** Every club a player has been linked to by registration, transfer or loan. */
   readonly playerClubs: Map<Slug, Set<Slug>>;
+  /** The clubs a player belongs to after his newest move (registered, on loan). */
+  readonly currentClubs: Map<Slug, { readonly club?: Slug; readonly loanedTo?: Slug }>;
   /** The players each club pursued, by the calendar year of the pursuit's facts. */
   readonly clubTargetsByYear: Map<Slug, Map<number, Set<Slug>>>;
   /** Every club that pursued a player (to find rivals). */
@@ -45,6 +47,7 @@ export function emptyReadModel(): SquadReadModel {
     pursuits: new Map(),
     rosters: new Map(),
     playerClubs: new Map(),
+    currentClubs: new Map(),
     clubTargetsByYear: new Map(),
     pursuersOf: new Map(),
     pursuersByYear: new Map(),
@@ -96,20 +99,25 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
     let history = model.players.get(player);
     if (history === undefined) model.players.set(player, (history = emptyHistory()));
     addFact(history, fact, initialPlayerView(player), evolvePlayerView);
-    if (ROSTER_EVENT_TYPES.has(type)) fileInRosters(model, player, history.facts, fact, clubs);
+    if (ROSTER_EVENT_TYPES.has(type)) fileInRosters(model, player, history, fact, clubs);
   }
   const pursuit = pursuitKeyOf(event);
   if (pursuit) {
     const key = `${pursuit.club}/${pursuit.player}`;
     let history = model.pursuits.get(key);
     if (history === undefined) model.pursuits.set(key, (history = emptyHistory()));
+    const facts = history.facts;
     addFact(history, fact, initialPursuitView(pursuit.club, pursuit.player), evolvePursuitView);
+    // the year buckets only need this pursuit once per year: skip when its latest fact already was in this year
+    const previous = facts.length > 1 && facts[facts.length - 1] === fact ? facts[facts.length - 2] : undefined;
     const year = yearOf(data.effectiveOn);
-    addToBucket(model.clubTargetsByYear, pursuit.club, year, pursuit.player);
-    addToBucket(model.pursuersByYear, pursuit.player, year, pursuit.club);
-    let pursuers = model.pursuersOf.get(pursuit.player);
-    if (pursuers === undefined) model.pursuersOf.set(pursuit.player, (pursuers = new Set()));
-    pursuers.add(pursuit.club);
+    if (!previous || yearOf(previous.event.data.effectiveOn) !== year) {
+      addToBucket(model.clubTargetsByYear, pursuit.club, year, pursuit.player);
+      addToBucket(model.pursuersByYear, pursuit.player, year, pursuit.club);
+      let pursuers = model.pursuersOf.get(pursuit.player);
+      if (pursuers === undefined) model.pursuersOf.set(pursuit.player, (pursuers = new Set()));
+      pursuers.add(pursuit.club);
+    }
   }
   model.position = position; // last: an event that throws above is not marked applied
   return { position, clubs, players: player ? [player] : [] };
@@ -138,21 +146,63 @@ export function clubsAffectedBy(model: SquadReadModel, change: AppliedChange): S
 }
 
 /**
- * Files a squad move in the roster of every club the player has been linked to (a move to one
- * club is a departure from the others). A club linked for the first time also gets the player's
- * moves dated after this one, which may take him away again; earlier ones cannot concern it.
+ * Files a squad move in the rosters it can change: those of the clubs it names, and those the
+ * player belongs to at that point (a move there is a departure). For the usual move, the newest
+ * in valid time, those are the clubs he is at now; a move dated before others goes to every
+ * club he was ever linked to. A club linked for the first time also gets his moves dated after
+ * this one, which may take him away again.
  */
-function fileInRosters(model: SquadReadModel, player: Slug, playerFacts: readonly Fact<ProjectedEvent>[], fact: Fact<ProjectedEvent>, clubs: readonly Slug[]): void {
-  const linked = getOrCreate(model.playerClubs, player, () => new Set<Slug>());
+function fileInRosters(model: SquadReadModel, player: Slug, history: History<ProjectedEvent, PlayerView>, fact: Fact<ProjectedEvent>, clubs: readonly Slug[]): void {
+  const playerFacts = history.facts;
+  const linked = model.playerClubs.get(player) ?? new Set<Slug>();
+  model.playerClubs.set(player, linked);
+  const newest = playerFacts[playerFacts.length - 1] === fact;
   for (const club of clubs) {
     if (linked.has(club)) continue;
     linked.add(club);
-    const roster = getOrCreate(model.rosters, club, emptyHistory<ProjectedEvent, RosterView>);
-    for (let i = playerFacts.indexOf(fact) + 1; i < playerFacts.length; i++) {
-      if (ROSTER_EVENT_TYPES.has(playerFacts[i].event.type)) addFact(roster, playerFacts[i], initialRosterView(club), evolveRosterView);
+    let roster = model.rosters.get(club);
+    if (roster === undefined) model.rosters.set(club, (roster = emptyHistory()));
+    if (!newest) {
+      for (let i = playerFacts.indexOf(fact) + 1; i < playerFacts.length; i++) {
+        if (ROSTER_EVENT_TYPES.has(playerFacts[i].event.type)) addFact(roster, playerFacts[i], initialRosterView(club), evolveRosterView);
+      }
     }
   }
-  for (const club of linked) addFact(model.rosters.get(club)!, fact, initialRosterView(club), evolveRosterView);
+  const before = model.currentClubs.get(player) ?? {};
+  if (newest) {
+    const targets = new Set(clubs);
+    if (before.club) targets.add(before.club);
+    if (before.loanedTo) targets.add(before.loanedTo);
+    for (const club of targets) addFact(model.rosters.get(club)!, fact, initialRosterView(club), evolveRosterView);
+  } else {
+    for (const club of linked) addFact(model.rosters.get(club)!, fact, initialRosterView(club), evolveRosterView);
+  }
+  model.currentClubs.set(player, newest ? clubsAfter(before, fact.event) : clubsAfterAll(history));
+}
+
+type CurrentClubs = { readonly club?: Slug; readonly loanedTo?: Slug };
+
+/** Where a player is after a move, as `evolvePlayerView` and `statusAt` see it. */
+function clubsAfter(before: CurrentClubs, event: ProjectedEvent): CurrentClubs {
+  switch (event.type) {
+    case 'PlayerRegistered':
+      return { club: event.data.club, loanedTo: before.loanedTo };
+    case 'TransferCompleted':
+      return { club: event.data.toClub };
+    case 'LoanDeparted':
+      return { club: before.club, loanedTo: event.data.toClub };
+    case 'LoanReturned':
+      return { club: before.club };
+    default:
+      return before;
+  }
+}
+
+/** The same after a move dated before others: replay his moves (rare). */
+function clubsAfterAll(history: History<ProjectedEvent, PlayerView>): CurrentClubs {
+  let clubs: CurrentClubs = {};
+  for (const fact of history.facts) clubs = clubsAfter(clubs, fact.event);
+  return clubs;
 }
 
 export const yearOf = (date: string) => Number(date.slice(0, 4));
@@ -168,13 +218,4 @@ export function clubsNamedBy(event: Pick<ProjectedEvent, 'data'>): Slug[] {
     if (typeof club === 'string' && !clubs.includes(club)) clubs.push(club);
   }
   return clubs;
-}
-
-function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = create();
-    map.set(key, value);
-  }
-  return value;
 }
