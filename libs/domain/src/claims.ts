@@ -92,11 +92,3 @@ export function isIsoDate(value: unknown): value is IsoDate {
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   return date.toISOString().slice(0, 10) === value;
 }
-
-/** The players and clubs a claim is about, for indexing and contradiction checks. */
-export function claimSubject(claim: Claim): { player?: Slug; club?: Slug } {
-  return {
-    player: 'player' in claim ? claim.player : undefined,
-    club: 'club' in claim ? claim.club : undefined,
-  };
-}

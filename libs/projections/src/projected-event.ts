@@ -1,4 +1,4 @@
-import type { ClaimRef, ClaimType, IsoDate, Source, SquadEventOf } from '@squad/domain';
+import type { ClaimType, IsoDate, Source, SquadEventOf } from '@squad/domain';
 
 /**
  * A squad event as the read models keep it: its claim, plus the report it came from by id.
@@ -18,5 +18,3 @@ export interface ReportInfo {
   readonly publishedOn: IsoDate;
   readonly publishedOnApprox: boolean;
 }
-
-export type ContradictionRefs = readonly ClaimRef[] | undefined;

@@ -85,11 +85,6 @@ export class ProjectionRunner {
     });
   }
 
-  /** Catches up with everything stored now. */
-  async catchUpWithStore(timeoutMs: number): Promise<boolean> {
-    return this.whenCaughtUp(await this.store.headPosition(), timeoutMs);
-  }
-
   async stop(): Promise<void> {
     this.stopping = true;
     await this.subscription?.stop();

@@ -60,7 +60,7 @@ const SQUAD_EVENT_TYPES = new Set<string>(CLAIM_TYPES);
 /** What an applied event changed, so live views know which documents to refresh. */
 export interface AppliedChange {
   readonly position: number;
-  /** The clubs the event names (see `clubsAffectedBy` for all it may change). */
+  /** The clubs the event names. */
   readonly clubs: readonly Slug[];
   readonly players: readonly Slug[];
 }
@@ -129,20 +129,6 @@ function addToBucket(index: Map<Slug, Map<number, Set<Slug>>>, key: Slug, year: 
   let bucket = years.get(year);
   if (bucket === undefined) years.set(year, (bucket = new Set()));
   bucket.add(member);
-}
-
-/**
- * Every club whose views an applied change may alter: those it names, and, for a change to a
- * player, every club he has been linked to or pursued by. Computed on demand (for live views),
- * not during a rebuild.
- */
-export function clubsAffectedBy(model: SquadReadModel, change: AppliedChange): Slug[] {
-  const clubs = new Set(change.clubs);
-  for (const player of change.players) {
-    for (const club of model.playerClubs.get(player) ?? []) clubs.add(club);
-    for (const club of model.pursuersOf.get(player) ?? []) clubs.add(club);
-  }
-  return [...clubs];
 }
 
 /**

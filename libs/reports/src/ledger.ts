@@ -101,11 +101,6 @@ export class Ledger {
     return this.catchingUp;
   }
 
-  /** The stream revision the write model has folded up to (-1 when empty). */
-  get foldedRevision(): bigint {
-    return this.revision;
-  }
-
   private async foldNewEvents(): Promise<void> {
     for (;;) {
       const page = await this.store.readStream(this.stream, { fromRevision: this.revision + 1n, maxCount: CATCH_UP_PAGE });
