@@ -1,0 +1,1 @@
+export { PostgresEventStore, appendLockKey, type PostgresEventStoreOptions } from './postgres-event-store';
