@@ -1,39 +1,54 @@
 import type { Day } from './calendar';
 
-/** One fact filed under an entity: when it holds (valid) and when it was learned (known). */
-export interface Fact<E> {
+/**
+ * What makes an event a fact of an entity's history: when it holds (valid) and when it was
+ * learned (known). The event itself carries these, so a history holds one object per event.
+ */
+export interface Fact {
   readonly validFrom: Day;
   readonly knownFrom: Day;
   /** Global store position: orders facts that share both days, and makes redelivery harmless. */
   readonly position: number;
-  readonly event: E;
 }
 
-/** A checkpoint state is kept after every CHECKPOINT_EVERY facts. */
+/** A checkpoint state is kept after every CHECKPOINT_EVERY facts (once a read needs it). */
 export const CHECKPOINT_EVERY = 16;
 
 /**
- * The history of one entity in both clocks: its facts in valid-time order, and, after every
- * 16th fact, the entity's state with everything known. "As of day D" is a binary search for the
- * last fact valid on D, then at most 15 steps from the checkpoint before it: the cost does not
- * depend on how long the history is. "As of D, known at K" folds only this entity's facts
- * learned by K (unless all of them were, which is the common case).
+ * The history of one entity in both clocks: its facts in valid-time order, and checkpoints of
+ * the entity's state with everything known, one per 16 facts. "As of day D" is a binary search
+ * for the last fact valid on D, then at most 15 steps from the checkpoint before it: the cost
+ * does not depend on how long the history is. "As of D, known at K" starts from the last
+ * checkpoint whose facts were all learned by K (each checkpoint keeps the latest `knownFrom` it
+ * folded), then folds the facts after it learned by K: when news is reported as it happens (the
+ * usual case, and a replay's, where K is D), that is the same few steps.
+ *
+ * Checkpoints are a cache built on demand: filing a fact only drops those it makes stale, and a
+ * read builds the ones it needs. So a rebuild files a million facts without folding any of them,
+ * and an entity's first read folds its own history once (a few hundred facts at most).
  *
  * Plain data, so a whole read model can be snapshotted with v8.serialize.
  */
-export interface History<E, S> {
-  readonly facts: Fact<E>[];
-  /** checkpoints[j]: the state after facts[0 .. (j + 1) * CHECKPOINT_EVERY - 1]. */
-  readonly checkpoints: S[];
+export interface History<E extends Fact, S> {
+  readonly facts: E[];
+  /** checkpoints[j]: the state after facts[0 .. (j + 1) * CHECKPOINT_EVERY - 1], for a prefix of j. */
+  readonly checkpoints: Checkpoint<S>[];
   /** Latest `knownFrom` among the facts. */
   maxKnownFrom: Day;
 }
 
-export function emptyHistory<E, S>(): History<E, S> {
+export interface Checkpoint<S> {
+  readonly state: S;
+  /** The latest `knownFrom` among the facts folded into `state` (a running maximum). */
+  readonly knownBy: Day;
+}
+
+export function emptyHistory<E extends Fact, S>(): History<E, S> {
   return { facts: [], checkpoints: [], maxKnownFrom: -Infinity };
 }
 
-function before<E>(a: Fact<E>, b: Fact<E>): boolean {
+/** The order of facts in a history: valid time, then record time, then store position. */
+export function factBefore(a: Fact, b: Fact): boolean {
   if (a.validFrom !== b.validFrom) return a.validFrom < b.validFrom;
   if (a.knownFrom !== b.knownFrom) return a.knownFrom < b.knownFrom;
   return a.position < b.position;
@@ -41,27 +56,38 @@ function before<E>(a: Fact<E>, b: Fact<E>): boolean {
 
 /**
  * Files a fact. Facts mostly arrive in valid-time order, so this is an append; a fact about an
- * earlier day recomputes only the checkpoints after it.
+ * earlier day drops the checkpoints after it.
  */
-export function addFact<E, S>(history: History<E, S>, fact: Fact<E>, initial: () => S, evolve: (state: S, event: E) => S): void {
+export function addFact<E extends Fact, S>(history: History<E, S>, fact: E): void {
   const { facts, checkpoints } = history;
   if (fact.knownFrom > history.maxKnownFrom) history.maxKnownFrom = fact.knownFrom;
   let index = facts.length;
-  while (index > 0 && before(fact, facts[index - 1])) index--;
+  while (index > 0 && factBefore(fact, facts[index - 1])) index--;
   if (index === facts.length) facts.push(fact);
   else facts.splice(index, 0, fact);
   // checkpoints from the one covering `index` on are stale
   const firstStale = Math.floor(index / CHECKPOINT_EVERY);
   if (checkpoints.length > firstStale) checkpoints.length = firstStale;
-  let state = checkpoints.length > 0 ? checkpoints[checkpoints.length - 1] : initial();
-  for (let j = checkpoints.length; (j + 1) * CHECKPOINT_EVERY <= facts.length; j++) {
-    for (let i = j * CHECKPOINT_EVERY; i < (j + 1) * CHECKPOINT_EVERY; i++) state = evolve(state, facts[i].event);
-    checkpoints.push(state);
+}
+
+/** Builds the missing checkpoints up to checkpoints[upTo]. */
+function ensureCheckpoints<E extends Fact, S>(history: History<E, S>, upTo: number, initial: () => S, evolve: (state: S, event: E) => S): void {
+  const { facts, checkpoints } = history;
+  if (checkpoints.length > upTo) return;
+  const previous = checkpoints.length > 0 ? checkpoints[checkpoints.length - 1] : undefined;
+  let state = previous ? previous.state : initial();
+  let knownBy = previous ? previous.knownBy : -Infinity;
+  for (let j = checkpoints.length; j <= upTo; j++) {
+    for (let i = j * CHECKPOINT_EVERY; i < (j + 1) * CHECKPOINT_EVERY; i++) {
+      state = evolve(state, facts[i]);
+      if (facts[i].knownFrom > knownBy) knownBy = facts[i].knownFrom;
+    }
+    checkpoints.push({ state, knownBy });
   }
 }
 
 /** Index of the last fact valid on `day` (-1 when none), by binary search. */
-export function lastValidIndex<E>(facts: readonly Fact<E>[], day: Day): number {
+export function lastValidIndex(facts: readonly Fact[], day: Day): number {
   let low = 0;
   let high = facts.length;
   while (low < high) {
@@ -73,7 +99,7 @@ export function lastValidIndex<E>(facts: readonly Fact<E>[], day: Day): number {
 }
 
 /** The entity's state on `asOf` as known on `knownAt` (undefined: everything known). */
-export function stateAt<E, S>(
+export function stateAt<E extends Fact, S>(
   history: History<E, S>,
   asOf: Day,
   knownAt: Day | undefined,
@@ -81,24 +107,35 @@ export function stateAt<E, S>(
   evolve: (state: S, event: E) => S,
 ): S {
   const last = lastValidIndex(history.facts, asOf);
+  const covering = Math.floor((last + 1) / CHECKPOINT_EVERY) - 1;
+  if (covering >= 0) ensureCheckpoints(history, covering, initial, evolve);
+  const { facts, checkpoints } = history;
   if (knownAt === undefined || knownAt >= history.maxKnownFrom) {
-    const checkpoint = Math.floor((last + 1) / CHECKPOINT_EVERY) - 1;
-    let state = checkpoint >= 0 ? history.checkpoints[checkpoint] : initial();
-    for (let i = (checkpoint + 1) * CHECKPOINT_EVERY; i <= last; i++) state = evolve(state, history.facts[i].event);
+    let state = covering >= 0 ? checkpoints[covering].state : initial();
+    for (let i = (covering + 1) * CHECKPOINT_EVERY; i <= last; i++) state = evolve(state, facts[i]);
     return state;
   }
-  let state = initial();
-  for (let i = 0; i <= last; i++) {
-    if (history.facts[i].knownFrom <= knownAt) state = evolve(state, history.facts[i].event);
+  // the last checkpoint (up to `covering`) whose facts were all known at `knownAt`: `knownBy` only grows
+  let low = 0;
+  let high = covering + 1;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (checkpoints[mid].knownBy <= knownAt) low = mid + 1;
+    else high = mid;
+  }
+  const from = low - 1;
+  let state = from >= 0 ? checkpoints[from].state : initial();
+  for (let i = (from + 1) * CHECKPOINT_EVERY; i <= last; i++) {
+    if (facts[i].knownFrom <= knownAt) state = evolve(state, facts[i]);
   }
   return state;
 }
 
 /** The facts valid on or before `asOf` (and from `validFrom` on) and known on `knownAt`, in valid-time order. */
-export function factsAt<E>(history: History<E, unknown>, asOf: Day, knownAt: Day | undefined, validFrom?: Day): Fact<E>[] {
+export function factsAt<E extends Fact>(history: History<E, unknown>, asOf: Day, knownAt: Day | undefined, validFrom?: Day): E[] {
   const last = lastValidIndex(history.facts, asOf);
   const first = validFrom === undefined ? 0 : lastValidIndex(history.facts, validFrom - 1) + 1;
-  const out: Fact<E>[] = [];
+  const out: E[] = [];
   for (let i = first; i <= last; i++) {
     const fact = history.facts[i];
     if (knownAt === undefined || fact.knownFrom <= knownAt) out.push(fact);

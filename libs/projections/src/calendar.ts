@@ -7,12 +7,19 @@ const MS_PER_DAY = 86_400_000;
 
 const dayCache = new Map<string, Day>();
 
+// consecutive events mostly share their dates
+let lastDate = '';
+let lastDay: Day = 0;
+
 export function toDay(date: IsoDate): Day {
+  if (date === lastDate) return lastDay;
   let day = dayCache.get(date);
   if (day === undefined) {
     day = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / MS_PER_DAY;
     if (dayCache.size < 100_000) dayCache.set(date, day); // a few centuries of days at most
   }
+  lastDate = date;
+  lastDay = day;
   return day;
 }
 

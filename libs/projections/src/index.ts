@@ -9,3 +9,6 @@ export * from './queries';
 export * from './projection-runner';
 export * from './snapshots';
 export * from './roster.projection';
+export * from './read-view';
+export * from './branch-view';
+export * from './fork-context';

@@ -1,15 +1,17 @@
 import type { ClaimType, IsoDate, Source, SquadEventOf } from '@squad/domain';
+import type { Fact } from './bitemporal-history';
 
 /**
- * A squad event as the read models keep it: its claim, plus the report it came from by id.
- * Provenance shared by all claims of a report is kept once per report (see `ReportInfo`).
+ * A squad event as the read models keep it: its claim, the report it came from by id, and its
+ * place in both clocks (it is the fact filed in every history it belongs to: one object per
+ * event, shared). Provenance shared by all claims of a report is kept once (see `ReportInfo`).
  */
 export type ProjectedEvent = {
-  [T in ClaimType]: Pick<SquadEventOf<T>, 'type' | 'data'> & {
-    readonly reportId: string;
-    readonly claimIndex: number;
-    readonly position: number;
-  };
+  [T in ClaimType]: Pick<SquadEventOf<T>, 'type' | 'data'> &
+    Fact & {
+      readonly reportId: string;
+      readonly claimIndex: number;
+    };
 }[ClaimType];
 
 export interface ReportInfo {
@@ -17,4 +19,7 @@ export interface ReportInfo {
   readonly source: Source;
   readonly publishedOn: IsoDate;
   readonly publishedOnApprox: boolean;
+  /** Store position of the report's first claim (its claims are stored together, in order). */
+  readonly position: number;
+  readonly claimCount: number;
 }

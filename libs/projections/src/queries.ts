@@ -1,12 +1,12 @@
 import { POSITIONS, type ClaimRef, type IsoDate, type Position, type Slug } from '@squad/domain';
-import { factsAt, stateAt, type Fact } from './bitemporal-history';
+import { factsAt, stateAt } from './bitemporal-history';
 import { toDay } from './calendar';
 import { FORMATIONS, POSITION_GROUPS, verdict, type Verdict } from './formations';
 import { initialPlayerView, statusAt, evolvePlayerView, type PlayerStatus, type PlayerView } from './player.projection';
 import type { ProjectedEvent } from './projected-event';
 import { evolvePursuitView, initialPursuitView, isOpen, type PursuitView, type Stage } from './pursuit.projection';
 import { evolveRosterView, initialRosterView, rosterMembers } from './roster.projection';
-import type { SquadReadModel } from './squad-read-model';
+import { readView, type ReadSource, type ReadView } from './read-view';
 
 /** The two clocks of a question: the world on `asOf`, as known on `knownAt` (undefined: now). */
 export interface TimeQuery {
@@ -21,14 +21,18 @@ export interface Clocks {
 }
 const clocks = (q: TimeQuery): Clocks => ({ asOf: toDay(q.asOf), knownAt: q.knownAt ? toDay(q.knownAt) : undefined, asOfDate: q.asOf });
 
-export function playerAt(model: SquadReadModel, player: Slug, c: Clocks): PlayerView | undefined {
-  const history = model.players.get(player);
+export function playerAt(source: ReadSource, player: Slug, c: Clocks): PlayerView | undefined {
+  return playerOn(readView(source), player, c);
+}
+
+function playerOn(model: ReadView, player: Slug, c: Clocks): PlayerView | undefined {
+  const history = model.playerHistory(player);
   if (!history) return undefined;
   return stateAt(history, c.asOf, c.knownAt, initialPlayerView(player), evolvePlayerView);
 }
 
-function pursuitAt(model: SquadReadModel, club: Slug, player: Slug, c: Clocks): PursuitView | undefined {
-  const history = model.pursuits.get(`${club}/${player}`);
+function pursuitAt(model: ReadView, club: Slug, player: Slug, c: Clocks): PursuitView | undefined {
+  const history = model.pursuitHistory(club, player);
   if (!history) return undefined;
   return stateAt(history, c.asOf, c.knownAt, initialPursuitView(club, player), evolvePursuitView);
 }
@@ -46,12 +50,12 @@ export interface SquadPlayer {
 }
 
 /** The players of a club on a day: registered there (away on loan included) or on loan there. */
-function squadOf(model: SquadReadModel, club: Slug, c: Clocks): { view: PlayerView; entry: SquadPlayer }[] {
+function squadOf(model: ReadView, club: Slug, c: Clocks): { view: PlayerView; entry: SquadPlayer }[] {
   const out: { view: PlayerView; entry: SquadPlayer }[] = [];
-  const roster = model.rosters.get(club);
+  const roster = model.rosterHistory(club);
   const candidates = roster ? rosterMembers(stateAt(roster, c.asOf, c.knownAt, initialRosterView(club), evolveRosterView)) : [];
   for (const player of candidates) {
-    const view = playerAt(model, player, c);
+    const view = playerOn(model, player, c);
     if (!view) continue;
     const { status, member } = statusAt(view, club, c.asOfDate);
     if (!member) continue;
@@ -91,12 +95,18 @@ function countsOf(players: readonly SquadPlayer[]): DepthCounts {
   };
 }
 
-export function squadDepth(model: SquadReadModel, club: Slug, q: TimeQuery & { formation: string }) {
+export function squadDepth(source: ReadSource, club: Slug, q: TimeQuery & { formation: string }) {
+  return squadDepthAndOutgoing(source, club, q).squadDepth;
+}
+
+/** Squad depth and the outgoing candidates (with `q.formation`) from one reading of the squad. */
+export function squadDepthAndOutgoing(source: ReadSource, club: Slug, q: TimeQuery & { formation: string }) {
+  const model = readView(source);
   const c = clocks(q);
   const need = FORMATIONS[q.formation];
   const squad = squadOf(model, club, c);
   const openTargets = currentPursuits(model, club, c).filter(({ pursuit }) => isOpen(pursuit.stage)).map(({ player, pursuit }) => {
-    const view = playerAt(model, player, c);
+    const view = playerOn(model, player, c);
     return { player, name: view?.name, position: view?.position, stage: pursuit.stage, priority: pursuit.priority };
   });
   const outgoing = outgoingCandidates(model, club, q, squad);
@@ -130,49 +140,50 @@ export function squadDepth(model: SquadReadModel, club: Slug, q: TimeQuery & { f
       verdict: verdict(sum('need'), sum('squad'), sum('available')) as Verdict,
     };
   });
-  return { club, formation: q.formation, totals: countsOf(squad.map((p) => p.entry)), groups, positions, unpositioned: squad.filter((p) => !p.view.position).map((p) => p.entry) };
+  const squadDepth = { club, formation: q.formation, totals: countsOf(squad.map((p) => p.entry)), groups, positions, unpositioned: squad.filter((p) => !p.view.position).map((p) => p.entry) };
+  return { squadDepth, outgoing };
 }
 
 // ---------------------------------------------------------------- targets
 
-function reportRef(model: SquadReadModel, fact: Fact<ProjectedEvent>) {
-  const report = model.reports.get(fact.event.reportId);
+function reportRef(model: ReadView, fact: ProjectedEvent) {
+  const report = model.report(fact.reportId);
   return {
-    reportId: fact.event.reportId,
+    reportId: fact.reportId,
     source: report?.source,
     publishedOn: report?.publishedOn,
     publishedOnApprox: report?.publishedOnApprox ?? false,
   };
 }
 
-const sameClaim = (ref: ClaimRef, fact: Fact<ProjectedEvent>) => ref.reportId === fact.event.reportId && ref.claimIndex === fact.event.claimIndex;
+const sameClaim = (ref: ClaimRef, fact: ProjectedEvent) => ref.reportId === fact.reportId && ref.claimIndex === fact.claimIndex;
 
 /** The reports behind a pursuit, grouped by report, with disputes shown beside what they dispute. */
-function evidence(model: SquadReadModel, facts: Fact<ProjectedEvent>[]) {
-  const disputes = facts.filter((f) => f.event.type === 'ClaimDisputed');
+function evidence(model: ReadView, facts: ProjectedEvent[]) {
+  const disputes = facts.filter((f) => f.type === 'ClaimDisputed');
   const supporting = new Map<string, ReturnType<typeof reportRef> & { claims: unknown[] }>();
   for (const fact of facts) {
-    if (fact.event.type === 'ClaimDisputed') continue;
+    if (fact.type === 'ClaimDisputed') continue;
     const contradictedBy = [
-      ...disputes.filter((d) => (d.event.data.contradicts ?? []).some((ref) => sameClaim(ref, fact))),
-      ...facts.filter((d) => (fact.event.data.contradicts ?? []).some((ref) => sameClaim(ref, d))),
-    ].map((d) => ({ ...reportRef(model, d), claimIndex: d.event.claimIndex }));
-    const entry = supporting.get(fact.event.reportId) ?? { ...reportRef(model, fact), claims: [] };
+      ...disputes.filter((d) => (d.data.contradicts ?? []).some((ref) => sameClaim(ref, fact))),
+      ...facts.filter((d) => (fact.data.contradicts ?? []).some((ref) => sameClaim(ref, d))),
+    ].map((d) => ({ ...reportRef(model, d), claimIndex: d.claimIndex }));
+    const entry = supporting.get(fact.reportId) ?? { ...reportRef(model, fact), claims: [] };
     entry.claims.push({
-      type: fact.event.type,
-      claimIndex: fact.event.claimIndex,
-      effectiveOn: fact.event.data.effectiveOn,
-      ...claimDetails(fact.event),
+      type: fact.type,
+      claimIndex: fact.claimIndex,
+      effectiveOn: fact.data.effectiveOn,
+      ...claimDetails(fact),
       ...(contradictedBy.length ? { contradictedBy } : {}),
     });
-    supporting.set(fact.event.reportId, entry);
+    supporting.set(fact.reportId, entry);
   }
   const contradicting = disputes.map((d) => {
-    const data = d.event.data as { statement: string; disputedType: string; effectiveOn: IsoDate; contradicts?: ClaimRef[] };
-    const known = new Set(facts.map((f) => `${f.event.reportId}#${f.event.claimIndex}`));
+    const data = d.data as { statement: string; disputedType: string; effectiveOn: IsoDate; contradicts?: ClaimRef[] };
+    const known = new Set(facts.map((f) => `${f.reportId}#${f.claimIndex}`));
     return {
       ...reportRef(model, d),
-      claimIndex: d.event.claimIndex,
+      claimIndex: d.claimIndex,
       effectiveOn: data.effectiveOn,
       disputes: data.disputedType,
       statement: data.statement,
@@ -201,9 +212,16 @@ export interface TargetEntry {
 export const TARGET_NEWS_HORIZON_DAYS = 365;
 
 /** The members of the year-`asOf` and previous-year buckets: a season's worth, whatever the history. */
-function recentBuckets(years: Map<number, Set<Slug>> | undefined, asOf: IsoDate): Set<Slug> {
+/** Every club that ever pursued the player: the union of his yearly buckets (a few dozen at most). */
+export function everyPursuer(source: ReadSource, player: Slug): Set<Slug> {
+  const pursuers = new Set<Slug>();
+  for (const bucket of readView(source).pursuerBuckets(player)) for (const club of bucket) pursuers.add(club);
+  return pursuers;
+}
+
+function recentBuckets(bucket: (year: number) => readonly Slug[] | undefined, asOf: IsoDate): Set<Slug> {
   const year = Number(asOf.slice(0, 4));
-  return new Set([...(years?.get(year - 1) ?? []), ...(years?.get(year) ?? [])]);
+  return new Set([...(bucket(year - 1) ?? []), ...(bucket(year) ?? [])]);
 }
 
 /** A pursuit counts on `asOf` when it has begun and had news within the horizon. */
@@ -212,21 +230,22 @@ function isCurrent(pursuit: PursuitView | undefined, c: Clocks): pursuit is Purs
 }
 
 /** The club's current pursuits on `asOf`: its targets before any detail is added. */
-function currentPursuits(model: SquadReadModel, club: Slug, c: Clocks): { player: Slug; pursuit: PursuitView }[] {
+function currentPursuits(model: ReadView, club: Slug, c: Clocks): { player: Slug; pursuit: PursuitView }[] {
   const out: { player: Slug; pursuit: PursuitView }[] = [];
-  for (const player of recentBuckets(model.clubTargetsByYear.get(club), c.asOfDate)) {
+  for (const player of recentBuckets((year) => model.clubTargetsIn(club, year), c.asOfDate)) {
     const pursuit = pursuitAt(model, club, player, c);
     if (isCurrent(pursuit, c)) out.push({ player, pursuit });
   }
   return out;
 }
 
-export function targetList(model: SquadReadModel, club: Slug, q: TimeQuery): TargetEntry[] {
+export function targetList(source: ReadSource, club: Slug, q: TimeQuery): TargetEntry[] {
+  const model = readView(source);
   const c = clocks(q);
   const entries: TargetEntry[] = [];
   for (const { player, pursuit } of currentPursuits(model, club, c)) {
-    const view = playerAt(model, player, c);
-    const rivals = [...recentBuckets(model.pursuersByYear.get(player), q.asOf)]
+    const view = playerOn(model, player, c);
+    const rivals = [...recentBuckets((year) => model.pursuersIn(player, year), q.asOf)]
       .filter((other) => other !== club)
       .map((other) => ({ club: other, pursuit: pursuitAt(model, other, player, c) }))
       .filter((rival) => isCurrent(rival.pursuit, c) && isOpen(rival.pursuit.stage))
@@ -248,26 +267,23 @@ export function targetList(model: SquadReadModel, club: Slug, q: TimeQuery): Tar
       valuation,
       contractExpiry: view?.contract,
       // the reports of this pursuit since it began (an earlier, ended pursuit is history)
-      ...evidence(model, factsAt(model.pursuits.get(`${club}/${player}`)!, c.asOf, c.knownAt, pursuit.since ? toDay(pursuit.since) : undefined)),
+      ...evidence(model, factsAt(model.pursuitHistory(club, player)!, c.asOf, c.knownAt, pursuit.since ? toDay(pursuit.since) : undefined)),
     });
   }
   const rank = (t: TargetEntry) => (t.open ? 0 : 1) * 10 + ['top', 'high', 'medium', 'low', undefined].indexOf(t.priority as never);
   return entries.sort((a, b) => rank(a) - rank(b) || a.player.localeCompare(b.player));
 }
 
-function reportRefById(model: SquadReadModel, reportId: string) {
-  const report = model.reports.get(reportId);
+function reportRefById(model: ReadView, reportId: string) {
+  const report = model.report(reportId);
   return { reportId, source: report?.source, publishedOn: report?.publishedOn };
 }
 
 // ---------------------------------------------------------------- outgoing
 
-export function outgoingCandidates(
-  model: SquadReadModel,
-  club: Slug,
-  q: TimeQuery & { formation?: string },
-  squad = squadOf(model, club, clocks(q)),
-) {
+export function outgoingCandidates(source: ReadSource, club: Slug, q: TimeQuery & { formation?: string }, squad?: ReturnType<typeof squadOf>) {
+  const model = readView(source);
+  squad ??= squadOf(model, club, clocks(q));
   const need = FORMATIONS[q.formation ?? '4-3-3'];
   return squad
     .filter((p) => Object.hasOwn(p.view.outgoing, club) && p.view.club === club)
@@ -299,13 +315,14 @@ export function outgoingCandidates(
 
 // ---------------------------------------------------------------- players
 
-export function playerDetail(model: SquadReadModel, player: Slug, q: TimeQuery) {
+export function playerDetail(source: ReadSource, player: Slug, q: TimeQuery) {
+  const model = readView(source);
   const c = clocks(q);
-  const view = playerAt(model, player, c);
+  const view = playerOn(model, player, c);
   if (!view) return undefined;
   const club = view.club;
   const status = club ? statusAt(view, club, c.asOfDate).status : 'available';
-  const pursuedBy = [...(model.pursuersOf.get(player) ?? [])]
+  const pursuedBy = [...everyPursuer(model, player)]
     .map((pursuer) => ({ club: pursuer, ...pursuitAt(model, pursuer, player, c) }))
     .filter((p) => p.stage && p.stage !== 'none')
     .map(({ player: _p, ...rest }) => rest);
@@ -319,17 +336,18 @@ export function playerDetail(model: SquadReadModel, player: Slug, q: TimeQuery) 
   };
 }
 
-export function playerTimeline(model: SquadReadModel, player: Slug, q: TimeQuery) {
-  const history = model.players.get(player);
+export function playerTimeline(source: ReadSource, player: Slug, q: TimeQuery) {
+  const model = readView(source);
+  const history = model.playerHistory(player);
   if (!history) return undefined;
   const c = clocks(q);
   return factsAt(history, c.asOf, c.knownAt).map((fact) => {
-    const { effectiveOn, contradicts, ...details } = fact.event.data as Record<string, unknown> & { effectiveOn: IsoDate };
+    const { effectiveOn, contradicts, ...details } = fact.data as Record<string, unknown> & { effectiveOn: IsoDate };
     return {
-      type: fact.event.type,
+      type: fact.type,
       effectiveOn,
       ...reportRef(model, fact),
-      claimIndex: fact.event.claimIndex,
+      claimIndex: fact.claimIndex,
       position: fact.position,
       details,
       ...(contradicts ? { contradicts } : {}),

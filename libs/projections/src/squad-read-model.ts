@@ -1,13 +1,13 @@
-import { CLAIM_TYPES, type Slug, type SquadEvent } from '@squad/domain';
-import { toDay } from './calendar';
-import { addFact, emptyHistory, type Fact, type History } from './bitemporal-history';
-import { evolvePlayerView, initialPlayerView, playerKeyOf, type PlayerView } from './player.projection';
+import { CANONICAL_LEDGER_STREAM, CLAIM_TYPES, type Slug, type SquadEvent } from '@squad/domain';
+import { toDay, type Day } from './calendar';
+import { addFact, emptyHistory, type History } from './bitemporal-history';
+import { playerKeyOf, type PlayerView } from './player.projection';
 import type { ProjectedEvent, ReportInfo } from './projected-event';
-import { evolvePursuitView, initialPursuitView, pursuitKeyOf, type PursuitView } from './pursuit.projection';
-import { evolveRosterView, initialRosterView, ROSTER_EVENT_TYPES, type RosterView } from './roster.projection';
+import { pursuitKeyOf, type PursuitView } from './pursuit.projection';
+import { ROSTER_EVENT_TYPES, type RosterView } from './roster.projection';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 5;
+export const READ_MODEL_VERSION = 9;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -16,12 +16,17 @@ export const READ_MODEL_VERSION = 5;
  */
 export interface SquadReadModel {
   readonly version: number;
+  /**
+   * The ledger stream this model projects: canonical history (`ledger-main`), or one what-if
+   * branch's own reports. Squad events of other streams are foreign to it.
+   */
+  readonly stream: string;
   /** Store position of the last event applied (the checkpoint). */
   position: number;
   readonly reports: Map<string, ReportInfo>;
   readonly players: Map<Slug, History<ProjectedEvent, PlayerView>>;
-  /** Keyed `club/player`. */
-  readonly pursuits: Map<string, History<ProjectedEvent, PursuitView>>;
+  /** Each club's pursuits, by player. */
+  readonly pursuits: Map<Slug, Map<Slug, History<ProjectedEvent, PursuitView>>>;
   /** Each club's roster in both clocks: who may be in its squad on a day. */
   readonly rosters: Map<Slug, History<ProjectedEvent, RosterView>>;
   /** Every club a player has been linked to by registration, transfer or loan. */
@@ -29,18 +34,21 @@ export interface SquadReadModel {
   /** The clubs a player belongs to after his newest move (registered, on loan). */
   readonly currentClubs: Map<Slug, { readonly club?: Slug; readonly loanedTo?: Slug }>;
   /** The players each club pursued, by the calendar year of the pursuit's facts. */
-  readonly clubTargetsByYear: Map<Slug, Map<number, Set<Slug>>>;
-  /** Every club that pursued a player (to find rivals). */
-  readonly pursuersOf: Map<Slug, Set<Slug>>;
-  /** The same, by the calendar year of the pursuit's facts, so rivals are looked up per season. */
-  readonly pursuersByYear: Map<Slug, Map<number, Set<Slug>>>;
+  readonly clubTargetsByYear: Map<Slug, Map<number, Slug[]>>;
+  /** The clubs that pursued each player, by the calendar year of the pursuit's facts (rivals are looked up per season). */
+  readonly pursuersByYear: Map<Slug, Map<number, Slug[]>>;
   /** Every club named by any event, for 404s. */
   readonly clubs: Set<Slug>;
+  /** One shared object per source (name and address). */
+  readonly sources: Map<string, ReportInfo['source']>;
+  /** The reports published on each day (record time), in store order: what a replay walks. */
+  readonly reportsByDay: Map<Day, ReportInfo[]>;
 }
 
-export function emptyReadModel(): SquadReadModel {
+export function emptyReadModel(stream: string = CANONICAL_LEDGER_STREAM): SquadReadModel {
   return {
     version: READ_MODEL_VERSION,
+    stream,
     position: 0,
     reports: new Map(),
     players: new Map(),
@@ -49,9 +57,10 @@ export function emptyReadModel(): SquadReadModel {
     playerClubs: new Map(),
     currentClubs: new Map(),
     clubTargetsByYear: new Map(),
-    pursuersOf: new Map(),
     pursuersByYear: new Map(),
     clubs: new Set(),
+    sources: new Map(),
+    reportsByDay: new Map(),
   };
 }
 
@@ -70,65 +79,125 @@ export interface StoredSquadEvent {
   readonly data: unknown;
   readonly metadata: unknown;
   readonly position: bigint;
+  /** Only the events of the model's own stream are applied (see `SquadReadModel.stream`). */
+  readonly stream: string;
 }
 
 /**
  * Applies one stored event; returns what it touched, or undefined for a redelivery or a foreign
- * event. This is the rebuild's inner loop: plain Map look-ups, no closures, no copies.
+ * event. This is the rebuild's inner loop: plain Map look-ups, no closures, one object kept per
+ * event (the event itself, filed in every history it belongs to).
  */
 export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): AppliedChange | undefined {
   const position = Number(stored.position);
   if (position <= model.position) return undefined; // redelivered: already applied
-  if (!SQUAD_EVENT_TYPES.has(stored.type)) {
+  if (!SQUAD_EVENT_TYPES.has(stored.type) || stored.stream !== model.stream) {
     model.position = position;
     return undefined;
   }
 
   const { type, data, metadata } = stored as unknown as SquadEvent;
-  const reportId = metadata.reportId;
-  if (model.reports.get(reportId) === undefined) {
-    model.reports.set(reportId, { reportId, source: metadata.source, publishedOn: metadata.publishedOn, publishedOnApprox: metadata.publishedOnApprox });
-  }
-  const event = { type, data, reportId, claimIndex: metadata.claimIndex, position } as ProjectedEvent;
-  const fact: Fact<ProjectedEvent> = { validFrom: toDay(data.effectiveOn), knownFrom: toDay(metadata.publishedOn), position, event };
+  const report = reportOf(model, metadata, position);
+  const event = {
+    type,
+    data,
+    reportId: report.reportId,
+    claimIndex: metadata.claimIndex,
+    position,
+    validFrom: toDay(data.effectiveOn),
+    knownFrom: toDay(report.publishedOn),
+  } as ProjectedEvent;
   const clubs = clubsNamedBy(event);
-  for (const club of clubs) model.clubs.add(club);
+  for (let i = 0; i < clubs.length; i++) model.clubs.add(clubs[i]);
 
   const player = playerKeyOf(event);
   if (player) {
     let history = model.players.get(player);
     if (history === undefined) model.players.set(player, (history = emptyHistory()));
-    addFact(history, fact, initialPlayerView(player), evolvePlayerView);
-    if (ROSTER_EVENT_TYPES.has(type)) fileInRosters(model, player, history, fact, clubs);
+    addFact(history, event);
+    if (ROSTER_EVENT_TYPES.has(type)) fileInRosters(model, player, history, event, clubs);
   }
   const pursuit = pursuitKeyOf(event);
   if (pursuit) {
-    const key = `${pursuit.club}/${pursuit.player}`;
-    let history = model.pursuits.get(key);
-    if (history === undefined) model.pursuits.set(key, (history = emptyHistory()));
+    let ofClub = model.pursuits.get(pursuit.club);
+    if (ofClub === undefined) model.pursuits.set(pursuit.club, (ofClub = new Map()));
+    let history = ofClub.get(pursuit.player);
+    if (history === undefined) ofClub.set(pursuit.player, (history = emptyHistory()));
     const facts = history.facts;
-    addFact(history, fact, initialPursuitView(pursuit.club, pursuit.player), evolvePursuitView);
+    addFact(history, event);
     // the year buckets only need this pursuit once per year: skip when its latest fact already was in this year
-    const previous = facts.length > 1 && facts[facts.length - 1] === fact ? facts[facts.length - 2] : undefined;
+    const previous = facts.length > 1 && facts[facts.length - 1] === event ? facts[facts.length - 2] : undefined;
     const year = yearOf(data.effectiveOn);
-    if (!previous || yearOf(previous.event.data.effectiveOn) !== year) {
+    if (!previous || yearOf(previous.data.effectiveOn) !== year) {
       addToBucket(model.clubTargetsByYear, pursuit.club, year, pursuit.player);
       addToBucket(model.pursuersByYear, pursuit.player, year, pursuit.club);
-      let pursuers = model.pursuersOf.get(pursuit.player);
-      if (pursuers === undefined) model.pursuersOf.set(pursuit.player, (pursuers = new Set()));
-      pursuers.add(pursuit.club);
     }
   }
   model.position = position; // last: an event that throws above is not marked applied
   return { position, clubs, players: player ? [player] : [] };
 }
 
-function addToBucket(index: Map<Slug, Map<number, Set<Slug>>>, key: Slug, year: number, member: Slug): void {
+/** The history of one club's pursuit of one player. */
+export function pursuitHistory(model: SquadReadModel, club: Slug, player: Slug): History<ProjectedEvent, PursuitView> | undefined {
+  return model.pursuits.get(club)?.get(player);
+}
+
+export function countPursuits(model: SquadReadModel): number {
+  let count = 0;
+  for (const ofClub of model.pursuits.values()) count += ofClub.size;
+  return count;
+}
+
+const lastReport = new WeakMap<SquadReadModel, ReportInfo>();
+
+/**
+ * The report's provenance, kept once per report and shared by its claims, with one object per
+ * source. (Sharing the slugs inside each event's data the same way was measured slower: writing
+ * into the parsed objects costs more than the memory it saves.)
+ */
+function reportOf(model: SquadReadModel, metadata: SquadEvent['metadata'], position: number): ReportInfo {
+  // the claims of a report are stored together: most events belong to the previous event's report
+  const previous = lastReport.get(model);
+  if (previous !== undefined && previous.reportId === metadata.reportId) return previous;
+  let report = model.reports.get(metadata.reportId);
+  if (report === undefined) {
+    const source = metadata.source;
+    const sourceKey = source.url === undefined ? source.name : `${source.name}\n${source.url}`;
+    let shared = model.sources.get(sourceKey);
+    if (shared === undefined) model.sources.set(sourceKey, (shared = source));
+    report = {
+      reportId: metadata.reportId,
+      source: shared,
+      publishedOn: metadata.publishedOn,
+      publishedOnApprox: metadata.publishedOnApprox,
+      position,
+      claimCount: metadata.claimCount,
+    };
+    model.reports.set(report.reportId, report);
+    fileByDay(model, report);
+  }
+  lastReport.set(model, report);
+  return report;
+}
+
+/** Files a report under its publication day, once, when its first claim arrives. */
+function fileByDay(model: SquadReadModel, report: ReportInfo): void {
+  const day = toDay(report.publishedOn);
+  const reports = model.reportsByDay.get(day);
+  if (reports === undefined) model.reportsByDay.set(day, [report]);
+  else reports.push(report);
+}
+
+/**
+ * Files `member` under `key` and `year`. A list, not a set: a pursuit is filed once per year
+ * (see applyEvent), so repeats are rare (a fact dated before others), and readers dedupe.
+ */
+function addToBucket(index: Map<Slug, Map<number, Slug[]>>, key: Slug, year: number, member: Slug): void {
   let years = index.get(key);
   if (years === undefined) index.set(key, (years = new Map()));
-  let bucket = years.get(year);
-  if (bucket === undefined) years.set(year, (bucket = new Set()));
-  bucket.add(member);
+  const bucket = years.get(year);
+  if (bucket === undefined) years.set(year, [member]);
+  else bucket.push(member);
 }
 
 /**
@@ -138,10 +207,10 @@ function addToBucket(index: Map<Slug, Map<number, Set<Slug>>>, key: Slug, year: 
  * club he was ever linked to. A club linked for the first time also gets his moves dated after
  * this one, which may take him away again.
  */
-function fileInRosters(model: SquadReadModel, player: Slug, history: History<ProjectedEvent, PlayerView>, fact: Fact<ProjectedEvent>, clubs: readonly Slug[]): void {
+function fileInRosters(model: SquadReadModel, player: Slug, history: History<ProjectedEvent, PlayerView>, fact: ProjectedEvent, clubs: readonly Slug[]): void {
   const playerFacts = history.facts;
-  const linked = model.playerClubs.get(player) ?? new Set<Slug>();
-  model.playerClubs.set(player, linked);
+  let linked = model.playerClubs.get(player);
+  if (linked === undefined) model.playerClubs.set(player, (linked = new Set<Slug>()));
   const newest = playerFacts[playerFacts.length - 1] === fact;
   for (const club of clubs) {
     if (linked.has(club)) continue;
@@ -150,7 +219,7 @@ function fileInRosters(model: SquadReadModel, player: Slug, history: History<Pro
     if (roster === undefined) model.rosters.set(club, (roster = emptyHistory()));
     if (!newest) {
       for (let i = playerFacts.indexOf(fact) + 1; i < playerFacts.length; i++) {
-        if (ROSTER_EVENT_TYPES.has(playerFacts[i].event.type)) addFact(roster, playerFacts[i], initialRosterView(club), evolveRosterView);
+        if (ROSTER_EVENT_TYPES.has(playerFacts[i].type)) addFact(roster, playerFacts[i]);
       }
     }
   }
@@ -159,11 +228,11 @@ function fileInRosters(model: SquadReadModel, player: Slug, history: History<Pro
     const targets = new Set(clubs);
     if (before.club) targets.add(before.club);
     if (before.loanedTo) targets.add(before.loanedTo);
-    for (const club of targets) addFact(model.rosters.get(club)!, fact, initialRosterView(club), evolveRosterView);
+    for (const club of targets) addFact(model.rosters.get(club)!, fact);
   } else {
-    for (const club of linked) addFact(model.rosters.get(club)!, fact, initialRosterView(club), evolveRosterView);
+    for (const club of linked) addFact(model.rosters.get(club)!, fact);
   }
-  model.currentClubs.set(player, newest ? clubsAfter(before, fact.event) : clubsAfterAll(history));
+  model.currentClubs.set(player, newest ? clubsAfter(before, fact) : clubsAfterAll(history));
 }
 
 type CurrentClubs = { readonly club?: Slug; readonly loanedTo?: Slug };
@@ -187,11 +256,13 @@ function clubsAfter(before: CurrentClubs, event: ProjectedEvent): CurrentClubs {
 /** The same after a move dated before others: replay his moves (rare). */
 function clubsAfterAll(history: History<ProjectedEvent, PlayerView>): CurrentClubs {
   let clubs: CurrentClubs = {};
-  for (const fact of history.facts) clubs = clubsAfter(clubs, fact.event);
+  for (const fact of history.facts) clubs = clubsAfter(clubs, fact);
   return clubs;
 }
 
-export const yearOf = (date: string) => Number(date.slice(0, 4));
+/** The year of a YYYY-MM-DD date, from its digits (no substring: this runs once per pursuit fact). */
+export const yearOf = (date: string) =>
+  (date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48);
 
 const CLUB_FIELDS = ['club', 'fromClub', 'toClub', 'withClub', 'byClub'] as const;
 

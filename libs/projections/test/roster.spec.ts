@@ -25,6 +25,7 @@ describe('club rosters', () => {
             data: { ...data, type: undefined, effectiveOn: day(valid) },
             metadata: { reportId: `r${i}`, source: { name: 'T' }, publishedOn: day(known), publishedOnApprox: false, claimIndex: 0, claimCount: 1, reportHash: 'h' },
             position: BigInt(i + 1),
+            stream: 'ledger-main',
           }),
         );
         const q = { asOf: day(asOf), knownAt: knownAt === undefined ? undefined : day(knownAt) };

@@ -2,18 +2,11 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { isIsoDate, SLUG } from '@squad/domain';
-import {
-  FORMATIONS,
-  outgoingCandidates,
-  playerDetail,
-  playerTimeline,
-  squadDepth,
-  targetList,
-  today,
-  type SquadReadModel,
-} from '@squad/projections';
+import { FORMATIONS, playerDetail, playerTimeline, readView, today, type ReadSource } from '@squad/projections';
+import { BRANCH_ID, Branches } from '../branches/branches.service';
 import type { Environment } from '../config/environment';
 import { invalidRequest, ProblemException, type FieldProblem } from '../http/problem-details';
+import { envelope, outgoingDocument, squadDepthDocument, targetsDocument } from './documents';
 import { ReadModels } from './read-models.service';
 
 /** How long a read with `minPosition` waits for the projections before answering 503. */
@@ -24,12 +17,14 @@ interface ReadQuery {
   knownAt?: string;
   minPosition?: string;
   formation?: string;
+  branch?: string;
 }
 
 const clockDocs = [
   ApiQuery({ name: 'asOf', required: false, description: 'Valid time YYYY-MM-DD: the world on that day (default today)' }),
   ApiQuery({ name: 'knownAt', required: false, description: 'Record time YYYY-MM-DD: only reports published on or before that day (default all)' }),
   ApiQuery({ name: 'minPosition', required: false, description: 'Wait (up to 5 s, then 503) until the read models reflect this store position' }),
+  ApiQuery({ name: 'branch', required: false, description: 'Read a what-if branch (its id) instead of canonical history' }),
 ];
 const ClockQueries = (): MethodDecorator => (target, key, descriptor) => {
   for (const decorate of clockDocs) decorate(target, key, descriptor);
@@ -41,7 +36,17 @@ export class ReadModelsController {
   constructor(
     private readonly readModels: ReadModels,
     private readonly config: ConfigService<Environment, true>,
+    private readonly branches: Branches,
   ) {}
+
+  @Get('clubs')
+  @ApiOperation({ summary: 'Every club a report mentions (sorted slugs), with the store position they reflect' })
+  @ApiQuery({ name: 'branch', required: false, description: 'The clubs of a what-if branch (its id)' })
+  async clubs(@Query('branch') branch?: string) {
+    // for pickers such as the dashboard's: the clubs whose documents can be asked for
+    const view = readView(branch === undefined ? this.readModels.projections.model : await this.branches.view(branch));
+    return { position: view.position, ...(view.branch ? { branch: view.branch } : {}), clubs: [...view.clubs()].sort() };
+  }
 
   @Get('clubs/:club/squad-depth')
   @ApiOperation({ summary: "A club's squad per position: players with status, counts, a verdict against the formation, incoming targets and outgoing candidates" })
@@ -51,7 +56,7 @@ export class ReadModelsController {
   async squadDepth(@Param('club') club: string, @Query() query: ReadQuery) {
     const { model, time, formation } = await this.prepare(query, { club });
     this.assertClub(model, club);
-    return { ...envelope(model, time), ...squadDepth(model, club, { ...time, formation }) };
+    return squadDepthDocument(model, club, time, formation);
   }
 
   @Get('clubs/:club/targets')
@@ -61,8 +66,7 @@ export class ReadModelsController {
   async targets(@Param('club') club: string, @Query() query: ReadQuery) {
     const { model, time } = await this.prepare(query, { club });
     this.assertClub(model, club);
-    const targets = targetList(model, club, time);
-    return { ...envelope(model, time), club, open: targets.filter((t) => t.open).length, targets };
+    return targetsDocument(model, club, time);
   }
 
   @Get('clubs/:club/outgoing')
@@ -73,7 +77,7 @@ export class ReadModelsController {
   async outgoing(@Param('club') club: string, @Query() query: ReadQuery) {
     const { model, time, formation } = await this.prepare(query, { club });
     this.assertClub(model, club);
-    return { ...envelope(model, time), club, outgoing: outgoingCandidates(model, club, { ...time, formation }) };
+    return outgoingDocument(model, club, time, formation);
   }
 
   @Get('players/:player')
@@ -112,6 +116,7 @@ export class ReadModelsController {
     if (!Object.hasOwn(FORMATIONS, formation)) problems.push({ field: 'formation', reason: `formation must be one of ${Object.keys(FORMATIONS).join(', ')}` });
     const minPosition = query.minPosition === undefined ? undefined : /^\d{1,15}$/.test(query.minPosition) ? Number(query.minPosition) : NaN;
     if (Number.isNaN(minPosition)) problems.push({ field: 'minPosition', reason: 'minPosition must be a whole number (a store position)' });
+    if (query.branch !== undefined && !BRANCH_ID.test(query.branch)) problems.push({ field: 'branch', reason: 'branch must be a branch id (a lower-case slug such as "balerdi-signs-3f9a2c1d")' });
     if (problems.length) throw invalidRequest(problems);
 
     const projections = this.readModels.projections;
@@ -123,16 +128,14 @@ export class ReadModelsController {
         extensions: { position: projections.position, minPosition },
       });
     }
-    return { model: projections.model, time: { asOf: query.asOf ?? today(), knownAt: query.knownAt }, formation };
+    // a branch: canonical history at its fork with the branch's own reports (every write to it so far)
+    const model: ReadSource = query.branch === undefined ? projections.model : await this.branches.view(query.branch);
+    return { model, time: { asOf: query.asOf ?? today(), knownAt: query.knownAt }, formation };
   }
 
-  private assertClub(model: SquadReadModel, club: string): void {
-    if (!model.clubs.has(club)) throw notFound('club', club);
+  private assertClub(model: ReadSource, club: string): void {
+    if (!readView(model).hasClub(club)) throw notFound('club', club);
   }
-}
-
-function envelope(model: SquadReadModel, time: { asOf: string; knownAt?: string }) {
-  return { asOf: time.asOf, knownAt: time.knownAt ?? null, position: model.position };
 }
 
 function notFound(kind: 'club' | 'player', id: string): ProblemException {

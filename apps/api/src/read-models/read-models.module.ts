@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { BranchesModule } from '../branches/branches.module';
 import { ReadModelsController } from './read-models.controller';
-import { ReadModels } from './read-models.service';
+import { ReadModelsStateModule } from './read-models-state.module';
 
 @Module({
+  imports: [ReadModelsStateModule, BranchesModule],
   controllers: [ReadModelsController],
-  providers: [ReadModels],
-  exports: [ReadModels],
+  exports: [ReadModelsStateModule],
 })
 export class ReadModelsModule {}

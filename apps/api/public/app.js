@@ -1,0 +1,671 @@
+'use strict';
+/*
+ * Squad Planner dashboard: plain DOM, no framework, no build step.
+ *
+ * Two modes, chosen by the date controls:
+ * - live (asOf and knownAt empty): follows GET /v1/clubs/{club}/updates (Server-Sent Events).
+ *   The first message is a snapshot of the three club documents; every update carries only
+ *   the documents that changed, and what changed in them is highlighted for a few seconds.
+ *   EventSource reconnects by itself and the server resumes from Last-Event-ID.
+ * - time travel (either date set): the three REST documents for those clocks, no stream.
+ *
+ * Every piece of text from the API goes into the page through text nodes or attribute values
+ * (see h()), never through innerHTML, so a report cannot inject markup.
+ *
+ * Access: when the service needs a key to read (READ_API_KEYS), its 401 makes the page ask for
+ * one; the key is kept in localStorage and sent as a Bearer header on fetch and as
+ * `access_token` on the EventSource (which cannot set headers). Without keys nothing is asked.
+ */
+(() => {
+  /** How long an item that just changed keeps its highlight. */
+  const HIGHLIGHT_MS = 6000;
+  /** Wait before reopening a stream the server refused (e.g. 503 while an instance catches up). */
+  const STREAM_RETRY_MS = 3000;
+  const DOCUMENTS = ['squad-depth', 'targets', 'outgoing'];
+  /** Where the API key the user typed is kept (this browser only). */
+  const KEY_STORAGE = 'squad-planner.api-key';
+
+  const POSITION_NAMES = {
+    GK: 'Goalkeeper',
+    RB: 'Right-back',
+    CB: 'Centre-back',
+    LB: 'Left-back',
+    DM: 'Defensive midfielder',
+    CM: 'Central midfielder',
+    AM: 'Attacking midfielder',
+    RW: 'Right winger',
+    LW: 'Left winger',
+    ST: 'Striker',
+  };
+  const STATUS_LABELS = { available: 'Available', injured: 'Injured', 'away-on-loan': 'Away on loan', 'on-loan-here': 'On loan here' };
+
+  const find = (testId) => document.querySelector(`[data-testid="${testId}"]`);
+  const els = {
+    form: find('controls'),
+    club: find('club-select'),
+    asOf: find('as-of'),
+    knownAt: find('known-at'),
+    backToLive: find('back-to-live'),
+    live: find('live-indicator'),
+    context: find('context'),
+    error: find('error'),
+    main: find('dashboard'),
+    board: find('squad-board'),
+    boardMeta: find('board-meta'),
+    targets: find('targets'),
+    targetsMeta: find('targets-meta'),
+    outgoing: find('outgoing'),
+    outgoingMeta: find('outgoing-meta'),
+    keyForm: find('key-form'),
+    keyInput: find('api-key'),
+    keyReason: find('key-reason'),
+  };
+
+  const state = {
+    club: '',
+    asOf: '',
+    knownAt: '',
+    /** The three documents on show, by model name; null while none is loaded. */
+    docs: null,
+    /** The open EventSource in live mode. */
+    source: null,
+    /** Bumped on every reload, so a late answer for an earlier choice is dropped. */
+    generation: 0,
+    retryTimer: undefined,
+    /** data-key → time its highlight ends. */
+    highlights: new Map(),
+    highlightTimer: undefined,
+    /** The API key sent with every request, '' when none (the service may not need one). */
+    apiKey: readStoredKey(),
+  };
+
+  function readStoredKey() {
+    try {
+      return localStorage.getItem(KEY_STORAGE) || '';
+    } catch {
+      return ''; // storage disabled: the key lasts as long as the page
+    }
+  }
+
+  function storeKey(key) {
+    state.apiKey = key;
+    try {
+      if (key) localStorage.setItem(KEY_STORAGE, key);
+      else localStorage.removeItem(KEY_STORAGE);
+    } catch {
+      // storage disabled: keep it in memory only
+    }
+  }
+
+  // ------------------------------------------------------------------ DOM helpers
+
+  /** Builds an element; children are nodes or text (strings become text nodes, never markup). */
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === 'class') el.className = value;
+      else el.setAttribute(name, String(value));
+    }
+    for (const child of children.flat(Infinity)) {
+      if (child === undefined || child === null || child === false || child === '') continue;
+      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return el;
+  }
+
+  /** "atletico-madrid" → "Atletico Madrid": the API only knows clubs by slug. */
+  const clubName = (slug) => (slug ? slug.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ') : '');
+  /** "TalksRefused" → "Talks refused". */
+  const humanType = (type) => String(type).replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/ ([A-Z])/g, (_, c) => ` ${c.toLowerCase()}`);
+  const humanStage = (stage) => String(stage).replace(/-/g, ' ');
+  const euros = (value) => new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 }).format(value);
+  const playerName = (entry) => entry.name || entry.player;
+  const sourceName = (source) => (typeof source === 'string' ? source : source && source.name) || 'unknown source';
+  const reportDate = (ref) => (ref.publishedOn ? `${ref.publishedOnApprox ? '~' : ''}${ref.publishedOn}` : 'undated');
+
+  const badge = (kind, value, text, extra = {}) => h('span', { class: `badge ${kind}-${value}`, ...extra }, text);
+
+  // ------------------------------------------------------------------ state and URL
+
+  const isLive = () => !state.asOf && !state.knownAt;
+  /** A real calendar day written YYYY-MM-DD, or '' (what a date input accepts). */
+  const validDate = (value) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value || '')) return '';
+    const day = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value ? value : '';
+  };
+
+  /** Keeps ?club=&asOf=&knownAt= in the address bar, so a view can be bookmarked or shared. */
+  function syncUrl() {
+    const params = new URLSearchParams();
+    if (state.club) params.set('club', state.club);
+    if (state.asOf) params.set('asOf', state.asOf);
+    if (state.knownAt) params.set('knownAt', state.knownAt);
+    const query = params.toString();
+    history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
+  }
+
+  function setLiveIndicator(mode, text) {
+    els.live.dataset.state = mode;
+    els.live.querySelector('.live-label').textContent = text;
+  }
+
+  function setBusy(busy) {
+    els.main.setAttribute('aria-busy', String(busy));
+  }
+
+  // ------------------------------------------------------------------ errors
+
+  /** An RFC 9457 problem from the API, or a network failure in the same shape. */
+  class Problem extends Error {
+    constructor(body, status) {
+      super((body && body.detail) || `Request failed (${status})`);
+      this.title = (body && body.title) || 'Error';
+      this.status = status;
+      this.errors = (body && Array.isArray(body.errors) && body.errors) || [];
+    }
+  }
+
+  async function getJson(path) {
+    let response;
+    try {
+      const headers = { accept: 'application/json' };
+      if (state.apiKey) headers.authorization = `Bearer ${state.apiKey}`;
+      response = await fetch(path, { headers });
+    } catch {
+      throw new Problem({ title: 'Network error', detail: 'The API could not be reached. Is the server running?' }, 0);
+    }
+    const body = await response.json().catch(() => undefined);
+    if (!response.ok) throw new Problem(body, response.status);
+    return body;
+  }
+
+  /** The API refused the request for want of a (valid) key: ask for one; false for any other problem. */
+  function askForKeyIf(problem) {
+    if (!problem || problem.status !== 401) return false;
+    closeStream();
+    const hadKey = Boolean(state.apiKey);
+    storeKey('');
+    els.keyReason.textContent = hadKey ? 'That API key was refused; enter another.' : 'This service needs an API key to read.';
+    els.keyForm.hidden = false;
+    els.keyInput.value = '';
+    els.keyInput.focus();
+    state.docs = null;
+    setBusy(false);
+    setLiveIndicator('offline', 'Needs a key');
+    render();
+    return true;
+  }
+
+  function showError(problem, prefix) {
+    const errors = problem.errors || [];
+    const parts = [h('strong', {}, prefix || problem.title || 'Error'), ' ', h('span', { 'data-testid': 'error-detail' }, problem.message)];
+    if (errors.length) parts.push(h('ul', {}, errors.map((e) => h('li', {}, `${e.field}: ${e.reason}`))));
+    els.error.replaceChildren(...parts);
+    els.error.hidden = false;
+  }
+
+  function clearError() {
+    els.error.hidden = true;
+    els.error.replaceChildren();
+  }
+
+  // ------------------------------------------------------------------ loading
+
+  function closeStream() {
+    clearTimeout(state.retryTimer);
+    if (state.source) state.source.close();
+    state.source = null;
+  }
+
+  /** Loads what the controls ask for: the live stream, or the REST documents for the clocks. */
+  function reload({ keepDocs } = { keepDocs: true }) {
+    syncUrl();
+    closeStream();
+    clearError();
+    const generation = ++state.generation;
+    if (!keepDocs) {
+      state.docs = null;
+      clearHighlights();
+    }
+    if (!state.club) {
+      setBusy(false);
+      render();
+      return;
+    }
+    setBusy(true);
+    render();
+    if (isLive()) openStream(generation);
+    else void fetchDocuments(generation);
+  }
+
+  function openStream(generation) {
+    setLiveIndicator('connecting', 'Connecting…');
+    const token = state.apiKey ? `?access_token=${encodeURIComponent(state.apiKey)}` : '';
+    const source = new EventSource(`/v1/clubs/${encodeURIComponent(state.club)}/updates${token}`);
+    state.source = source;
+    const current = () => state.source === source && state.generation === generation;
+
+    // snapshot: the documents as of now; reset: the same, after a resume the server could not serve
+    const onSnapshot = (event) => {
+      if (!current()) return;
+      const message = JSON.parse(event.data);
+      state.docs = mergeDocuments(null, message.changes);
+      clearError();
+      setBusy(false);
+      setLiveIndicator('live', `Live · position ${message.position}`);
+      render();
+    };
+    source.addEventListener('snapshot', onSnapshot);
+    source.addEventListener('reset', onSnapshot);
+    source.addEventListener('update', (event) => {
+      if (!current() || !state.docs) return;
+      const message = JSON.parse(event.data);
+      const next = mergeDocuments(state.docs, message.changes);
+      markChanged(changedKeys(state.docs, next));
+      state.docs = next;
+      setLiveIndicator('live', `Live · updated ${new Date().toLocaleTimeString()} · position ${message.position}`);
+      render();
+    });
+    source.addEventListener('open', () => {
+      if (current() && state.docs) setLiveIndicator('live', 'Live');
+    });
+    source.addEventListener('error', () => {
+      if (!current()) return;
+      if (source.readyState !== EventSource.CLOSED) {
+        // dropped: EventSource retries by itself and resumes after the last id it received
+        setLiveIndicator('reconnecting', 'Reconnecting…');
+        return;
+      }
+      // the server answered but refused the stream (unknown club, 503…): ask REST why
+      closeStream();
+      setLiveIndicator('offline', 'Offline');
+      void explainStreamFailure(generation);
+    });
+  }
+
+  async function explainStreamFailure(generation) {
+    try {
+      await getJson(`/v1/clubs/${encodeURIComponent(state.club)}/squad-depth`);
+      if (generation !== state.generation) return;
+      // the club exists: the refusal was passing (the server starting or catching up); try again
+      showError(new Problem({ detail: `Live updates were interrupted; retrying in ${STREAM_RETRY_MS / 1000} s.` }, 0), 'Live updates');
+      state.retryTimer = setTimeout(() => {
+        if (generation === state.generation) reload();
+      }, STREAM_RETRY_MS);
+    } catch (problem) {
+      if (generation !== state.generation || askForKeyIf(problem)) return;
+      state.docs = null;
+      setBusy(false);
+      showError(problem);
+      render();
+    }
+  }
+
+  async function fetchDocuments(generation) {
+    setLiveIndicator('off', 'Time travel · not live');
+    const query = new URLSearchParams();
+    if (state.asOf) query.set('asOf', state.asOf);
+    if (state.knownAt) query.set('knownAt', state.knownAt);
+    const club = encodeURIComponent(state.club);
+    try {
+      const documents = await Promise.all(DOCUMENTS.map((model) => getJson(`/v1/clubs/${club}/${model}?${query}`)));
+      if (generation !== state.generation) return;
+      state.docs = Object.fromEntries(DOCUMENTS.map((model, i) => [model, documents[i]]));
+      clearHighlights();
+    } catch (problem) {
+      if (generation !== state.generation || askForKeyIf(problem)) return;
+      state.docs = null;
+      showError(problem);
+    }
+    setBusy(false);
+    render();
+  }
+
+  /** The documents after a message: each change replaces its model's document. */
+  function mergeDocuments(previous, changes) {
+    const docs = { ...(previous || {}) };
+    for (const change of changes || []) if (change.club === state.club) docs[change.model] = change.document;
+    return docs;
+  }
+
+  // ------------------------------------------------------------------ highlights
+
+  /** Every item on show, by data-key, with a fingerprint of what it says. */
+  function fingerprints(docs) {
+    const out = new Map();
+    const put = (key, value) => out.set(key, JSON.stringify(value));
+    const depth = docs && docs['squad-depth'];
+    if (depth) {
+      for (const group of depth.groups || []) put(`group:${group.group}`, group);
+      for (const position of depth.positions || []) {
+        const { players, cover, incomingTargets, outgoingCandidates, ...counts } = position;
+        put(`position:${position.position}`, counts);
+        for (const player of players || []) put(`player:${player.player}`, player);
+      }
+      for (const player of depth.unpositioned || []) put(`player:${player.player}`, player);
+    }
+    for (const target of (docs && docs.targets && docs.targets.targets) || []) put(`target:${target.player}`, target);
+    for (const candidate of (docs && docs.outgoing && docs.outgoing.outgoing) || []) put(`outgoing:${candidate.player}`, candidate);
+    return out;
+  }
+
+  function changedKeys(before, after) {
+    const old = fingerprints(before);
+    const changed = [];
+    for (const [key, value] of fingerprints(after)) if (old.get(key) !== value) changed.push(key);
+    return changed;
+  }
+
+  function markChanged(keys) {
+    const until = Date.now() + HIGHLIGHT_MS;
+    for (const key of keys) state.highlights.set(key, until);
+  }
+
+  function clearHighlights() {
+    state.highlights.clear();
+    clearTimeout(state.highlightTimer);
+  }
+
+  /** Puts the highlight class on items that changed recently, and takes it off once they expire. */
+  function applyHighlights() {
+    const now = Date.now();
+    for (const [key, until] of state.highlights) if (until <= now) state.highlights.delete(key);
+    for (const el of document.querySelectorAll('[data-key]')) el.classList.toggle('is-changed', state.highlights.has(el.dataset.key));
+    clearTimeout(state.highlightTimer);
+    if (state.highlights.size > 0) {
+      const next = Math.min(...state.highlights.values());
+      state.highlightTimer = setTimeout(applyHighlights, Math.max(50, next - now));
+    }
+  }
+
+  // ------------------------------------------------------------------ rendering
+
+  function render() {
+    const docs = state.docs;
+    renderContext(docs);
+    const depth = docs && docs['squad-depth'];
+    const targets = docs && docs.targets;
+    const outgoing = docs && docs.outgoing;
+    const waiting = els.main.getAttribute('aria-busy') === 'true';
+    const placeholder = (what) => h('p', { class: 'placeholder' }, !state.club ? 'Pick a club.' : waiting ? `Loading ${what}…` : `No ${what} to show.`);
+
+    els.board.replaceChildren(...(depth ? renderBoard(depth) : [placeholder('squad')]));
+    els.board.dataset.position = depth ? String(depth.position) : '';
+    els.boardMeta.textContent = depth ? boardMeta(depth) : '';
+
+    els.targets.replaceChildren(...(targets ? renderTargets(targets) : [placeholder('targets')]));
+    els.targetsMeta.textContent = targets ? `${targets.open} open · ${targets.targets.length} listed` : '';
+
+    els.outgoing.replaceChildren(...(outgoing ? renderOutgoing(outgoing) : [placeholder('outgoing candidates')]));
+    els.outgoingMeta.textContent = outgoing ? `${outgoing.outgoing.length} listed` : '';
+    applyHighlights();
+  }
+
+  function renderContext(docs) {
+    const doc = docs && (docs['squad-depth'] || docs.targets || docs.outgoing);
+    if (!state.club) {
+      els.context.textContent = '';
+      return;
+    }
+    const asOf = doc ? `${doc.asOf}${isLive() ? ' (today)' : ''}` : state.asOf || 'today';
+    const knownAt = doc ? doc.knownAt || 'latest' : state.knownAt || 'latest';
+    const parts = [h('strong', {}, clubName(state.club)), h('span', {}, `as of ${asOf}`), h('span', {}, `known at ${knownAt}`)];
+    if (doc) parts.push(h('span', {}, `store position ${doc.position}`));
+    els.context.replaceChildren(...parts);
+  }
+
+  function boardMeta(depth) {
+    const t = depth.totals;
+    return `Formation ${depth.formation} · ${t.squad} in squad · ${t.available} available · ${t.injured} injured · ${t.awayOnLoan} away on loan`;
+  }
+
+  function renderBoard(depth) {
+    const positions = new Map((depth.positions || []).map((p) => [p.position, p]));
+    const cards = (depth.groups || []).map((group) =>
+      h(
+        'article',
+        { class: `group verdict-${group.verdict}`, 'data-testid': `group-${group.group}`, 'data-verdict': group.verdict },
+        h(
+          'header',
+          { class: 'group-head', 'data-key': `group:${group.group}` },
+          h('h3', {}, clubName(group.group)),
+          badge('verdict', group.verdict, group.verdict),
+          h('p', { class: 'counts' }, `${group.squad} in squad / need ${group.need} · ${group.available} available · ${group.injured} injured · ${group.awayOnLoan} away on loan`),
+        ),
+        group.positions.map((code) => positions.get(code)).filter(Boolean).map(renderPosition),
+      ),
+    );
+    if ((depth.unpositioned || []).length) {
+      cards.push(
+        h(
+          'article',
+          { class: 'group', 'data-testid': 'group-unpositioned' },
+          h('header', { class: 'group-head' }, h('h3', {}, 'Position unknown')),
+          h('ul', { class: 'players' }, depth.unpositioned.map(renderPlayer)),
+        ),
+      );
+    }
+    return cards;
+  }
+
+  function renderPosition(position) {
+    const players = position.players || [];
+    return h(
+      'section',
+      { class: 'position', 'data-testid': `position-${position.position}` },
+      h(
+        'div',
+        { class: 'position-head', 'data-key': `position:${position.position}` },
+        h('abbr', { title: POSITION_NAMES[position.position] || position.position }, position.position),
+        // squad (not away on loan) against the formation's need
+        h('span', { class: 'position-counts', title: 'in squad / needed' }, `${position.squad}/${position.need}`, h('small', {}, players.length ? ` · ${position.available} available` : ' · no players')),
+        badge('verdict', position.verdict, position.verdict, { 'data-testid': `verdict-${position.position}` }),
+      ),
+      // an empty position is one line, so thin squads (seed data) stay short on a phone
+      players.length ? h('ul', { class: 'players' }, players.map(renderPlayer)) : null,
+      notes(position),
+    );
+  }
+
+  function renderPlayer(player) {
+    return h(
+      'li',
+      { class: `player status-${player.status}`, 'data-testid': `player-${player.player}`, 'data-status': player.status, 'data-key': `player:${player.player}` },
+      h('span', { class: 'player-name', title: player.player }, playerName(player)),
+      badge('status', player.status, STATUS_LABELS[player.status] || player.status),
+      statusDetail(player) ? h('span', { class: 'player-detail' }, statusDetail(player)) : null,
+    );
+  }
+
+  /** Why a player is not simply available: injury and expected return, or the loan. */
+  function statusDetail(player) {
+    if (player.status === 'injured' && player.injury) {
+      const i = player.injury;
+      return [i.injury, `since ${i.since}`, i.expectedReturnOn ? `expected back ${i.expectedReturnOn}` : 'return date unknown'].filter(Boolean).join(' · ');
+    }
+    if (player.status === 'away-on-loan' && player.loan) {
+      return `at ${clubName(player.loan.toClub)}${player.loan.until ? ` until ${player.loan.until}` : ''}`;
+    }
+    if (player.status === 'on-loan-here') {
+      return `from ${clubName(player.registeredAt)}${player.loan && player.loan.until ? ` until ${player.loan.until}` : ''}`;
+    }
+    return '';
+  }
+
+  /** Cover from other positions, targets for this one and players who may leave it. */
+  function notes(position) {
+    const lines = [];
+    const list = (items, describe) => items.map(describe).join(', ');
+    if ((position.cover || []).length) lines.push(['Cover', list(position.cover, (c) => `${playerName(c)} (${STATUS_LABELS[c.status] || c.status})`)]);
+    if ((position.incomingTargets || []).length) {
+      lines.push(['Targets', list(position.incomingTargets, (t) => `${playerName(t)} (${humanStage(t.stage)}${t.priority ? `, ${t.priority}` : ''})`)]);
+    }
+    if ((position.outgoingCandidates || []).length) lines.push(['May leave', list(position.outgoingCandidates, playerName)]);
+    if (!lines.length) return null;
+    return h('dl', { class: 'notes' }, lines.map(([term, text]) => [h('dt', {}, term), h('dd', {}, text)]));
+  }
+
+  function renderTargets(doc) {
+    if (!doc.targets.length) return [h('p', { class: 'empty-state', 'data-testid': 'targets-empty' }, `No targets with news in the year before ${doc.asOf}.`)];
+    return doc.targets.map((t) =>
+      h(
+        'article',
+        { class: `card target${t.open ? '' : ' closed'}`, 'data-testid': `target-${t.player}`, 'data-stage': t.stage, 'data-key': `target:${t.player}` },
+        h(
+          'header',
+          { class: 'card-head' },
+          h('h3', { title: t.player }, playerName(t)),
+          t.position ? h('abbr', { class: 'pos', title: POSITION_NAMES[t.position] || t.position }, t.position) : null,
+          badge('stage', t.stage, humanStage(t.stage), { 'data-testid': 'stage' }),
+          t.priority ? badge('priority', t.priority, `${t.priority} priority`) : null,
+        ),
+        facts([
+          ['Club', t.currentClub && clubName(t.currentClub)],
+          ['Since', t.since],
+          ['Rivals', (t.rivals || []).map((r) => `${clubName(r.club)} (${humanStage(r.stage)})`).join(', ') || 'none known'],
+          ['Valuation', t.valuation && `${euros(t.valuation.valueEur)} (${sourceName(t.valuation.source)}, ${t.valuation.on})`],
+          ['Contract', t.contractExpiry && `until ${t.contractExpiry.expiresOn}${t.contractExpiry.club ? ` at ${clubName(t.contractExpiry.club)}` : ''}`],
+          ['Last bid', t.lastBid && `${euros(t.lastBid.amountEur)} on ${t.lastBid.on}${t.lastBid.rejected ? ', rejected' : ''}`],
+          ['Renewal expected', t.renewalExpectedFrom && `from ${t.renewalExpectedFrom}`],
+        ]),
+        reports('Supporting reports', 'supporting', t.supporting || [], (r) => [
+          h('span', { class: 'source' }, sourceName(r.source)),
+          h('time', {}, reportDate(r)),
+          h('span', { class: 'claims' }, (r.claims || []).map(describeClaim).join('; ')),
+        ]),
+        reports('Contradicting reports', 'contradicting', t.contradicting || [], (r) => [
+          h('span', { class: 'source' }, sourceName(r.source)),
+          h('time', {}, reportDate(r)),
+          h('span', { class: 'claims' }, `disputes ${humanType(r.disputes).toLowerCase()}: “${r.statement}”`),
+        ]),
+      ),
+    );
+  }
+
+  function describeClaim(claim) {
+    const detail = claim.reason || claim.priority || (claim.amountEur ? euros(claim.amountEur) : '') || claim.expectedFrom || '';
+    const disputed = (claim.contradictedBy || []).length ? ` (disputed by ${claim.contradictedBy.map((c) => sourceName(c.source)).join(', ')})` : '';
+    return `${humanType(claim.type)}${detail ? `: ${detail}` : ''}${disputed}`;
+  }
+
+  function reports(title, kind, items, row) {
+    if (!items.length) return kind === 'supporting' ? h('p', { class: 'empty' }, 'No supporting reports.') : null;
+    return h(
+      'div',
+      { class: `reports ${kind}`, 'data-testid': kind },
+      h('h4', {}, `${title} (${items.length})`),
+      h('ul', {}, items.map((r) => h('li', {}, row(r)))),
+    );
+  }
+
+  function facts(rows) {
+    const present = rows.filter(([, value]) => value);
+    return h('dl', { class: 'facts' }, present.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+  }
+
+  function renderOutgoing(doc) {
+    if (!doc.outgoing.length) return [h('p', { class: 'empty-state', 'data-testid': 'outgoing-empty' }, `No outgoing candidates on ${doc.asOf}.`)];
+    return doc.outgoing.map((o) => {
+      const depth = o.depthAtPosition;
+      const line = (d) => `${d.squad} in squad, ${d.available} available`;
+      return h(
+        'article',
+        { class: 'card outgoing', 'data-testid': `outgoing-${o.player}`, 'data-key': `outgoing:${o.player}` },
+        h(
+          'header',
+          { class: 'card-head' },
+          h('h3', { title: o.player }, playerName(o)),
+          o.position ? h('abbr', { class: 'pos', title: POSITION_NAMES[o.position] || o.position }, o.position) : null,
+          badge('status', o.status, STATUS_LABELS[o.status] || o.status),
+        ),
+        h('p', { class: 'reason' }, o.reason),
+        facts([
+          ['Flagged', `${o.flaggedOn} by ${sourceName(o.source)}`],
+          ['Back from loan', o.returnedFromLoan && `${clubName(o.returnedFromLoan.fromClub)}, ${o.returnedFromLoan.on}`],
+        ]),
+        depth
+          ? h(
+              'div',
+              { class: 'depth-change', 'data-testid': 'depth-without' },
+              h('span', {}, `${o.position} now: ${line(depth.now)} `, badge('verdict', depth.now.verdict, depth.now.verdict)),
+              h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
+              h('span', {}, `without him: ${line(depth.withoutHim)} `, badge('verdict', depth.withoutHim.verdict, depth.withoutHim.verdict)),
+              h('small', {}, `need ${depth.need}`),
+            )
+          : null,
+      );
+    });
+  }
+
+  // ------------------------------------------------------------------ start
+
+  /** Loads the club picker; false when the service asked for a key first. */
+  async function loadClubs() {
+    try {
+      const { clubs } = await getJson('/v1/clubs');
+      // a club from the URL that no report mentions stays selectable, and the API says why it fails
+      const choices = state.club && !clubs.includes(state.club) ? [...clubs, state.club] : clubs;
+      els.club.replaceChildren(...choices.map((slug) => h('option', { value: slug }, clubName(slug))));
+      if (!choices.length) {
+        els.club.replaceChildren(h('option', { value: '' }, 'No clubs yet'));
+        showError(new Problem({ detail: 'No report has been recorded yet: post one to /v1/reports.' }, 0), 'No clubs');
+      }
+      if (!state.club) state.club = choices[0] || '';
+      els.club.value = state.club;
+      els.club.disabled = !choices.length;
+    } catch (problem) {
+      if (askForKeyIf(problem)) return false;
+      showError(problem, 'Clubs could not be loaded:');
+    }
+    return true;
+  }
+
+  async function start() {
+    const params = new URLSearchParams(location.search);
+    state.club = params.get('club') || '';
+    state.asOf = validDate(params.get('asOf'));
+    state.knownAt = validDate(params.get('knownAt'));
+    els.asOf.value = state.asOf;
+    els.knownAt.value = state.knownAt;
+
+    els.form.addEventListener('submit', (event) => event.preventDefault());
+    els.club.addEventListener('change', () => {
+      state.club = els.club.value;
+      reload({ keepDocs: false });
+    });
+    for (const [field, input] of [['asOf', els.asOf], ['knownAt', els.knownAt]]) {
+      input.addEventListener('change', () => {
+        // a half-typed date reads as '' in date inputs; only a complete one (or a cleared field) counts
+        if (input.value && !validDate(input.value)) return;
+        if (state[field] === input.value) return;
+        state[field] = input.value;
+        reload();
+      });
+    }
+    els.backToLive.addEventListener('click', () => {
+      els.asOf.value = '';
+      els.knownAt.value = '';
+      if (isLive()) return;
+      state.asOf = '';
+      state.knownAt = '';
+      reload();
+    });
+
+    els.keyForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const key = els.keyInput.value.trim();
+      if (!key) return;
+      storeKey(key);
+      els.keyInput.value = '';
+      els.keyForm.hidden = true;
+      clearError();
+      if (await loadClubs()) reload({ keepDocs: false });
+    });
+
+    if (await loadClubs()) reload({ keepDocs: false });
+  }
+
+  void start();
+})();

@@ -1,0 +1,218 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { today } from '@squad/projections';
+import { startTestApi, type TestApi } from './test-api';
+
+/**
+ * The dashboard served at `/`, driven in a real Chromium (Debian's `chromium` through
+ * playwright-core, no downloaded browser). Screenshots go to test/artifacts/ (ignored by git)
+ * so a person can look at the page.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+const IN_CI = process.env.CI === 'true';
+const ARTIFACTS = join(__dirname, '..', '..', '..', 'test', 'artifacts');
+
+// flags that keep a headless Chromium quiet and self-contained on a machine without internet
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const testId = (id: string) => `[data-testid="${id}"]`;
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi({ SEED_ON_EMPTY: 'true' });
+});
+afterAll(() => api?.close());
+
+describe('dashboard files and the club list', () => {
+  it('lists the clubs the reports mention, sorted, with the store position', async () => {
+    const response = await fetch(`${api.url}/v1/clubs`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ position: await api.head(), clubs: ['ajax', 'atletico-madrid', 'juventus', 'marseille'] });
+  });
+
+  it('serves the page at / without shadowing the API, the docs or the problem-details 404', async () => {
+    const page = await fetch(`${api.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('data-testid="squad-board"');
+    for (const [path, type] of [['/app.js', 'javascript'], ['/styles.css', 'text/css'], ['/health', 'json'], ['/docs-json', 'json']]) {
+      const response = await fetch(`${api.url}${path}`);
+      expect({ path, status: response.status }).toEqual({ path, status: 200 });
+      expect(response.headers.get('content-type')).toContain(type);
+    }
+    for (const path of ['/nothing-here.js', '/v1/nothing-here']) {
+      const response = await fetch(`${api.url}${path}`);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    }
+  });
+});
+
+// Without a browser: fail loudly in CI (where .ci/run installs one), skip loudly elsewhere.
+if (!HAS_CHROMIUM && !IN_CI) {
+  process.stderr.write(`\n*** dashboard browser test SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH) ***\n\n`);
+}
+const describeInBrowser = HAS_CHROMIUM || IN_CI ? describe : describe.skip;
+const browserSuiteName = HAS_CHROMIUM
+  ? 'dashboard in Chromium'
+  : `dashboard in Chromium — ${IN_CI ? 'FAILS in CI' : 'SKIPPED'}: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+
+describeInBrowser(browserSuiteName, () => {
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    if (!HAS_CHROMIUM) throw new Error(`CI=true but no Chromium at ${CHROMIUM}: the dashboard test needs it (.ci/run installs Debian's chromium)`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // fail fast inside jest's own timeout rather than after playwright's 30 s default
+    page.setDefaultTimeout(10_000);
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console.error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('follows live reports without reloading, travels to 2025-06-20, and reads on a laptop and a phone', async () => {
+    // 1. Juventus, live: the board as of today comes from the stream's snapshot
+    await page.goto(`${api.url}/?club=juventus`);
+    await page.locator(`${testId('live-indicator')}[data-state="live"]`).waitFor();
+    await page.locator(`${testId('player-federico-gatti')}[data-status="available"]`).waitFor();
+    await page.locator(testId('targets-empty')).waitFor(); // 2025 news is too old for today's list
+    expect(await page.locator(testId('club-select')).inputValue()).toBe('juventus');
+    // a marker that a reload would wipe out (page scripts as strings: the tests compile without the DOM types)
+    await page.evaluate('window.dashboardTestMarker = "no reload"');
+
+    // 2. a report dated today: Gatti injured, and a new target; the page changes by itself
+    const expectedBack = addDays(today(), 30);
+    const response = await api.post('/v1/reports', {
+      reportId: 'dashboard-e2e-gatti-injured',
+      source: { name: 'Dashboard test' },
+      publishedOn: today(),
+      claims: [
+        { type: 'PlayerInjured', player: 'federico-gatti', injury: 'hamstring strain', expectedReturnOn: expectedBack },
+        { type: 'InterestDeclared', club: 'juventus', player: 'jonathan-david', priority: 'high' },
+      ],
+    });
+    expect(response.status).toBe(201);
+    const { position } = (await response.json()) as { position: number };
+
+    const gatti = page.locator(`${testId('player-federico-gatti')}[data-status="injured"].is-changed`);
+    await gatti.waitFor();
+    expect(await gatti.textContent()).toContain(`expected back ${expectedBack}`);
+    await page.locator(`${testId('target-jonathan-david')}[data-stage="interest"].is-changed`).waitFor();
+    await page.locator(`${testId('squad-board')}[data-position="${position}"]`).waitFor();
+    expect(await page.evaluate('window.dashboardTestMarker')).toBe('no reload');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-live-1280x800.png'), fullPage: true });
+
+    // 3. time travel: the world on 2025-06-20, when Bremer was still recovering
+    await page.getByTestId('as-of').fill('2025-06-20');
+    await page.locator(`${testId('live-indicator')}[data-state="off"]`).waitFor();
+    const bremer = page.locator(`${testId('player-gleison-bremer')}[data-status="injured"]`);
+    await bremer.waitFor();
+    expect(await bremer.textContent()).toContain('Injured');
+    // Gatti's injury of today is not there yet, and the stream is closed: this is REST for that day
+    await page.locator(`${testId('player-federico-gatti')}[data-status="available"]`).waitFor();
+    await page.locator(`${testId('target-leonardo-balerdi')}[data-stage="talks-refused"]`).waitFor();
+    expect(new URL(page.url()).searchParams.get('asOf')).toBe('2025-06-20');
+    expect(await page.locator(testId('context')).textContent()).toContain('as of 2025-06-20');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-2025-06-20-1280x800.png'), fullPage: true });
+
+    // 4. the same view on a phone-sized window: one column, nothing wider than the screen
+    await page.setViewportSize({ width: 390, height: 844 });
+    await bremer.waitFor();
+    const widths = (await page.evaluate('({ scroll: document.scrollingElement.scrollWidth, window: window.innerWidth })')) as { scroll: number; window: number };
+    expect(widths.scroll).toBeLessThanOrEqual(widths.window);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-2025-06-20-390x844.png'), fullPage: true });
+
+    // 5. another club from the picker: the URL follows
+    await page.getByTestId('club-select').selectOption('marseille');
+    await page.locator(`${testId('player-leonardo-balerdi')}[data-status="available"]`).waitFor();
+    expect(new URL(page.url()).searchParams.get('club')).toBe('marseille');
+
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
+
+describeInBrowser(`${browserSuiteName}: API keys and the docs page`, () => {
+  const READ_KEY = 'dashboard-read-key-0123456789';
+  let keyed: TestApi;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    if (!HAS_CHROMIUM) throw new Error(`CI=true but no Chromium at ${CHROMIUM}: the dashboard test needs it (.ci/run installs Debian's chromium)`);
+    keyed = await startTestApi({ SEED_ON_EMPTY: 'true', API_KEYS: 'dashboard-write-key-0123456789', READ_API_KEYS: READ_KEY });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
+    await keyed?.close();
+  });
+
+  async function newPage(): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(10_000);
+    page.on('console', (message) => {
+      // the 401s that make the page ask for a key are expected; nothing else may fail
+      if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(`console.error: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    return page;
+  }
+
+  it('asks for a key when reads need one, refuses a wrong one, then goes live with it and remembers it', async () => {
+    const page = await newPage();
+    await page.goto(`${keyed.url}/?club=juventus`);
+    const form = page.locator(`${testId('key-form')}:not([hidden])`);
+    await form.waitFor();
+    expect(await page.locator(testId('key-reason')).textContent()).toContain('needs an API key');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-key-1280x800.png') });
+
+    await page.getByTestId('api-key').fill('not-the-key-0123456789');
+    await page.getByTestId('use-key').click();
+    await page.locator(testId('key-reason'), { hasText: 'refused' }).waitFor();
+
+    await page.getByTestId('api-key').fill(READ_KEY);
+    await page.getByTestId('use-key').click();
+    await page.locator(`${testId('live-indicator')}[data-state="live"]`).waitFor();
+    await page.locator(`${testId('player-federico-gatti')}[data-status="available"]`).waitFor();
+    expect(await page.locator(testId('key-form')).isHidden()).toBe(true);
+
+    // the stream carries the key as access_token: a report recorded now shows up live
+    const response = await fetch(`${keyed.url}/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer dashboard-write-key-0123456789' },
+      body: JSON.stringify({ reportId: 'dashboard-key-gatti', source: { name: 'Dashboard test' }, publishedOn: today(), claims: [{ type: 'PlayerInjured', player: 'federico-gatti' }] }),
+    });
+    expect(response.status).toBe(201);
+    await page.locator(`${testId('player-federico-gatti')}[data-status="injured"].is-changed`).waitFor();
+
+    // time travel (REST with the Bearer header), then a reload: the key is remembered
+    await page.getByTestId('as-of').fill('2025-06-20');
+    await page.locator(`${testId('player-gleison-bremer')}[data-status="injured"]`).waitFor();
+    await page.reload();
+    await page.locator(`${testId('player-gleison-bremer')}[data-status="injured"]`).waitFor();
+    expect(await page.locator(testId('key-form')).isHidden()).toBe(true);
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('loads the OpenAPI page under its security policy', async () => {
+    const page = await newPage();
+    await page.goto(`${keyed.url}/docs`);
+    await page.locator('.swagger-ui .info .title', { hasText: 'Squad Planner' }).waitFor();
+    await page.locator('.opblock-summary-path', { hasText: '/v1/reports' }).first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'docs-1280x800.png') });
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 30_000);
+});

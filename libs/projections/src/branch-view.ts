@@ -1,0 +1,192 @@
+import type { Branch, Slug } from '@squad/domain';
+import { factBefore, type Fact, type History } from './bitemporal-history';
+import { toDay, type Day } from './calendar';
+import type { ProjectedEvent, ReportInfo } from './projected-event';
+import type { ReadView } from './read-view';
+import type { SquadReadModel } from './squad-read-model';
+
+/**
+ * Where a what-if branch leaves canonical history: the canonical facts it sees are those stored
+ * at or before `position` and, for a record-time fork, learned (published) on or before `knownAt`.
+ */
+export interface ForkPoint {
+  readonly position: number;
+  readonly knownAt?: Day;
+}
+
+/**
+ * A branch's fork point. A record-time fork also stops at the branch's creation: canonical
+ * reports recorded after it are not part of the branch, even when published before `knownAt`.
+ */
+export function forkPointOf(branch: Pick<Branch, 'forkAt' | 'createdPosition'>): ForkPoint {
+  const { forkAt, createdPosition } = branch;
+  return 'position' in forkAt ? { position: Math.min(forkAt.position, createdPosition) } : { position: createdPosition, knownAt: toDay(forkAt.knownAt) };
+}
+
+/** Whether a canonical fact is part of a branch forked at `fork`. */
+export function visibleAt(fork: ForkPoint, fact: Fact): boolean {
+  return fact.position <= fork.position && (fork.knownAt === undefined || fact.knownFrom <= fork.knownAt);
+}
+
+/** Whether a canonical report is part of the branch (its claims are stored together, so all or none are). */
+export function reportVisibleAt(fork: ForkPoint, report: ReportInfo): boolean {
+  return report.position <= fork.position && (fork.knownAt === undefined || toDay(report.publishedOn) <= fork.knownAt);
+}
+
+/**
+ * The facts of one entity in a branch: the canonical ones visible at the fork merged with the
+ * branch's own, in history order (valid time, record time, position). Both inputs are in that
+ * order already, so this is one linear merge: its cost is the entity's history, never the log's.
+ */
+export function mergeFacts<E extends Fact>(canonical: readonly E[], fork: ForkPoint, own: readonly E[]): E[] {
+  const out: E[] = [];
+  let j = 0;
+  for (const fact of canonical) {
+    if (!visibleAt(fork, fact)) continue;
+    while (j < own.length && factBefore(own[j], fact)) out.push(own[j++]);
+    out.push(fact);
+  }
+  while (j < own.length) out.push(own[j++]);
+  return out;
+}
+
+function historyOf<S>(facts: ProjectedEvent[]): History<ProjectedEvent, S> {
+  let maxKnownFrom = -Infinity;
+  for (const fact of facts) if (fact.knownFrom > maxKnownFrom) maxKnownFrom = fact.knownFrom;
+  return { facts, checkpoints: [], maxKnownFrom };
+}
+
+interface Merged {
+  readonly canonical: History<ProjectedEvent, unknown> | undefined;
+  readonly canonicalLength: number;
+  readonly own: History<ProjectedEvent, unknown> | undefined;
+  readonly ownLength: number;
+  readonly history: History<ProjectedEvent, unknown> | undefined;
+}
+
+/** Merged histories kept per view; past this many the cache starts over. */
+const MAX_CACHED_HISTORIES = 20_000;
+
+/**
+ * A what-if branch as the queries read it: canonical history as of the fork, seen through the
+ * visibility predicate, with the branch's own read model (holding only its events) laid over it.
+ * Nothing is copied at fork time; each entity's history is merged when a query first reads it,
+ * then kept until either side files a new fact about that entity. An entity the branch has not
+ * touched and whose canonical facts are all visible is read straight from the canonical model,
+ * checkpoints included.
+ *
+ * Without `own`, it is canonical history frozen at `fork` (what a replay reads, so that reports
+ * recorded during the replay do not change it).
+ */
+export class BranchView implements ReadView {
+  private readonly merged = new Map<string, Merged>();
+
+  constructor(
+    readonly canonical: SquadReadModel,
+    readonly fork: ForkPoint,
+    readonly own?: SquadReadModel,
+    private readonly options: {
+      /** The branch's id, echoed by the documents read through this view. */
+      readonly branch?: string;
+      /** The position answers are said to reflect; by default the furthest either model reached. */
+      readonly position?: () => number;
+    } = {},
+  ) {}
+
+  get branch(): string | undefined {
+    return this.options.branch;
+  }
+
+  get position(): number {
+    return this.options.position ? this.options.position() : Math.max(this.canonical.position, this.own?.position ?? 0);
+  }
+
+  playerHistory(player: Slug) {
+    if (this.unchanged) return this.canonical.players.get(player);
+    return this.history(`p\n${player}`, this.canonical.players.get(player), this.own?.players.get(player));
+  }
+
+  pursuitHistory(club: Slug, player: Slug) {
+    if (this.unchanged) return this.canonical.pursuits.get(club)?.get(player);
+    return this.history(`t\n${club}\n${player}`, this.canonical.pursuits.get(club)?.get(player), this.own?.pursuits.get(club)?.get(player));
+  }
+
+  rosterHistory(club: Slug) {
+    if (this.unchanged) return this.canonical.rosters.get(club);
+    return this.history(`r\n${club}`, this.canonical.rosters.get(club), this.own?.rosters.get(club));
+  }
+
+  /**
+   * Canonical history frozen at a position it has not moved past (a replay while nothing new is
+   * stored): every canonical fact is visible and there is nothing of its own, so the canonical
+   * histories are the answers, read without merging or caching.
+   */
+  private get unchanged(): boolean {
+    return this.own === undefined && this.fork.knownAt === undefined && this.canonical.position <= this.fork.position;
+  }
+
+  report(reportId: string): ReportInfo | undefined {
+    const own = this.own?.reports.get(reportId);
+    if (own) return own;
+    const canonical = this.canonical.reports.get(reportId);
+    return canonical && reportVisibleAt(this.fork, canonical) ? canonical : undefined;
+  }
+
+  clubTargetsIn(club: Slug, year: number) {
+    return union(this.canonical.clubTargetsByYear.get(club)?.get(year), this.own?.clubTargetsByYear.get(club)?.get(year));
+  }
+
+  pursuersIn(player: Slug, year: number) {
+    return union(this.canonical.pursuersByYear.get(player)?.get(year), this.own?.pursuersByYear.get(player)?.get(year));
+  }
+
+  *pursuerBuckets(player: Slug): Iterable<readonly Slug[]> {
+    yield* this.canonical.pursuersByYear.get(player)?.values() ?? [];
+    yield* this.own?.pursuersByYear.get(player)?.values() ?? [];
+  }
+
+  /** Clubs named in canonical history (even after the fork) or in the branch. */
+  hasClub(club: Slug): boolean {
+    return this.canonical.clubs.has(club) || !!this.own?.clubs.has(club);
+  }
+
+  clubs(): Iterable<Slug> {
+    return this.own ? new Set([...this.canonical.clubs, ...this.own.clubs]) : this.canonical.clubs;
+  }
+
+  reportsPublishedOn(day: Day): readonly ReportInfo[] {
+    const canonical = (this.canonical.reportsByDay.get(day) ?? []).filter((report) => reportVisibleAt(this.fork, report));
+    const own = this.own?.reportsByDay.get(day) ?? [];
+    if (own.length === 0) return canonical;
+    return [...canonical, ...own].sort((a, b) => a.position - b.position);
+  }
+
+  private history<S>(key: string, canonical: History<ProjectedEvent, S> | undefined, own: History<ProjectedEvent, S> | undefined): History<ProjectedEvent, S> | undefined {
+    const canonicalLength = canonical?.facts.length ?? 0;
+    const ownLength = own?.facts.length ?? 0;
+    const cached = this.merged.get(key);
+    if (cached && cached.canonical === canonical && cached.own === own && cached.canonicalLength === canonicalLength && cached.ownLength === ownLength) {
+      return cached.history as History<ProjectedEvent, S> | undefined;
+    }
+    let history: History<ProjectedEvent, S> | undefined;
+    if (ownLength === 0) {
+      if (canonical && canonical.facts.every((fact) => visibleAt(this.fork, fact))) history = canonical;
+      else if (canonical) history = nonEmpty(historyOf<S>(canonical.facts.filter((fact) => visibleAt(this.fork, fact))));
+    } else {
+      history = historyOf<S>(mergeFacts(canonical?.facts ?? [], this.fork, own!.facts));
+    }
+    if (this.merged.size >= MAX_CACHED_HISTORIES) this.merged.clear();
+    this.merged.set(key, { canonical, canonicalLength, own, ownLength, history } as Merged);
+    return history;
+  }
+}
+
+function nonEmpty<S>(history: History<ProjectedEvent, S>): History<ProjectedEvent, S> | undefined {
+  return history.facts.length > 0 ? history : undefined;
+}
+
+function union(a: readonly Slug[] | undefined, b: readonly Slug[] | undefined): readonly Slug[] | undefined {
+  if (!b) return a;
+  if (!a) return b;
+  return [...a, ...b];
+}
