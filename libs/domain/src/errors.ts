@@ -1,11 +1,12 @@
 /**
- * A command the domain refuses. `kind` says whether the request itself is wrong ('invalid')
- * or clashes with what is already recorded ('conflict'); `code` is stable for clients.
+ * A command the domain refuses. `kind` says whether the request itself is wrong ('invalid'),
+ * clashes with what is already recorded ('conflict') or names something that does not exist
+ * ('not-found'); `code` is stable for clients.
  */
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
-    readonly kind: 'invalid' | 'conflict',
+    readonly kind: 'invalid' | 'conflict' | 'not-found',
     message: string,
     /** Where in the command, e.g. `claims[2].fromClub`. */
     readonly field?: string,
@@ -20,4 +21,7 @@ export type DomainErrorCode =
   | 'PLAYER_NOT_AT_CLUB'
   | 'PLAYER_ALREADY_AT_CLUB'
   | 'SAME_CLUB_ON_BOTH_SIDES'
-  | 'DISPUTE_OF_A_DISPUTE';
+  | 'DISPUTE_OF_A_DISPUTE'
+  | 'BRANCH_ID_TAKEN'
+  | 'FORK_AHEAD_OF_HISTORY'
+  | 'UNKNOWN_BRANCH';

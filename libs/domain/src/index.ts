@@ -5,3 +5,5 @@ export * from './player';
 export * from './pursuit';
 export * from './record-report';
 export * from './report-hash';
+export * from './ledger-streams';
+export * from './branch';

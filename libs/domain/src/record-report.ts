@@ -155,21 +155,30 @@ export class LedgerState implements DecisionContext {
   private readonly players = new Map<Slug, PlayerState>();
   private readonly pursuits = new Map<string, PursuitState>();
 
+  /**
+   * `base` answers for the states before this ledger's first event: none for canonical history;
+   * for a what-if branch, canonical history as of its fork. Events are evolved on top of it.
+   */
+  constructor(private readonly base?: DecisionContext) {}
+
   apply(event: SquadEvent): void {
     this.reports.set(event.metadata.reportId, { status: 'recorded', reportHash: event.metadata.reportHash });
     const player = playerOf(event);
     if (player) this.players.set(player, evolvePlayer(this.player(player), event));
     const key = pursuitKeyOf(event);
-    if (key) this.pursuits.set(key, evolvePursuit(this.pursuits.get(key) ?? initialPursuitState(), event));
+    if (key) {
+      const { club, player: pursued } = event.data as { club: Slug; player: Slug };
+      this.pursuits.set(key, evolvePursuit(this.pursuits.get(key) ?? this.base?.pursuit(club, pursued) ?? initialPursuitState(), event));
+    }
   }
 
   report(reportId: string): ReportState {
-    return this.reports.get(reportId) ?? { status: 'new' };
+    return this.reports.get(reportId) ?? this.base?.report(reportId) ?? { status: 'new' };
   }
   player(player: Slug): PlayerState {
-    return this.players.get(player) ?? initialPlayerState();
+    return this.players.get(player) ?? this.base?.player(player) ?? initialPlayerState();
   }
   pursuit(club: Slug, player: Slug): PursuitState {
-    return this.pursuits.get(pursuitKey(club, player)) ?? initialPursuitState();
+    return this.pursuits.get(pursuitKey(club, player)) ?? this.base?.pursuit(club, player) ?? initialPursuitState();
   }
 }

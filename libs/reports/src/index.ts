@@ -3,3 +3,4 @@ export * from './report-input';
 export * from './import-reports';
 export { ReportsModule } from './reports.module';
 export * from './claim-examples';
+export * from './branch-registry';

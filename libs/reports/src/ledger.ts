@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
+  CANONICAL_LEDGER_STREAM,
   CLAIM_TYPES,
   canonicalReportContent,
   decideRecordReport,
+  type DecisionContext,
   DomainError,
   LedgerState,
   type Report,
@@ -10,8 +12,19 @@ import {
 } from '@squad/domain';
 import { type EventStore, type JsonObject, type StoredEvent, WrongExpectedRevisionError } from '@squad/event-store';
 
-/** The canonical history of reports. (What-if branches will get streams of their own.) */
-export const CANONICAL_LEDGER_STREAM = 'ledger-main';
+/** The canonical history of reports; each what-if branch has a stream of its own (`branchLedgerStream`). */
+export { CANONICAL_LEDGER_STREAM } from '@squad/domain';
+
+/**
+ * What a branch's ledger starts from: the aggregate states canonical history left at the fork
+ * (the ledger's own events are folded on top of them), and the reports already there.
+ */
+export interface LedgerBase extends DecisionContext {
+  /** Resolves once the answers are complete (e.g. the read model they come from reached the fork). */
+  ready(): Promise<void>;
+  /** The stored events of a report the base holds, to answer a retry of it. */
+  eventsOf(reportId: string): Promise<StoredEvent[]>;
+}
 
 export type RecordReportResult =
   | { readonly status: 'recorded'; readonly reportId: string; readonly events: StoredEvent[] }
@@ -42,7 +55,7 @@ const CATCH_UP_PAGE = 1000;
  * lost a race (in this process or another) re-reads, re-decides and tries again.
  */
 export class Ledger {
-  private readonly state = new LedgerState();
+  private readonly state: LedgerState;
   /** Revision of the last event folded into `state`; -1 before the first. */
   private revision = -1n;
   /** First revision of each recorded report, to answer a retry with the original events. */
@@ -52,12 +65,17 @@ export class Ledger {
   constructor(
     private readonly store: EventStore,
     readonly stream: string = CANONICAL_LEDGER_STREAM,
-  ) {}
+    /** For a what-if branch: canonical history as of its fork. */
+    private readonly base?: LedgerBase,
+  ) {
+    this.state = new LedgerState(base);
+  }
 
   async record(report: Report): Promise<RecordReportResult> {
     const reportHash = createHash('sha256').update(canonicalReportContent(report)).digest('hex');
     let lostRace: WrongExpectedRevisionError | undefined;
     for (let attempt = 1; ; attempt++) {
+      await this.base?.ready();
       await this.catchUp();
       const decidedAt = this.revision;
       let decision;
@@ -68,7 +86,7 @@ export class Ledger {
         throw error;
       }
       if (decision.outcome === 'already-recorded') {
-        return { status: 'already-recorded', reportId: report.reportId, events: await this.eventsOf(report) };
+        return { status: 'already-recorded', reportId: report.reportId, events: await this.eventsOf(report.reportId) };
       }
       try {
         const toAppend = decision.events.map((event, index) => ({
@@ -95,6 +113,12 @@ export class Ledger {
     }
   }
 
+  /** The content hash of a report this ledger has folded (undefined when it has not). */
+  reportHash(reportId: string): string | undefined {
+    const state = this.state.report(reportId);
+    return state.status === 'recorded' ? state.reportHash : undefined;
+  }
+
   /** Folds the events appended since the last look; one catch-up at a time. */
   catchUp(): Promise<void> {
     this.catchingUp ??= this.foldNewEvents().finally(() => (this.catchingUp = undefined));
@@ -116,10 +140,13 @@ export class Ledger {
     }
   }
 
-  private async eventsOf(report: Report): Promise<StoredEvent[]> {
-    const first = this.firstRevisionOf.get(report.reportId);
-    if (first === undefined) return [];
-    return this.store.readStream(this.stream, { fromRevision: first, maxCount: report.claims.length });
+  /** The stored events of a recorded report (of the base's history when it is not in this stream). */
+  async eventsOf(reportId: string): Promise<StoredEvent[]> {
+    const first = this.firstRevisionOf.get(reportId);
+    if (first === undefined) return this.base ? this.base.eventsOf(reportId) : [];
+    const [head] = await this.store.readStream(this.stream, { fromRevision: first, maxCount: 1 });
+    const claimCount = Number((head?.metadata as { claimCount?: number } | undefined)?.claimCount ?? 1);
+    return claimCount <= 1 ? [head] : this.store.readStream(this.stream, { fromRevision: first, maxCount: claimCount });
   }
 }
 

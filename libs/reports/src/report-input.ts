@@ -278,13 +278,15 @@ export function parseReport(body: unknown, fieldPrefix = ''): { report: Report }
 
 /**
  * Copies an untrusted object's own fields onto a DTO instance for class-validator. Done by hand
- * rather than with class-transformer, which trips over keys such as `constructor`; `__proto__`
- * is never copied (it would replace the instance's prototype) and is reported instead.
+ * rather than with class-transformer, which trips over keys such as `constructor`. A key named
+ * like a member of every object (`__proto__`, `constructor`, `hasOwnProperty`, `isPrototypeOf`...)
+ * is never copied, since class-validator reads those members of the instance it checks (an own
+ * `constructor` made it throw), and no DTO has such a field: it is reported as unknown instead.
  */
 function toInstance<T extends object>(Dto: new () => T, plain: object, prefix: string, problems: FieldProblem[]): T {
   const instance = new Dto();
   for (const key of Object.keys(plain)) {
-    if (key === '__proto__') {
+    if (key in Object.prototype) {
       problems.push({ field: `${prefix}${key}`, reason: `property ${key} should not exist` });
       continue;
     }

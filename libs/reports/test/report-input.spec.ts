@@ -15,6 +15,24 @@ describe(parseReport.name, () => {
     expect('report' in parsed && parsed.report.claims[0]).toEqual({ type: 'PlayerInjured', player: 'gleison-bremer' });
   });
 
+  it('reports keys named like members of every object (constructor, isPrototypeOf...) as unknown fields, anywhere', () => {
+    const own = (object: object, key: string, value: unknown) => Object.defineProperty({ ...object }, key, { value, enumerable: true });
+    for (const key of ['__proto__', 'constructor', 'hasOwnProperty', 'isPrototypeOf', 'toString', 'valueOf', '__defineGetter__']) {
+      for (const value of [null, '', 1, {}, { prototype: { polluted: true } }]) {
+        const example = exampleReport('PlayerRegistered');
+        const bodies: [object, string][] = [
+          [own(example, key, value), key],
+          [{ ...example, source: own(example.source, key, value) }, `source.${key}`],
+          [{ ...example, claims: [own(example.claims[0], key, value)] }, `claims[0].${key}`],
+        ];
+        for (const [body, field] of bodies) {
+          expect(parseReport(body)).toEqual({ problems: [{ field, reason: `property ${key} should not exist` }] });
+        }
+      }
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('never throws on hostile input: it returns a report or problems naming fields', () => {
     const hostileValue = fc.oneof(
       fc.anything({ withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true }),

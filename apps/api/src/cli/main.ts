@@ -10,14 +10,16 @@ import { CoreModule } from '../core.module';
 import { eventIdAt } from '../read-models/store-identity';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
-import { applyEvent, emptyReadModel, writeSnapshot } from '@squad/projections';
+import { applyEvent, countPursuits, emptyReadModel, writeSnapshot } from '@squad/projections';
 import { createRootLogger, NestPinoLogger } from '../logging/logger';
+import { REPLAY_USAGE, replayCommand } from './replay-command';
 
 /**
  * The service's command line, on the same configuration and store as the API:
  *   npm run cli -- import FILE.ndjson   one report per line
  *   npm run cli -- seed                 the seed reports (what an empty store loads at start)
  *   npm run cli -- rebuild              the read models from the store, into their snapshot
+ *   npm run cli -- replay --from D --to D --club C [--speed N]   a window day by day
  * Safe beside a running server on the same SQLite file: the ledger re-reads before deciding.
  */
 @Module({})
@@ -27,11 +29,11 @@ class CliModule {
   }
 }
 
-const USAGE = 'usage: npm run cli -- import FILE.ndjson | seed | rebuild';
+const USAGE = `usage: npm run cli -- import FILE.ndjson | seed | rebuild | replay ...\n       ${REPLAY_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, file] = argv;
-  if (command !== 'seed' && command !== 'rebuild' && !(command === 'import' && file)) {
+  if (command !== 'seed' && command !== 'rebuild' && command !== 'replay' && !(command === 'import' && file)) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -41,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
   });
   try {
     if (command === 'rebuild') return await rebuild(app.get<EventStore>(EVENT_STORE), env.READ_MODEL_SNAPSHOT_PATH);
+    if (command === 'replay') return await replayCommand(app.get<EventStore>(EVENT_STORE), env, argv.slice(1));
     const ledger = app.get(Ledger);
     const sources = command === 'seed' ? await readSeedReports(env.SEEDS_DIR) : ndjsonReports(file);
     const total = command === 'seed' ? (sources as ReportSource[]).length : await countLines(file);
@@ -80,7 +83,7 @@ async function rebuild(store: EventStore, snapshotPath: string): Promise<number>
   bar.stop();
   writeSnapshot(snapshotPath, model, await eventIdAt(store, model.position));
   process.stdout.write(
-    `rebuilt read models: ${applied} events up to position ${model.position}, ${model.players.size} players, ${model.pursuits.size} pursuits, in ${Date.now() - started} ms\nsnapshot: ${snapshotPath}\n`,
+    `rebuilt read models: ${applied} events up to position ${model.position}, ${model.players.size} players, ${countPursuits(model)} pursuits, in ${Date.now() - started} ms\nsnapshot: ${snapshotPath}\n`,
   );
   return 0;
 }

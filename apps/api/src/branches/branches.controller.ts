@@ -1,0 +1,94 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { parseReport, ReportDto } from '@squad/reports';
+import { invalidRequest } from '../http/problem-details';
+import { resultView } from '../reports/reports.controller';
+import { parseCreateBranch } from './branch-input';
+import { CreateBranchCommand, DeleteBranchCommand, RecordBranchReportCommand } from './branch.commands';
+import { assertBranchId, Branches, branchView } from './branches.service';
+
+/**
+ * What-if branches: canonical history up to a fork point, then reports of their own. Every read
+ * endpoint takes `branch={id}`; nothing written to a branch appears in canonical history or in
+ * another branch.
+ */
+@ApiTags('branches')
+@Controller('v1/branches')
+export class BranchesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly branches: Branches,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Fork a what-if branch from canonical history',
+    description:
+      'forkAt is { position } (a store position: the branch sees canonical reports stored at or before it; a position inside a report moves back before that report) or { knownAt } (a record-time day: the branch sees canonical reports published on or before it and recorded before the branch). Forking appends one event: its cost does not grow with history.',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['name', 'forkAt'],
+      properties: {
+        name: { type: 'string', example: 'Juventus sign Balerdi' },
+        forkAt: { oneOf: [{ type: 'object', properties: { position: { type: 'integer', minimum: 0 } } }, { type: 'object', properties: { knownAt: { type: 'string', format: 'date' } } }] },
+      },
+    },
+    examples: {
+      position: { value: { name: 'Juventus sign Balerdi', forkAt: { position: 12 } } },
+      knownAt: { value: { name: 'What we knew on 1 July', forkAt: { knownAt: '2025-07-01' } } },
+    },
+  })
+  @ApiResponse({ status: 201, description: 'The branch: id, name, fork point, creation position, stream' })
+  @ApiResponse({ status: 400, description: 'Invalid name or fork point (or a position ahead of the store)' })
+  async create(@Body() body: unknown) {
+    const parsed = parseCreateBranch(body);
+    if ('problems' in parsed) throw invalidRequest(parsed.problems);
+    return branchView(await this.commands.execute(new CreateBranchCommand(parsed.name, parsed.forkAt)));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Every branch not deleted, oldest first' })
+  async list() {
+    return { branches: (await this.branches.list()).map(branchView) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One branch' })
+  @ApiParam({ name: 'id' })
+  async get(@Param('id') id: string) {
+    return branchView(await this.branches.get(id));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a branch: its reads and writes answer 404 from then on (its events stay in the store)' })
+  @ApiParam({ name: 'id' })
+  async delete(@Param('id') id: string): Promise<void> {
+    assertBranchId(id, 'id');
+    await this.commands.execute(new DeleteBranchCommand(id));
+  }
+
+  @Post(':id/reports')
+  @ApiOperation({
+    summary: 'Record a report in a branch',
+    description: 'The same contract as POST /v1/reports, decided against the branch: canonical history at the fork plus the branch\'s own reports.',
+  })
+  @ApiParam({ name: 'id' })
+  @ApiBody({ schema: { $ref: getSchemaPath(ReportDto) } })
+  @ApiResponse({ status: 201, description: 'Recorded in the branch stream: the events with their global position (use it as minPosition)' })
+  @ApiResponse({ status: 404, description: 'No such branch' })
+  @ApiResponse({ status: 409, description: 'The report breaks an invariant within the branch, or its id holds other content there' })
+  async record(@Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    await this.branches.get(id); // 404 before 400: the branch is the resource
+    const parsed = parseReport(body);
+    if ('problems' in parsed) throw invalidRequest(parsed.problems, `The report has ${parsed.problems.length} invalid field(s)`);
+    const result = await this.commands.execute(new RecordBranchReportCommand(id, parsed.report));
+    void reply.status(result.status === 'recorded' ? 201 : 200);
+    return { branch: id, ...resultView(result) };
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { BranchesModule } from '../branches/branches.module';
+import { ReadModelsStateModule } from '../read-models/read-models-state.module';
+import { ReplaysController } from './replays.controller';
+import { Replays } from './replays.service';
+
+@Module({
+  imports: [ReadModelsStateModule, BranchesModule],
+  controllers: [ReplaysController],
+  providers: [Replays],
+})
+export class ReplaysModule {}

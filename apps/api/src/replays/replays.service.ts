@@ -1,0 +1,99 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { randomBytes } from 'node:crypto';
+import type { EventStore } from '@squad/event-store';
+import { EVENT_STORE } from '@squad/event-store/nest';
+import { BranchView, type ReadView } from '@squad/projections';
+import { Branches } from '../branches/branches.service';
+import type { Environment } from '../config/environment';
+import { ProblemException } from '../http/problem-details';
+import { ReadModels } from '../read-models/read-models.service';
+import type { ReplayRequest } from './replay-input';
+import { ReplaySession } from './replay-session';
+import { ReplayWindow } from './replay-window';
+
+/** Replays held in memory at most; past it, creating one answers 503 until idle ones expire. */
+const MAX_SESSIONS = 1000;
+
+/**
+ * The replays of this process, in memory. A replay nobody streams and nobody controls for
+ * REPLAY_IDLE_TIMEOUT_MS is dropped.
+ */
+@Injectable()
+export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
+  private readonly logger = new Logger('replays');
+  private readonly sessions = new Map<string, ReplaySession>();
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly idleMs: number;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readModels: ReadModels,
+    private readonly branches: Branches,
+    private readonly config: ConfigService<Environment, true>,
+  ) {
+    this.idleMs = config.get('REPLAY_IDLE_TIMEOUT_MS', { infer: true }) ?? 600_000;
+    this.sweeper = setInterval(() => this.sweep(), Math.max(250, Math.min(this.idleMs / 4, 30_000)));
+    this.sweeper.unref();
+  }
+
+  async create(request: ReplayRequest): Promise<ReplaySession> {
+    if (this.sessions.size >= MAX_SESSIONS) {
+      throw new ProblemException({ status: 503, code: 'REPLAY_CAPACITY', detail: `This instance holds ${MAX_SESSIONS} replays; delete one or retry once idle ones expire` });
+    }
+    const model = this.readModels.projections.model;
+    // canonical history frozen where it is now, so reports recorded during the replay do not change it
+    const view: ReadView = request.branch === undefined ? frozen(model) : await this.branches.view(request.branch);
+    for (const club of request.clubs ?? []) {
+      if (!view.hasClub(club)) throw new ProblemException({ status: 404, code: 'UNKNOWN_CLUB', detail: `No report mentions the club "${club}"`, errors: [{ field: 'club', reason: 'unknown club' }] });
+    }
+    const formation = request.formation ?? this.config.get('DEFAULT_FORMATION', { infer: true });
+    const id = randomBytes(8).toString('hex');
+    const window = new ReplayWindow(view, this.store, { from: request.from, to: request.to, clubs: request.clubs, formation });
+    const session = new ReplaySession(
+      { id, from: request.from, to: request.to, branch: request.branch ?? null, formation, position: view.position },
+      window,
+      request.speed,
+      (error) => this.logger.error({ msg: 'replay failed; its stream is closed', replay: id, err: error }),
+    );
+    this.sessions.set(id, session);
+    return session;
+  }
+
+  get(id: string): ReplaySession {
+    const session = /^[0-9a-f]{16}$/.test(id) ? this.sessions.get(id) : undefined;
+    if (!session) throw new ProblemException({ status: 404, code: 'UNKNOWN_REPLAY', detail: `There is no replay "${id}" (replays are kept in memory, and dropped when idle)` });
+    return session;
+  }
+
+  delete(id: string): void {
+    this.get(id).close();
+    this.sessions.delete(id);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, session] of this.sessions) {
+      if (!session.streaming && now - session.lastActivity > this.idleMs) {
+        session.close();
+        this.sessions.delete(id);
+      }
+    }
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  beforeApplicationShutdown(): void {
+    // open streams would hold the HTTP server's close forever
+    for (const session of this.sessions.values()) session.close();
+    this.sessions.clear();
+  }
+}
+
+function frozen(model: ReadModels['projections']['model']): ReadView {
+  const position = model.position;
+  return new BranchView(model, { position }, undefined, { position: () => position });
+}
+

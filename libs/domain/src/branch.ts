@@ -1,0 +1,95 @@
+import type { IsoDate } from './claims';
+import { DomainError } from './errors';
+import { assertNever } from './player';
+
+/**
+ * What-if branches. A branch sees canonical history up to its fork point and its own reports
+ * after it. The registry of branches is event-sourced like everything else: `BranchCreated` and
+ * `BranchDeleted` in one stream, folded in memory.
+ */
+
+/** Where a branch leaves canonical history: a store position, or a record-time day. */
+export type ForkAt = { readonly position: number } | { readonly knownAt: IsoDate };
+
+export type BranchEvent =
+  | {
+      readonly type: 'BranchCreated';
+      readonly data: { readonly branchId: string; readonly name: string; readonly forkAt: ForkAt; readonly createdAt: string };
+    }
+  | { readonly type: 'BranchDeleted'; readonly data: { readonly branchId: string; readonly deletedAt: string } };
+
+export const BRANCH_EVENT_TYPES = ['BranchCreated', 'BranchDeleted'] as const;
+
+export interface Branch {
+  readonly id: string;
+  readonly name: string;
+  readonly forkAt: ForkAt;
+  readonly createdAt: string;
+  /**
+   * Store position of the branch's `BranchCreated` event. Canonical history the branch sees ends
+   * there whatever the fork point: a report recorded later in canonical history, even one
+   * published before a `knownAt` fork, is not part of the branch (its reports were decided
+   * without it, so it could break the branch's invariants).
+   */
+  readonly createdPosition: number;
+}
+
+export type BranchState =
+  | { readonly status: 'unknown' }
+  | { readonly status: 'active'; readonly branch: Branch }
+  | { readonly status: 'deleted'; readonly branch: Branch };
+
+export const initialBranchState = (): BranchState => ({ status: 'unknown' });
+
+/** `position` is where the store put the event (a branch's creation position bounds what it sees). */
+export function evolveBranch(state: BranchState, event: BranchEvent, position: number): BranchState {
+  switch (event.type) {
+    case 'BranchCreated': {
+      if (state.status !== 'unknown') return state; // an id is created once
+      const { branchId, name, forkAt, createdAt } = event.data;
+      return { status: 'active', branch: { id: branchId, name, forkAt, createdAt, createdPosition: position } };
+    }
+    case 'BranchDeleted':
+      return state.status === 'active' ? { status: 'deleted', branch: state.branch } : state;
+    default:
+      return assertNever(event);
+  }
+}
+
+export interface CreateBranch {
+  /** Chosen by the caller (ids and clocks come in with the command). */
+  readonly branchId: string;
+  readonly name: string;
+  readonly forkAt: ForkAt;
+  readonly createdAt: string;
+  /** The store's head position when deciding: a fork point cannot be ahead of history. */
+  readonly headPosition: number;
+}
+
+export function decideCreateBranch(command: CreateBranch, state: BranchState): BranchEvent[] {
+  if (state.status !== 'unknown') {
+    throw new DomainError('BRANCH_ID_TAKEN', 'conflict', `A branch with id "${command.branchId}" already exists`, 'id');
+  }
+  if ('position' in command.forkAt && command.forkAt.position > command.headPosition) {
+    throw new DomainError(
+      'FORK_AHEAD_OF_HISTORY',
+      'invalid',
+      `forkAt.position ${command.forkAt.position} is ahead of the store's head position ${command.headPosition}`,
+      'forkAt.position',
+    );
+  }
+  const { branchId, name, forkAt, createdAt } = command;
+  return [{ type: 'BranchCreated', data: { branchId, name, forkAt, createdAt } }];
+}
+
+export interface DeleteBranch {
+  readonly branchId: string;
+  readonly deletedAt: string;
+}
+
+export function decideDeleteBranch(command: DeleteBranch, state: BranchState): BranchEvent[] {
+  if (state.status !== 'active') {
+    throw new DomainError('UNKNOWN_BRANCH', 'not-found', `There is no branch "${command.branchId}"`, 'id');
+  }
+  return [{ type: 'BranchDeleted', data: { branchId: command.branchId, deletedAt: command.deletedAt } }];
+}

@@ -1,0 +1,134 @@
+import {
+  BRANCH_EVENT_TYPES,
+  BRANCHES_STREAM,
+  CANONICAL_LEDGER_STREAM,
+  decideCreateBranch,
+  decideDeleteBranch,
+  evolveBranch,
+  initialBranchState,
+  type Branch,
+  type BranchEvent,
+  type BranchState,
+  type ForkAt,
+} from '@squad/domain';
+import { type EventStore, type JsonObject, WrongExpectedRevisionError } from '@squad/event-store';
+import { eventId } from './ledger';
+
+const MAX_ATTEMPTS = 5;
+const CATCH_UP_PAGE = 1000;
+const BRANCH_TYPES = new Set<string>(BRANCH_EVENT_TYPES);
+
+/**
+ * The registry of what-if branches: `BranchCreated` / `BranchDeleted` events in one stream,
+ * folded in memory (so it survives restarts and is shared by every instance on the store).
+ * Like the ledger, it decides against the state at a known revision, appends with that revision
+ * and retries when another writer got there first. Reading it catches up with the stream first
+ * (one indexed query when nothing is new), so a branch created through another instance is seen.
+ */
+export class BranchRegistry {
+  private readonly states = new Map<string, BranchState>();
+  private revision = -1n;
+  private catchingUp: Promise<void> | undefined;
+
+  constructor(private readonly store: EventStore) {}
+
+  /**
+   * Creates a branch. A fork at a position inside a report (whose claims are stored together)
+   * is moved back to before that report: a branch sees canonical reports whole or not at all.
+   */
+  async create(command: { branchId: string; name: string; forkAt: ForkAt; createdAt: string }): Promise<Branch> {
+    const forkAt = 'position' in command.forkAt ? { position: await this.reportBoundaryAtOrBefore(command.forkAt.position) } : command.forkAt;
+    await this.decideAndAppend(async (state) =>
+      decideCreateBranch({ ...command, forkAt, headPosition: Number(await this.store.headPosition()) }, state(command.branchId)),
+    );
+    const created = this.states.get(command.branchId);
+    if (created?.status !== 'active') throw new Error(`branch ${command.branchId} was not folded after its creation`);
+    return created.branch;
+  }
+
+  async delete(command: { branchId: string; deletedAt: string }): Promise<void> {
+    await this.decideAndAppend(async (state) => decideDeleteBranch(command, state(command.branchId)));
+  }
+
+  /** The branch if it exists and is not deleted. */
+  async get(branchId: string): Promise<Branch | undefined> {
+    await this.catchUp();
+    const state = this.states.get(branchId);
+    return state?.status === 'active' ? state.branch : undefined;
+  }
+
+  /** Every branch not deleted, oldest first. */
+  async list(): Promise<Branch[]> {
+    await this.catchUp();
+    const branches: Branch[] = [];
+    for (const state of this.states.values()) if (state.status === 'active') branches.push(state.branch);
+    return branches.sort((a, b) => a.createdPosition - b.createdPosition);
+  }
+
+  /** Ids of deleted branches, as folded so far. */
+  isDeleted(branchId: string): boolean {
+    return this.states.get(branchId)?.status === 'deleted';
+  }
+
+  catchUp(): Promise<void> {
+    this.catchingUp ??= this.foldNewEvents().finally(() => (this.catchingUp = undefined));
+    return this.catchingUp;
+  }
+
+  private async decideAndAppend(decide: (state: (branchId: string) => BranchState) => Promise<BranchEvent[]>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.catchUp();
+      const decidedAt = this.revision;
+      const events = await decide((id) => this.states.get(id) ?? initialBranchState());
+      try {
+        await this.store.append(
+          BRANCHES_STREAM,
+          events.map((event) => ({
+            id: eventId(BRANCHES_STREAM, event.data.branchId, event.type, 0),
+            type: event.type,
+            data: event.data,
+            metadata: {} as JsonObject,
+          })),
+          { expectedRevision: decidedAt < 0n ? 'no_stream' : decidedAt },
+        );
+        await this.catchUp();
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async foldNewEvents(): Promise<void> {
+    for (;;) {
+      const page = await this.store.readStream(BRANCHES_STREAM, { fromRevision: this.revision + 1n, maxCount: CATCH_UP_PAGE });
+      for (const stored of page) {
+        if (BRANCH_TYPES.has(stored.type)) {
+          const event = { type: stored.type, data: stored.data } as BranchEvent;
+          const id = event.data.branchId;
+          this.states.set(id, evolveBranch(this.states.get(id) ?? initialBranchState(), event, Number(stored.position)));
+        }
+        this.revision = stored.revision;
+      }
+      if (page.length < CATCH_UP_PAGE) return;
+    }
+  }
+
+  /**
+   * `position`, or the position just before the canonical report it falls inside. Reads the one
+   * event after `position`: when it is a claim of canonical history other than a report's first,
+   * the report began at or before `position`, and the fork moves before its first claim.
+   */
+  private async reportBoundaryAtOrBefore(position: number): Promise<number> {
+    if (!Number.isSafeInteger(position) || position < 0) {
+      throw new RangeError(`forkAt.position must be a whole number, 0 or more; got ${position}`);
+    }
+    for await (const next of this.store.readAll({ fromPosition: BigInt(position) + 1n, maxCount: 1 })) {
+      const claimIndex = (next.metadata as { claimIndex?: unknown }).claimIndex;
+      if (next.stream !== CANONICAL_LEDGER_STREAM || typeof claimIndex !== 'number' || claimIndex === 0) return position;
+      const [first] = await this.store.readStream(CANONICAL_LEDGER_STREAM, { fromRevision: next.revision - BigInt(claimIndex), maxCount: 1 });
+      return first ? Number(first.position) - 1 : position;
+    }
+    return position;
+  }
+}
