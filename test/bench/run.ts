@@ -2,10 +2,14 @@
  * `npm run bench [-- --quick]`: speed and memory figures, each as a ratio against a baseline
  * measured in the same run. Not part of `npm test`: timings do not belong in pass/fail tests.
  * `--quick` shrinks the data sets for a smoke run; the issue figures come from a full run.
- * `--only=event-store|read-models` runs one section.
+ * `--only=event-store|read-models|live|postgres|soak|branches` runs one section.
  */
+import { benchBranchesReplays } from './branches-replays.bench';
 import { benchEventStore } from './event-store.bench';
+import { benchLiveUpdates } from './live-updates.bench';
+import { benchPostgres } from './postgres.bench';
 import { benchReadModels } from './read-models.bench';
+import { benchSoak } from './soak';
 import type { Figure } from './harness';
 
 async function main(): Promise<void> {
@@ -21,6 +25,22 @@ async function main(): Promise<void> {
   if (!only || only === 'read-models') {
     console.log('\n# Read models (time travel)');
     figures.push(...(await benchReadModels({ small: 10_000, large: quick ? 100_000 : 1_000_000 })));
+  }
+  if (!only || only === 'live') {
+    console.log('\n# Live updates (SSE)');
+    figures.push(...(await benchLiveUpdates({ subscribers: 1000, rounds: quick ? 30 : 200 })));
+  }
+  if (!only || only === 'branches') {
+    console.log('\n# Branches and replays');
+    figures.push(...(await benchBranchesReplays({ small: 10_000, large: quick ? 100_000 : 1_000_000, forks: quick ? 100 : 400, replayRounds: quick ? 1 : 3 })));
+  }
+  if (!only || only === 'postgres') {
+    console.log('\n# PostgreSQL adapter');
+    figures.push(...(await benchPostgres({ batches: quick ? 50 : 200, rebuildEvents: quick ? 50_000 : 200_000 })));
+  }
+  if (!only || only === 'soak') {
+    console.log('\n# Soak (mixed load: writes, as-of reads, 200 SSE subscribers)');
+    figures.push(...(await benchSoak({ seconds: quick ? 10 : 60, subscribers: 200, writesPerSecond: 20, readsPerSecond: 100 })));
   }
 
   const missed = figures.filter((f) => !f.met);

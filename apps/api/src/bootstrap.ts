@@ -1,11 +1,15 @@
+import { join } from 'node:path';
+import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { createRootLogger, NestPinoLogger } from './logging/logger';
+import { createRootLogger, NestPinoLogger, requestForLog } from './logging/logger';
 import { validateEnvironment } from './config/environment';
+import { acceptOnlyJsonBodies } from './http/json-body';
 import { ProblemDetailsFilter } from './http/problem-details';
+import { DOCS_PREFIX, DOCS_SECURITY_HEADERS, SECURITY_HEADERS } from './http/security-headers';
 
 export interface RunningApi {
   readonly app: NestFastifyApplication;
@@ -22,16 +26,35 @@ export async function startApi(env: Record<string, string | undefined> = process
   const logger = createRootLogger(config.LOG_LEVEL);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ loggerInstance: logger.child({ context: 'http' }), bodyLimit: config.BODY_LIMIT_BYTES }),
-    { logger: new NestPinoLogger(logger) },
+    new FastifyAdapter({
+      loggerInstance: logger.child({ context: 'http' }, { serializers: { req: requestForLog } }),
+      bodyLimit: config.BODY_LIMIT_BYTES,
+    }),
+    // the body parsers are ours (acceptOnlyJsonBodies), not Nest's JSON and form defaults
+    { logger: new NestPinoLogger(logger), bodyParser: false },
   );
+  const fastify = app.getHttpAdapter().getInstance();
+  acceptOnlyJsonBodies(fastify);
+  // Swagger UI needs inline styles: its routes (added below) get a policy of their own
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)) route.config = { ...route.config, helmet: DOCS_SECURITY_HEADERS } as typeof route.config;
+  });
+  await app.register(helmet, SECURITY_HEADERS);
   app.useGlobalFilters(new ProblemDetailsFilter());
   const openApi = new DocumentBuilder()
     .setTitle('Squad Planner')
     .setDescription('Transfer-news reports in, squad depth, targets and outgoing candidates out, in two clocks.')
     .setVersion('1')
+    // API_KEYS / READ_API_KEYS: "Authorize" in the page sends the key with "Try it out"
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: one of API_KEYS (writes and reads) or READ_API_KEYS (reads)' })
+    .addSecurityRequirements('bearer')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
+  // The dashboard: static files beside `src` (apps/api/public from source, dist/apps/api/public
+  // from the build). `wildcard: false` routes only the files present at start (`/`, `/app.js`,
+  // ...), so no catch-all route can shadow /v1, /docs or /health, and unknown paths still get
+  // the problem-details 404.
+  app.useStaticAssets({ root: join(__dirname, '..', 'public'), prefix: '/', wildcard: false, dotfiles: 'ignore' });
   // exit (code 0) rather than re-raise the signal, so pino flushes its buffered lines on the way out
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.PORT, config.HOST);

@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
-import { SqliteEventStore } from '@squad/event-store';
 import { EventStoreModule } from '@squad/event-store/nest';
 import type { Environment } from './config/environment';
+import { openEventStore } from './event-store.factory';
 
 /** What both entry points (the HTTP service and the CLI) stand on: configuration and the store. */
 @Module({})
@@ -18,14 +18,7 @@ export class CoreModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...env })] }),
         CqrsModule.forRoot(),
-        EventStoreModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<Environment, true>) =>
-            SqliteEventStore.open({
-              path: config.get('SQLITE_PATH', { infer: true }),
-              synchronous: config.get('SQLITE_SYNCHRONOUS', { infer: true }),
-            }),
-        }),
+        EventStoreModule.forRootAsync({ useFactory: () => openEventStore(env) }),
       ],
     };
   }

@@ -1,60 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-
-/**
- * The built API as `npm start` runs it: a real process, its JSON log on stdout, its exit.
- * `npm test` builds first; run `npm run build` before running this file alone.
- */
-const ROOT = join(__dirname, '..', '..', '..');
-const MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
-const CLI = join(ROOT, 'dist', 'apps', 'api', 'src', 'cli', 'main.js');
-
-interface Started {
-  child: ChildProcess;
-  lines: Record<string, unknown>[];
-  /** Resolves with the first log line matching `predicate`. */
-  waitForLog(predicate: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
-}
-
-function startServer(env: Record<string, string>): Started {
-  // keep each server's read-model snapshot beside its store, never in the working tree
-  env = { READ_MODEL_SNAPSHOT_PATH: `${env.SQLITE_PATH ?? join(tmpdir(), 'squad')}.snapshot`, ...env };
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Record<string, unknown>[] = [];
-  const waiters: { predicate: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
-  createInterface({ input: child.stdout! }).on('line', (text) => {
-    const line = JSON.parse(text) as Record<string, unknown>; // every line must be JSON
-    lines.push(line);
-    for (const waiter of waiters.filter((w) => w.predicate(line))) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve(line);
-    }
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr })),
-  );
-  return {
-    child,
-    lines,
-    exited,
-    waitForLog: (predicate) =>
-      new Promise((resolve, reject) => {
-        const found = lines.find(predicate);
-        if (found) return resolve(found);
-        waiters.push({ predicate, resolve });
-        void exited.then(({ stderr: err }) => reject(new Error(`server exited before the expected log line: ${err}`)));
-      }),
-  };
-}
+import { promisify } from 'node:util';
+import { CLI, ROOT, startServer } from './server-process';
 
 describe('API server process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'squad-process-'));

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, Controller, type ExceptionFilter, Get, HttpException, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Public } from '../access/public.decorator';
 import { EventStoreHealthIndicator } from './event-store.health';
 
 /** Health answers keep terminus' own body (what probes and monitors parse), not problem details. */
@@ -12,6 +13,7 @@ class HealthReportFilter implements ExceptionFilter {
 }
 
 @Controller('health')
+@Public() // probes carry no key
 @UseFilters(new HealthReportFilter())
 export class HealthController {
   constructor(

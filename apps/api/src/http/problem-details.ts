@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { EventStoreError, InvalidAppendError, WrongExpectedRevisionError } from '@squad/event-store';
+import { DomainError } from '@squad/domain';
 import { ReportRejectedError } from '@squad/reports';
 
 /** One bad field and why. */
@@ -43,6 +44,7 @@ export function invalidRequest(errors: readonly FieldProblem[], detail = 'The re
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
@@ -73,6 +75,15 @@ export function toProblem(error: unknown): ProblemDetails {
       ...(versionConflict ? { extensions: { versionConflict: conflictView(versionConflict) } } : {}),
     });
   }
+  if (error instanceof DomainError) {
+    // a command refused outright (branches): the request is wrong, clashes, or names nothing
+    return make({
+      status: error.kind === 'not-found' ? 404 : error.kind === 'conflict' ? 409 : 400,
+      code: error.code,
+      detail: error.message,
+      ...(error.field ? { errors: [{ field: error.field, reason: error.message }] } : {}),
+    });
+  }
   if (error instanceof WrongExpectedRevisionError) {
     return make({ status: 409, code: error.code, detail: error.message, extensions: conflictView(error) });
   }
@@ -87,6 +98,8 @@ export function toProblem(error: unknown): ProblemDetails {
   if (error instanceof EventStoreError && error.code === 'EVENT_STORE_UNAVAILABLE') {
     return make({ status: 503, code: error.code, detail: error.message });
   }
+  // Nest wraps Fastify's own 4xx errors (body too large, malformed JSON, wrong content type)
+  if (error instanceof HttpException && isFastifyError(error.cause)) return toProblem(error.cause);
   if (error instanceof HttpException) {
     const status = error.getStatus();
     // Nest reports an unparsable body as a plain 400
@@ -95,14 +108,27 @@ export function toProblem(error: unknown): ProblemDetails {
   // Fastify's own errors (body too large, malformed JSON, wrong content type) carry a status
   const fastify = error as { statusCode?: unknown; code?: unknown; message?: unknown };
   if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    const code = typeof fastify.code === 'string' ? fastify.code : `HTTP_${fastify.statusCode}`;
     return make({
       status: fastify.statusCode,
-      code: typeof fastify.code === 'string' ? fastify.code : `HTTP_${fastify.statusCode}`,
+      code: FRAMEWORK_CODES[code] ?? code,
       detail: String(fastify.message),
       ...(fastify.statusCode === 400 ? { errors: [{ field: 'body', reason: String(fastify.message) }] } : {}),
     });
   }
   return make({ status: 500, code: 'INTERNAL_ERROR', detail: 'The server failed to handle the request; it has been logged' });
+}
+
+/** Our stable codes for the body errors Fastify raises before a request reaches a controller. */
+const FRAMEWORK_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+};
+
+function isFastifyError(error: unknown): error is Error & { statusCode: number } {
+  return error instanceof Error && error.name === 'FastifyError' && typeof (error as { statusCode?: unknown }).statusCode === 'number';
 }
 
 function conflictView(error: WrongExpectedRevisionError) {

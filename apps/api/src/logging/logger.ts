@@ -11,6 +11,16 @@ export function createRootLogger(level: string): Logger {
   });
 }
 
+/** A request URL with the `access_token` query parameter's value blanked: keys never reach a log. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[redacted]');
+}
+
+/** How Fastify logs a request: its own fields, with the URL redacted (no headers: they hold keys). */
+export function requestForLog(request: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
+  return { method: request.method, url: redactUrl(request.url ?? ''), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
+}
+
 /** Nest's logger interface on top of pino, keeping Nest's `context` as a field. */
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}

@@ -12,7 +12,8 @@ export const MAX_REPORTS_PER_BATCH = 1000;
 
 const examples = Object.fromEntries(CLAIM_TYPES.map((type) => [type, { summary: `A report with a ${type} claim`, value: exampleReport(type) }]));
 
-function resultView(result: RecordReportResult) {
+/** A recording's answer: its events, and the position to read it back with (minPosition). */
+export function resultView(result: RecordReportResult) {
   const events = result.events.map(eventView);
   return { reportId: result.reportId, status: result.status, position: events.at(-1)?.position ?? null, events };
 }
@@ -57,8 +58,13 @@ export class ReportsController {
   })
   @ApiBody({ schema: { type: 'object', required: ['reports'], properties: { reports: { type: 'array', items: { $ref: getSchemaPath(ReportDto) } } } } })
   async recordBatch(@Body() body: unknown) {
-    const reports = (body as { reports?: unknown })?.reports;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw invalidRequest([{ field: 'body', reason: 'a batch is a JSON object { "reports": [...] }' }]);
+    }
+    const { reports } = body as { reports?: unknown };
     if (!Array.isArray(reports)) throw invalidRequest([{ field: 'reports', reason: 'reports must be an array of report objects' }]);
+    const unknown = Object.keys(body).filter((key) => key !== 'reports');
+    if (unknown.length > 0) throw invalidRequest(unknown.map((field) => ({ field, reason: `property ${field} should not exist` })));
     if (reports.length === 0 || reports.length > MAX_REPORTS_PER_BATCH) {
       throw invalidRequest([{ field: 'reports', reason: `a batch holds 1 to ${MAX_REPORTS_PER_BATCH} reports, got ${reports.length}` }]);
     }

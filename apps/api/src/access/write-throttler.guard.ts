@@ -1,0 +1,35 @@
+import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import type { FastifyRequest } from 'fastify';
+import { ProblemException } from '../http/problem-details';
+import { clientOf, READ_METHODS } from './access.guard';
+
+/**
+ * Rate limit on writes: WRITE_RATE_LIMIT requests a minute per client (its API key, or its IP
+ * address without one), one budget across every write endpoint (a batch counts once). Runs after
+ * the access guard, so a refused key costs nobody's budget and a valid one is counted by key.
+ * Kept in this instance's memory: behind a load balancer each instance counts on its own.
+ */
+@Injectable()
+export class WriteThrottlerGuard extends ThrottlerGuard {
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return context.getType() !== 'http' || READ_METHODS.has(context.switchToHttp().getRequest<FastifyRequest>().method);
+  }
+
+  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
+    return clientOf(request as unknown as FastifyRequest);
+  }
+
+  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
+    return `writes:${name}:${tracker}`;
+  }
+
+  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    throw new ProblemException({
+      status: 429,
+      code: 'WRITE_RATE_LIMITED',
+      detail: `More than ${detail.limit} writes in a minute from this client; retry in ${detail.timeToBlockExpire} s`,
+      extensions: { limit: detail.limit, retryAfterSeconds: detail.timeToBlockExpire },
+    });
+  }
+}
