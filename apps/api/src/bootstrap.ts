@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { createRootLogger, NestPinoLogger, requestForLog } from './logging/logger';
-import { validateEnvironment } from './config/environment';
+import { trustProxyOption, validateEnvironment } from './config/environment';
 import { acceptOnlyJsonBodies } from './http/json-body';
 import { ProblemDetailsFilter } from './http/problem-details';
 import { DOCS_PREFIX, DOCS_SECURITY_HEADERS, SECURITY_HEADERS } from './http/security-headers';
@@ -29,6 +29,8 @@ export async function startApi(env: Record<string, string | undefined> = process
     new FastifyAdapter({
       loggerInstance: logger.child({ context: 'http' }, { serializers: { req: requestForLog } }),
       bodyLimit: config.BODY_LIMIT_BYTES,
+      // request.ip, which per-client limits count by, is the client's only behind a trusted proxy
+      trustProxy: trustProxyOption(config.TRUST_PROXY),
     }),
     // the body parsers are ours (acceptOnlyJsonBodies), not Nest's JSON and form defaults
     { logger: new NestPinoLogger(logger), bodyParser: false },

@@ -191,7 +191,14 @@ describe('writes need a write key (API_KEYS), reads stay open', () => {
     await expectProblem(await post('application/json', '{"reportId":'), 400, 'MALFORMED_JSON');
     const latin1 = Buffer.from(report.replace('Access test', 'Acc\u00e8s test'), 'latin1');
     await expectProblem(await post('application/json', latin1), 400, 'INVALID_UTF8');
+    // an empty body labelled JSON is no body: refused where one is needed, naming what is missing
+    const empty = await expectProblem(await post('application/json', ''), 400, 'INVALID_REQUEST');
+    expect(empty.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.any(String), reason: expect.any(String) })]));
     expect(await api.head()).toBe(head);
+    // ...and accepted where none is (steering a replay)
+    const replay = (await (await fetch(`${api.url}/v1/replays`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) }, body: JSON.stringify({ from: '2025-06-01', to: '2025-06-30', speed: 'step' }) })).json()) as Json;
+    const pause = await fetch(`${api.url}/v1/replays/${replay.id}/pause`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) }, body: '' });
+    expect({ status: pause.status, state: ((await pause.json()) as Json).state }).toEqual({ status: 200, state: 'paused' });
   });
 });
 
@@ -278,6 +285,30 @@ describe('write rate limit (WRITE_RATE_LIMIT per minute per key)', () => {
     expect(other.status).toBe(201);
     expect(other.headers.get('x-ratelimit-remaining')).toBe('2');
     for (let i = 0; i < 10; i++) expect((await fetch(`${api.url}/v1/events`)).status).toBe(200);
+  });
+});
+
+describe('clients behind a proxy (TRUST_PROXY)', () => {
+  const post = (api: TestApi, forwardedFor: string) =>
+    fetch(`${api.url}/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor }, body: JSON.stringify(newReport()) });
+
+  it('counts anonymous writers by their forwarded address when the proxy is trusted, and by the peer address when it is not', async () => {
+    const trusting = await startTestApi({ WRITE_RATE_LIMIT: '1', TRUST_PROXY: '127.0.0.1' });
+    try {
+      expect((await post(trusting, '203.0.113.1')).status).toBe(201);
+      expect((await post(trusting, '203.0.113.2')).status).toBe(201); // another client behind the proxy
+      await expectProblem(await post(trusting, '203.0.113.1'), 429, 'WRITE_RATE_LIMITED');
+    } finally {
+      await trusting.close();
+    }
+    const untrusting = await startTestApi({ WRITE_RATE_LIMIT: '1' });
+    try {
+      expect((await post(untrusting, '203.0.113.1')).status).toBe(201);
+      // a forged header does not buy a new budget: the peer is one client
+      await expectProblem(await post(untrusting, '203.0.113.2'), 429, 'WRITE_RATE_LIMITED');
+    } finally {
+      await untrusting.close();
+    }
   });
 });
 

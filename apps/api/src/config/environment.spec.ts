@@ -1,4 +1,4 @@
-import { InvalidEnvironmentError, validateEnvironment } from './environment';
+import { InvalidEnvironmentError, trustProxyOption, validateEnvironment } from './environment';
 
 describe(validateEnvironment.name, () => {
   it('fills every default on an empty environment', () => {
@@ -23,6 +23,7 @@ describe(validateEnvironment.name, () => {
       WRITE_RATE_LIMIT: 600,
       LIVE_MAX_CONNECTIONS_PER_CLIENT: 20,
       REPLAY_IDLE_TIMEOUT_MS: 600000,
+      TRUST_PROXY: 'false',
     });
   });
 
@@ -73,5 +74,16 @@ describe(validateEnvironment.name, () => {
 
   it('refuses read keys without write keys (reads closed, writes open)', () => {
     expect(() => validateEnvironment({ READ_API_KEYS: 'read-key-0123456789abcdef' })).toThrow(/READ_API_KEYS=\(not shown\): .*set API_KEYS too/);
+  });
+});
+
+describe(trustProxyOption.name, () => {
+  it('reads TRUST_PROXY as Fastify takes it, and refuses anything else', () => {
+    expect(trustProxyOption(validateEnvironment({}).TRUST_PROXY)).toBe(false);
+    expect(trustProxyOption(validateEnvironment({ TRUST_PROXY: 'true' }).TRUST_PROXY)).toBe(true);
+    const twoHops = trustProxyOption(validateEnvironment({ TRUST_PROXY: '2' }).TRUST_PROXY) as (address: string, hop: number) => boolean;
+    expect([0, 1, 2].map((hop) => twoHops('10.0.0.1', hop))).toEqual([true, true, false]);
+    expect(trustProxyOption(validateEnvironment({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY)).toBe('10.0.0.0/8,127.0.0.1');
+    expect(() => validateEnvironment({ TRUST_PROXY: 'my-proxy.example' })).toThrow(/TRUST_PROXY="my-proxy.example": TRUST_PROXY must be true, false, a hop count/);
   });
 });

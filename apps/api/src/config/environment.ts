@@ -168,6 +168,17 @@ export class Environment {
   @Min(1)
   LIVE_MAX_CONNECTIONS_PER_CLIENT: number = 20;
 
+  /**
+   * Which proxies' `X-Forwarded-For` to believe, for per-client limits (rate limit, live streams)
+   * counted by address: `false` (none: the peer's address is the client's), `true` (any), a hop
+   * count (`1`: the nearest proxy), or comma-separated addresses or CIDR ranges of the proxies.
+   * Behind a TLS proxy, without it every anonymous client shares the proxy's address and budget.
+   */
+  @Matches(/^(true|false|\d{1,2}|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count, or comma-separated proxy addresses or CIDR ranges',
+  })
+  TRUST_PROXY = 'false';
+
   /** Replays: one that no client streams or steers for this long (ms) is dropped. */
   @Type(() => Number)
   @IsInt()
@@ -209,4 +220,15 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   }
   if (problems.length > 0) throw new InvalidEnvironmentError(problems);
   return env;
+}
+
+/** TRUST_PROXY as Fastify's `trustProxy` option takes it (a hop count as the function Fastify would make of it). */
+export function trustProxyOption(value: string): boolean | string | ((address: string, hop: number) => boolean) {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value.split(',').map((part) => part.trim()).join(',');
 }
