@@ -1,5 +1,7 @@
 import { request, type IncomingMessage } from 'node:http';
+import { EventEmitter } from 'node:events';
 import { fromDay, toDay } from '@squad/projections';
+import { ReplaySession } from '../src/replays/replay-session';
 import { SseClient } from './sse-client';
 import { startTestApi, type TestApi } from './test-api';
 
@@ -145,6 +147,16 @@ describe('replays over HTTP', () => {
     expect(toDay(step.told)).toBe(toDay(resumedDays.at(-1) ?? paused.lastDay) + 1);
   });
 
+  it('refuses to resume a replay to "step" and leaves it as it was', async () => {
+    const replay = await create({ from: '2025-06-01', to: '2025-09-10', club: 'juventus', speed: 20 });
+    await post(`/v1/replays/${replay.id}/pause`);
+    expect((await post(`/v1/replays/${replay.id}/resume`, { speed: 'step' })).body.code).toBe('REPLAY_STEP_ONLY');
+    expect((await get(`/v1/replays/${replay.id}`)).body).toMatchObject({ speed: 20, state: 'paused' });
+    // and it still resumes at its own speed
+    expect((await post(`/v1/replays/${replay.id}/resume`)).body).toMatchObject({ speed: 20, state: 'playing' });
+    await post(`/v1/replays/${replay.id}/pause`);
+  });
+
   it('keeps a finite speed: n days take at least n - 1 intervals', async () => {
     const replay = await create({ from: '2025-06-01', to: '2025-06-05', speed: 20, club: 'juventus' }); // a day every 50 ms
     const client = await open(replay.stream);
@@ -264,5 +276,60 @@ describe('replays over HTTP', () => {
     expect(done.maxBufferedBytes).toBeLessThanOrEqual(bound);
     expect(done.bytesSent).toBeGreaterThan(15 * largestDay);
     response.destroy();
+  });
+});
+
+describe('a replay session', () => {
+  /** A raw response as the stream uses it, recording whether it was ended. */
+  class FakeResponse extends EventEmitter {
+    ended = false;
+    writableLength = 0;
+    writableNeedDrain = false;
+    writeHead() {
+      return this;
+    }
+    write() {
+      return !this.ended;
+    }
+    end() {
+      if (this.ended) return;
+      this.ended = true;
+      this.emit('close');
+    }
+  }
+
+  it('ends a stream attached while a day was being told, when the replay is closed before it takes over', async () => {
+    let release!: () => void;
+    const window = {
+      first: 0,
+      last: 10,
+      days: 11,
+      clubs: undefined,
+      follow() {},
+      reset() {},
+      nextDayWithNews: (day: number) => day,
+      day: async (day: number) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return { day: fromDay(day), json: '{}', reports: 0, events: 0, changes: [] };
+      },
+    };
+    const description = { id: '0123456789abcdef', from: fromDay(0), to: fromDay(10), branch: null, formation: '4-3-3', position: 0 };
+    const session = new ReplaySession(description, window as never, 'step', () => undefined);
+    const first = new FakeResponse();
+    session.attach(first as never, { heartbeatMs: 60_000 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(session.streaming).toBe(true);
+
+    const stepping = session.step(); // holds the lock while the day is computed
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = new FakeResponse();
+    session.attach(second as never, { heartbeatMs: 60_000 }); // waits for the lock
+    session.close();
+    release();
+    await stepping;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(first.ended).toBe(true);
+    expect(second.ended).toBe(true);
+    expect(session.streaming).toBe(false);
   });
 });

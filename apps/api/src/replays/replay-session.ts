@@ -88,7 +88,10 @@ export class ReplaySession {
     this.touch();
     // in the lock: a day being told to the previous client is not told to this one
     void this.exclusive(async () => {
-      if (!stream.isOpen || this.closed) return;
+      if (!stream.isOpen || this.closed) {
+        stream.close(); // closed meanwhile: the hijacked response must not stay open
+        return;
+      }
       if (options.clubs) this.window.follow(options.clubs);
       if (options.resumeAfter !== undefined) this.moveTo(Math.max(this.window.first, Math.min(options.resumeAfter + 1, this.window.last + 1)));
       this.window.reset();
@@ -107,10 +110,11 @@ export class ReplaySession {
 
   resume(speed?: ReplaySpeed): void {
     this.touch();
-    if (speed !== undefined) this.speed = speed;
-    if (this.speed === 'step') {
+    // checked before anything changes: a refused resume leaves the replay as it was
+    if ((speed ?? this.speed) === 'step') {
       throw new ProblemException({ status: 409, code: 'REPLAY_STEP_ONLY', detail: 'This replay moves one day per /step; resume it with a speed ("max" or days per second)' });
     }
+    if (speed !== undefined) this.speed = speed;
     this.playing = true;
     this.nextDue = 0;
     this.startPump();
