@@ -205,6 +205,31 @@ describe('replays over HTTP', () => {
     expect(depth.positions.find((p: Json) => p.position === 'CB').players.map((p: Json) => p.player)).toContain('leonardo-balerdi');
   });
 
+  it('replays a branch as it stood when the replay was created: later branch writes stay out, the same replay twice tells the same days', async () => {
+    const branch = (await post('/v1/branches', { name: 'Frozen what-if', forkAt: { position: 33 } })).body;
+    const write = async (reportId: string, publishedOn: string, claim: Json) =>
+      expect((await post(`/v1/branches/${branch.id}/reports`, { reportId, source: { name: 'What-if desk' }, publishedOn, claims: [claim] })).status).toBe(201);
+    await write('what-if-bid', '2025-08-01', { type: 'BidSubmitted', club: 'juventus', player: 'leonardo-balerdi', toClub: 'marseille', amountEur: 30_000_000 });
+    const first = await create({ from: '2025-07-01', to: '2025-08-31', club: 'juventus', branch: branch.id });
+    const second = await create({ from: '2025-07-01', to: '2025-08-31', club: 'juventus', branch: branch.id });
+    const a = await open(first.stream);
+    await a.until('the end', () => ended(a));
+    expect(days(a).map((m) => m.id)).toEqual(['2025-07-06', '2025-08-01']);
+
+    // written to the branch after both replays were created, and read (so the branch's reads catch up)
+    await write('what-if-injury', '2025-08-15', { type: 'PlayerInjured', player: 'federico-gatti' });
+    expect((await get(`/v1/clubs/juventus/squad-depth?branch=${branch.id}&asOf=2025-08-20`)).body.totals.injured).toBeGreaterThan(0);
+    const b = await open(second.stream);
+    await b.until('the end', () => ended(b));
+    expect(days(b)).toEqual(days(a));
+
+    // a replay created now sees it
+    const third = await create({ from: '2025-07-01', to: '2025-08-31', club: 'juventus', branch: branch.id });
+    const c = await open(third.stream);
+    await c.until('the end', () => ended(c));
+    expect(days(c).map((m) => m.id)).toEqual(['2025-07-06', '2025-08-01', '2025-08-15']);
+  });
+
   it('refuses bad replays with 400 and unknown ones with 404', async () => {
     const bad = await post('/v1/replays', { from: '2025-09-10', to: '2025-06-01', speed: -1, club: 'Not A Club' });
     expect(bad.status).toBe(400);
