@@ -157,6 +157,46 @@ describe('replays over HTTP', () => {
     await post(`/v1/replays/${replay.id}/pause`);
   });
 
+  it('tells the days when facts learned earlier take effect: a transfer dated after its report, a loan ending by itself', async () => {
+    // reported on 10 June, effective on 1 July (and a signing elsewhere, on 1 September); a loan reported on 1 August, ending after 31 December
+    const claims = [
+      { type: 'TransferCompleted', player: 'daniele-rugani', fromClub: 'juventus', toClub: 'ajax', effectiveOn: '2027-07-01' },
+      { type: 'PlayerRegistered', player: 'boca-keeper', name: 'Boca Keeper', club: 'boca-juniors', position: 'GK', effectiveOn: '2027-09-01' },
+    ];
+    expect((await post('/v1/reports', { reportId: 'rugani-sold', source: { name: 'Mercato desk' }, publishedOn: '2027-06-10', claims })).status).toBe(201);
+    expect((await post('/v1/reports', { reportId: 'kelly-loaned', source: { name: 'Mercato desk' }, publishedOn: '2027-08-01', claims: [{ type: 'LoanDeparted', player: 'lloyd-kelly', toClub: 'ajax', until: '2027-12-31' }] })).status).toBe(201);
+    const replay = await create({ from: '2027-06-01', to: '2028-01-31' }); // no club followed, at full speed
+    const client = await open(replay.stream);
+    await client.until('the end', () => ended(client));
+    const told = days(client).map((m) => JSON.parse(m.data));
+    expect(told.map((m) => m.day)).toEqual(['2027-06-10', '2027-07-01', '2027-08-01', '2027-09-01', '2028-01-01']);
+    // each message carries the documents that changed that day, as the REST endpoints answer them for that day
+    for (const message of told) {
+      for (const change of message.changes) {
+        const rest = await get(`/v1/clubs/${change.club}/${change.model}?asOf=${message.day}&knownAt=${message.day}`);
+        expect({ day: message.day, document: change.document }).toEqual({ day: message.day, document: rest.body });
+      }
+    }
+    const members = (message: Json, club: string) =>
+      message.changes.find((c: Json) => c.club === club && c.model === 'squad-depth').document.positions.flatMap((p: Json) => p.players.map((x: Json) => `${x.player}:${x.status}`));
+    expect(told[1].reports).toEqual([]);
+    expect(members(told[1], 'juventus')).not.toContain('daniele-rugani:available');
+    expect(members(told[1], 'ajax')).toContain('daniele-rugani:available');
+    expect(members(told[2], 'juventus')).toContain('lloyd-kelly:away-on-loan');
+    expect(told[3].changes.map((c: Json) => `${c.club}/${c.model}`)).toEqual(['boca-juniors/squad-depth']);
+    expect(members(told[3], 'boca-juniors')).toEqual(['boca-keeper:available']);
+    expect(told[4].reports).toEqual([]);
+    expect(members(told[4], 'juventus')).toContain('lloyd-kelly:available');
+    expect(told[4].changes.map((c: Json) => c.club)).toContain('ajax');
+
+    // following a club, the same days, but for the one when nothing of that club's changed
+    const followed = await create({ from: '2027-06-01', to: '2028-01-31', club: 'juventus' });
+    const second = await open(followed.stream);
+    await second.until('the end', () => ended(second));
+    expect(days(second).map((m) => m.id)).toEqual(['2027-06-10', '2027-07-01', '2027-08-01', '2028-01-01']);
+    expect(JSON.parse(days(second)[1].data).changes.map((c: Json) => c.model)).toContain('squad-depth');
+  });
+
   it('keeps a finite speed: n days take at least n - 1 intervals', async () => {
     const replay = await create({ from: '2025-06-01', to: '2025-06-05', speed: 20, club: 'juventus' }); // a day every 50 ms
     const client = await open(replay.stream);

@@ -166,6 +166,14 @@ export class BranchView implements ReadView {
     return [...canonical, ...own].sort((a, b) => a.position - b.position);
   }
 
+  takingEffectOn(day: Day): readonly ProjectedEvent[] {
+    const all = this.canonical.takingEffect.get(day) ?? [];
+    const canonical = this.unchanged ? all : all.filter((fact) => visibleAt(this.fork, fact));
+    const own = this.ownOnly(this.own?.takingEffect.get(day));
+    if (own.length === 0) return canonical;
+    return [...canonical, ...own].sort((a, b) => a.position - b.position);
+  }
+
   /** Whether something of the branch's own was stored by the position the view is frozen at (if any). */
   private ownVisible(item: { readonly position: number }): boolean {
     return this.options.ownPosition === undefined || item.position <= this.options.ownPosition;
