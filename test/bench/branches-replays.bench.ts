@@ -162,7 +162,7 @@ export async function benchBranchesReplays(options: { small: number; large: numb
       const started = process.hrtime.bigint();
       let told = 0;
       let bytes = 0;
-      for (let day = window.nextDayWithReports(window.first); day !== undefined; day = window.nextDayWithReports(day + 1)) {
+      for (let day = window.nextDayWithNews(window.first); day !== undefined; day = window.nextDayWithNews(day + 1)) {
         const message = await window.day(day);
         told += message.events;
         bytes += message.json.length; // what the stream would write, frame by frame

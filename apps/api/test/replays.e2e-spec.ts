@@ -1,5 +1,7 @@
 import { request, type IncomingMessage } from 'node:http';
+import { EventEmitter } from 'node:events';
 import { fromDay, toDay } from '@squad/projections';
+import { ReplaySession } from '../src/replays/replay-session';
 import { SseClient } from './sse-client';
 import { startTestApi, type TestApi } from './test-api';
 
@@ -145,6 +147,56 @@ describe('replays over HTTP', () => {
     expect(toDay(step.told)).toBe(toDay(resumedDays.at(-1) ?? paused.lastDay) + 1);
   });
 
+  it('refuses to resume a replay to "step" and leaves it as it was', async () => {
+    const replay = await create({ from: '2025-06-01', to: '2025-09-10', club: 'juventus', speed: 20 });
+    await post(`/v1/replays/${replay.id}/pause`);
+    expect((await post(`/v1/replays/${replay.id}/resume`, { speed: 'step' })).body.code).toBe('REPLAY_STEP_ONLY');
+    expect((await get(`/v1/replays/${replay.id}`)).body).toMatchObject({ speed: 20, state: 'paused' });
+    // and it still resumes at its own speed
+    expect((await post(`/v1/replays/${replay.id}/resume`)).body).toMatchObject({ speed: 20, state: 'playing' });
+    await post(`/v1/replays/${replay.id}/pause`);
+  });
+
+  it('tells the days when facts learned earlier take effect: a transfer dated after its report, a loan ending by itself', async () => {
+    // reported on 10 June, effective on 1 July (and a signing elsewhere, on 1 September); a loan reported on 1 August, ending after 31 December
+    const claims = [
+      { type: 'TransferCompleted', player: 'daniele-rugani', fromClub: 'juventus', toClub: 'ajax', effectiveOn: '2027-07-01' },
+      { type: 'PlayerRegistered', player: 'boca-keeper', name: 'Boca Keeper', club: 'boca-juniors', position: 'GK', effectiveOn: '2027-09-01' },
+    ];
+    expect((await post('/v1/reports', { reportId: 'rugani-sold', source: { name: 'Mercato desk' }, publishedOn: '2027-06-10', claims })).status).toBe(201);
+    expect((await post('/v1/reports', { reportId: 'kelly-loaned', source: { name: 'Mercato desk' }, publishedOn: '2027-08-01', claims: [{ type: 'LoanDeparted', player: 'lloyd-kelly', toClub: 'ajax', until: '2027-12-31' }] })).status).toBe(201);
+    const replay = await create({ from: '2027-06-01', to: '2028-01-31' }); // no club followed, at full speed
+    const client = await open(replay.stream);
+    await client.until('the end', () => ended(client));
+    const told = days(client).map((m) => JSON.parse(m.data));
+    expect(told.map((m) => m.day)).toEqual(['2027-06-10', '2027-07-01', '2027-08-01', '2027-09-01', '2028-01-01']);
+    // each message carries the documents that changed that day, as the REST endpoints answer them for that day
+    for (const message of told) {
+      for (const change of message.changes) {
+        const rest = await get(`/v1/clubs/${change.club}/${change.model}?asOf=${message.day}&knownAt=${message.day}`);
+        expect({ day: message.day, document: change.document }).toEqual({ day: message.day, document: rest.body });
+      }
+    }
+    const members = (message: Json, club: string) =>
+      message.changes.find((c: Json) => c.club === club && c.model === 'squad-depth').document.positions.flatMap((p: Json) => p.players.map((x: Json) => `${x.player}:${x.status}`));
+    expect(told[1].reports).toEqual([]);
+    expect(members(told[1], 'juventus')).not.toContain('daniele-rugani:available');
+    expect(members(told[1], 'ajax')).toContain('daniele-rugani:available');
+    expect(members(told[2], 'juventus')).toContain('lloyd-kelly:away-on-loan');
+    expect(told[3].changes.map((c: Json) => `${c.club}/${c.model}`)).toEqual(['boca-juniors/squad-depth']);
+    expect(members(told[3], 'boca-juniors')).toEqual(['boca-keeper:available']);
+    expect(told[4].reports).toEqual([]);
+    expect(members(told[4], 'juventus')).toContain('lloyd-kelly:available');
+    expect(told[4].changes.map((c: Json) => c.club)).toContain('ajax');
+
+    // following a club, the same days, but for the one when nothing of that club's changed
+    const followed = await create({ from: '2027-06-01', to: '2028-01-31', club: 'juventus' });
+    const second = await open(followed.stream);
+    await second.until('the end', () => ended(second));
+    expect(days(second).map((m) => m.id)).toEqual(['2027-06-10', '2027-07-01', '2027-08-01', '2028-01-01']);
+    expect(JSON.parse(days(second)[1].data).changes.map((c: Json) => c.model)).toContain('squad-depth');
+  });
+
   it('keeps a finite speed: n days take at least n - 1 intervals', async () => {
     const replay = await create({ from: '2025-06-01', to: '2025-06-05', speed: 20, club: 'juventus' }); // a day every 50 ms
     const client = await open(replay.stream);
@@ -191,6 +243,31 @@ describe('replays over HTTP', () => {
     const depth = signing.changes.find((c: Json) => c.model === 'squad-depth').document;
     expect(depth.branch).toBe(branch.id);
     expect(depth.positions.find((p: Json) => p.position === 'CB').players.map((p: Json) => p.player)).toContain('leonardo-balerdi');
+  });
+
+  it('replays a branch as it stood when the replay was created: later branch writes stay out, the same replay twice tells the same days', async () => {
+    const branch = (await post('/v1/branches', { name: 'Frozen what-if', forkAt: { position: 33 } })).body;
+    const write = async (reportId: string, publishedOn: string, claim: Json) =>
+      expect((await post(`/v1/branches/${branch.id}/reports`, { reportId, source: { name: 'What-if desk' }, publishedOn, claims: [claim] })).status).toBe(201);
+    await write('what-if-bid', '2025-08-01', { type: 'BidSubmitted', club: 'juventus', player: 'leonardo-balerdi', toClub: 'marseille', amountEur: 30_000_000 });
+    const first = await create({ from: '2025-07-01', to: '2025-08-31', club: 'juventus', branch: branch.id });
+    const second = await create({ from: '2025-07-01', to: '2025-08-31', club: 'juventus', branch: branch.id });
+    const a = await open(first.stream);
+    await a.until('the end', () => ended(a));
+    expect(days(a).map((m) => m.id)).toEqual(['2025-07-06', '2025-08-01']);
+
+    // written to the branch after both replays were created, and read (so the branch's reads catch up)
+    await write('what-if-injury', '2025-08-15', { type: 'PlayerInjured', player: 'federico-gatti' });
+    expect((await get(`/v1/clubs/juventus/squad-depth?branch=${branch.id}&asOf=2025-08-20`)).body.totals.injured).toBeGreaterThan(0);
+    const b = await open(second.stream);
+    await b.until('the end', () => ended(b));
+    expect(days(b)).toEqual(days(a));
+
+    // a replay created now sees it
+    const third = await create({ from: '2025-07-01', to: '2025-08-31', club: 'juventus', branch: branch.id });
+    const c = await open(third.stream);
+    await c.until('the end', () => ended(c));
+    expect(days(c).map((m) => m.id)).toEqual(['2025-07-06', '2025-08-01', '2025-08-15']);
   });
 
   it('refuses bad replays with 400 and unknown ones with 404', async () => {
@@ -264,5 +341,60 @@ describe('replays over HTTP', () => {
     expect(done.maxBufferedBytes).toBeLessThanOrEqual(bound);
     expect(done.bytesSent).toBeGreaterThan(15 * largestDay);
     response.destroy();
+  });
+});
+
+describe('a replay session', () => {
+  /** A raw response as the stream uses it, recording whether it was ended. */
+  class FakeResponse extends EventEmitter {
+    ended = false;
+    writableLength = 0;
+    writableNeedDrain = false;
+    writeHead() {
+      return this;
+    }
+    write() {
+      return !this.ended;
+    }
+    end() {
+      if (this.ended) return;
+      this.ended = true;
+      this.emit('close');
+    }
+  }
+
+  it('ends a stream attached while a day was being told, when the replay is closed before it takes over', async () => {
+    let release!: () => void;
+    const window = {
+      first: 0,
+      last: 10,
+      days: 11,
+      clubs: undefined,
+      follow() {},
+      reset() {},
+      nextDayWithNews: (day: number) => day,
+      day: async (day: number) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        return { day: fromDay(day), json: '{}', reports: 0, events: 0, changes: [] };
+      },
+    };
+    const description = { id: '0123456789abcdef', from: fromDay(0), to: fromDay(10), branch: null, formation: '4-3-3', position: 0 };
+    const session = new ReplaySession(description, window as never, 'step', () => undefined);
+    const first = new FakeResponse();
+    session.attach(first as never, { heartbeatMs: 60_000 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(session.streaming).toBe(true);
+
+    const stepping = session.step(); // holds the lock while the day is computed
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = new FakeResponse();
+    session.attach(second as never, { heartbeatMs: 60_000 }); // waits for the lock
+    session.close();
+    release();
+    await stepping;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(first.ended).toBe(true);
+    expect(second.ended).toBe(true);
+    expect(session.streaming).toBe(false);
   });
 });

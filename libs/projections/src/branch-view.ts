@@ -76,7 +76,7 @@ const MAX_CACHED_HISTORIES = 20_000;
  * checkpoints included.
  *
  * Without `own`, it is canonical history frozen at `fork` (what a replay reads, so that reports
- * recorded during the replay do not change it).
+ * recorded during the replay do not change it); with `ownPosition`, a branch frozen the same way.
  */
 export class BranchView implements ReadView {
   private readonly merged = new Map<string, Merged>();
@@ -90,6 +90,11 @@ export class BranchView implements ReadView {
       readonly branch?: string;
       /** The position answers are said to reflect; by default the furthest either model reached. */
       readonly position?: () => number;
+      /**
+       * The branch frozen at this position (a replay): its own facts and reports stored after it
+       * stay out, though `own` keeps catching up. By default, all of them.
+       */
+      readonly ownPosition?: number;
     } = {},
   ) {}
 
@@ -127,7 +132,7 @@ export class BranchView implements ReadView {
 
   report(reportId: string): ReportInfo | undefined {
     const own = this.own?.reports.get(reportId);
-    if (own) return own;
+    if (own && this.ownVisible(own)) return own;
     const canonical = this.canonical.reports.get(reportId);
     return canonical && reportVisibleAt(this.fork, canonical) ? canonical : undefined;
   }
@@ -156,24 +161,44 @@ export class BranchView implements ReadView {
 
   reportsPublishedOn(day: Day): readonly ReportInfo[] {
     const canonical = (this.canonical.reportsByDay.get(day) ?? []).filter((report) => reportVisibleAt(this.fork, report));
-    const own = this.own?.reportsByDay.get(day) ?? [];
+    const own = this.ownOnly(this.own?.reportsByDay.get(day));
     if (own.length === 0) return canonical;
     return [...canonical, ...own].sort((a, b) => a.position - b.position);
   }
 
+  takingEffectOn(day: Day): readonly ProjectedEvent[] {
+    const all = this.canonical.takingEffect.get(day) ?? [];
+    const canonical = this.unchanged ? all : all.filter((fact) => visibleAt(this.fork, fact));
+    const own = this.ownOnly(this.own?.takingEffect.get(day));
+    if (own.length === 0) return canonical;
+    return [...canonical, ...own].sort((a, b) => a.position - b.position);
+  }
+
+  /** Whether something of the branch's own was stored by the position the view is frozen at (if any). */
+  private ownVisible(item: { readonly position: number }): boolean {
+    return this.options.ownPosition === undefined || item.position <= this.options.ownPosition;
+  }
+
+  /** The branch's own items the view sees: all of them, or those stored by its frozen position. */
+  private ownOnly<T extends { readonly position: number }>(items: readonly T[] | undefined): readonly T[] {
+    if (items === undefined) return [];
+    return items.every((item) => this.ownVisible(item)) ? items : items.filter((item) => this.ownVisible(item));
+  }
+
   private history<S>(key: string, canonical: History<ProjectedEvent, S> | undefined, own: History<ProjectedEvent, S> | undefined): History<ProjectedEvent, S> | undefined {
     const canonicalLength = canonical?.facts.length ?? 0;
-    const ownLength = own?.facts.length ?? 0;
+    const ownLength = own?.facts.length ?? 0; // the cache's key: what `own` holds, seen or not
+    const ownFacts = this.ownOnly(own?.facts);
     const cached = this.merged.get(key);
     if (cached && cached.canonical === canonical && cached.own === own && cached.canonicalLength === canonicalLength && cached.ownLength === ownLength) {
       return cached.history as History<ProjectedEvent, S> | undefined;
     }
     let history: History<ProjectedEvent, S> | undefined;
-    if (ownLength === 0) {
+    if (ownFacts.length === 0) {
       if (canonical && canonical.facts.every((fact) => visibleAt(this.fork, fact))) history = canonical;
       else if (canonical) history = nonEmpty(historyOf<S>(canonical.facts.filter((fact) => visibleAt(this.fork, fact))));
     } else {
-      history = historyOf<S>(mergeFacts(canonical?.facts ?? [], this.fork, own!.facts));
+      history = historyOf<S>(mergeFacts(canonical?.facts ?? [], this.fork, ownFacts));
     }
     if (this.merged.size >= MAX_CACHED_HISTORIES) this.merged.clear();
     this.merged.set(key, { canonical, canonicalLength, own, ownLength, history } as Merged);

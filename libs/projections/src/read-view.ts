@@ -34,6 +34,11 @@ export interface ReadView {
   clubs(): Iterable<Slug>;
   /** Reports published on `day`, in store order. */
   reportsPublishedOn(day: Day): readonly ReportInfo[];
+  /**
+   * Facts learned before `day` that change the read models on it (dated then, or a loan ending
+   * by itself then), in store order: see `SquadReadModel.takingEffect`.
+   */
+  takingEffectOn(day: Day): readonly ProjectedEvent[];
 }
 
 /** Canonical history: the read model itself. */
@@ -72,6 +77,9 @@ export class CanonicalView implements ReadView {
   }
   reportsPublishedOn(day: Day): readonly ReportInfo[] {
     return this.model.reportsByDay.get(day) ?? [];
+  }
+  takingEffectOn(day: Day): readonly ProjectedEvent[] {
+    return this.model.takingEffect.get(day) ?? [];
   }
 }
 

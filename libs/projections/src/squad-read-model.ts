@@ -7,7 +7,7 @@ import { pursuitKeyOf, type PursuitView } from './pursuit.projection';
 import { ROSTER_EVENT_TYPES, type RosterView } from './roster.projection';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 9;
+export const READ_MODEL_VERSION = 10;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -43,6 +43,13 @@ export interface SquadReadModel {
   readonly sources: Map<string, ReportInfo['source']>;
   /** The reports published on each day (record time), in store order: what a replay walks. */
   readonly reportsByDay: Map<Day, ReportInfo[]>;
+  /**
+   * Facts that change the read models on a day after the one they became known, by that day
+   * (valid time), in store order: those dated after their report's publication, and every loan
+   * with an `until` that ends after it (by itself, the day after `until`). A replay stops on
+   * these days too, though nothing is published on them. Few events are filed here.
+   */
+  readonly takingEffect: Map<Day, ProjectedEvent[]>;
 }
 
 export function emptyReadModel(stream: string = CANONICAL_LEDGER_STREAM): SquadReadModel {
@@ -61,6 +68,7 @@ export function emptyReadModel(stream: string = CANONICAL_LEDGER_STREAM): SquadR
     clubs: new Set(),
     sources: new Map(),
     reportsByDay: new Map(),
+    takingEffect: new Map(),
   };
 }
 
@@ -133,6 +141,7 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
       addToBucket(model.pursuersByYear, pursuit.player, year, pursuit.club);
     }
   }
+  fileIfTakingEffectLater(model, event);
   model.position = position; // last: an event that throws above is not marked applied
   return { position, clubs, players: player ? [player] : [] };
 }
@@ -186,6 +195,25 @@ function fileByDay(model: SquadReadModel, report: ReportInfo): void {
   const reports = model.reportsByDay.get(day);
   if (reports === undefined) model.reportsByDay.set(day, [report]);
   else reports.push(report);
+}
+
+/**
+ * Files a fact under the day it changes the read models, when that is after the day it became
+ * known (see `SquadReadModel.takingEffect`). Most facts are reported on or after the day they
+ * take effect: for them this is one comparison and one type check.
+ */
+function fileIfTakingEffectLater(model: SquadReadModel, event: ProjectedEvent): void {
+  if (event.validFrom > event.knownFrom) fileTakingEffect(model, event.validFrom, event);
+  if (event.type === 'LoanDeparted' && event.data.until !== undefined) {
+    const ends = toDay(event.data.until) + 1; // `statusAt`: the loan holds through `until`
+    if (ends > event.knownFrom && ends > event.validFrom) fileTakingEffect(model, ends, event);
+  }
+}
+
+function fileTakingEffect(model: SquadReadModel, day: Day, event: ProjectedEvent): void {
+  const facts = model.takingEffect.get(day);
+  if (facts === undefined) model.takingEffect.set(day, [event]);
+  else facts.push(event);
 }
 
 /**

@@ -157,6 +157,32 @@ describe(BranchView.name, () => {
       expect(frozen.reportsPublishedOn(FIRST_DAY + 2)).toEqual([]);
     });
 
+    it('freezes a branch at a position of its own (a replay): its facts and reports stored after it stay out, though its model catches up', () => {
+      const canonical = build(CANONICAL, storedEvents([{ known: 1, claims: [{ claim: { type: 'PlayerRegistered', player: 'a', club: 'juventus', position: 'CB' } as never, valid: 1 }] }], CANONICAL, 1, 'c'));
+      const own = emptyReadModel(BRANCH);
+      const branchEvents = storedEvents(
+        [
+          { known: 2, claims: [{ claim: { type: 'PlayerInjured', player: 'a' } as never, valid: 2 }] },
+          { known: 3, claims: [{ claim: { type: 'PlayerReturnedFromInjury', player: 'a' } as never, valid: 3 }] },
+        ],
+        BRANCH,
+        100,
+        'b',
+      );
+      applyEvent(own, branchEvents[0]);
+      const frozen = new BranchView(canonical, { position: 1 }, own, { ownPosition: own.position, position: () => 100 });
+      const before = squadDepth(frozen, 'juventus', { asOf: day(5), formation: '4-3-3' });
+      expect(before.totals.injured).toBe(1);
+      applyEvent(own, branchEvents[1]);
+      expect(squadDepth(new BranchView(canonical, { position: 1 }, own), 'juventus', { asOf: day(5), formation: '4-3-3' }).totals.injured).toBe(0);
+      expect(squadDepth(frozen, 'juventus', { asOf: day(5), formation: '4-3-3' })).toEqual(before);
+      expect(frozen.playerHistory('a')!.facts.map((f) => f.type)).toEqual(['PlayerRegistered', 'PlayerInjured']);
+      expect(frozen.reportsPublishedOn(FIRST_DAY + 3)).toEqual([]);
+      expect(frozen.report('b1')).toBeUndefined();
+      expect(frozen.report('b0')).toBeDefined();
+      expect(frozen.position).toBe(100);
+    });
+
     it('never changes the canonical model', () => {
       const events = storedEvents([{ known: 1, claims: [{ claim: { type: 'InterestDeclared', club: 'juventus', player: 'a' } as never, valid: 1 }] }], CANONICAL, 1, 'c');
       const canonical = build(CANONICAL, events);

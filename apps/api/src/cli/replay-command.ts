@@ -12,7 +12,7 @@ interface ReplayArgs {
   from: string;
   to: string;
   club: string;
-  /** Days per second, or undefined: all at once (days with reports only). */
+  /** Days per second, or undefined: all at once (days with news only: reports, or facts taking effect). */
   speed?: number;
   formation: string;
 }
@@ -44,7 +44,8 @@ export function parseReplayArgs(argv: string[], defaultFormation: string): Repla
 /**
  * Prints a window of record time day by day for one club: each day's reports, then its squad
  * depth (available / squad and the verdict per position) beside its open targets with their
- * stage. At a speed, every calendar day on a clock; otherwise all at once, days with reports.
+ * stage. At a speed, every calendar day on a clock; otherwise all at once, days with news
+ * (reports, or facts learned earlier taking effect that day and changing the club's documents).
  * The same days and documents as `POST /v1/replays` with that club.
  */
 export async function replayCommand(store: EventStore, env: Environment, argv: string[]): Promise<number> {
@@ -79,11 +80,15 @@ export async function replayCommand(store: EventStore, env: Environment, argv: s
       due += 1000 / args.speed;
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
     } else {
-      const next = window.nextDayWithReports(day);
+      const next = window.nextDayWithNews(day);
       if (next === undefined) break;
       day = next;
     }
     const told = await window.day(day);
+    if (args.speed === undefined && told.reports === 0 && told.changes.length === 0) {
+      day++; // a fact taking effect that changed nothing of this club's (as the stream at full speed)
+      continue;
+    }
     reports += told.reports;
     for (const change of told.changes) state.set(change.model, JSON.parse(change.json));
     print(dayTable(told, args.club, state));

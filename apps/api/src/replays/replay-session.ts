@@ -20,10 +20,11 @@ export interface ReplayDescription {
 
 /**
  * One replay: a cursor over the window's days, a speed, playing or paused, and at most one
- * client stream. Days are told in order, one at a time: at full speed only days with reports,
- * the next as soon as the client has taken the last; at a finite speed every calendar day on a
- * clock (a day without reports still takes its time, and still tells the documents of the clubs
- * the replay follows if they changed); in step mode one day per `/step`.
+ * client stream. Days are told in order, one at a time: at full speed only days with news
+ * (reports published that day, or facts learned earlier that take effect that day and change a
+ * document told), the next as soon as the client has taken the last; at a finite speed every
+ * calendar day on a clock (a day without reports still takes its time, and still tells the
+ * documents of the clubs the replay follows if they changed); in step mode one day per `/step`.
  *
  * Every change of position (a day told, a step, a seek) goes through one lock, so a seek never
  * lands between a day's computation and its writing; waiting for a slow client happens outside
@@ -88,7 +89,10 @@ export class ReplaySession {
     this.touch();
     // in the lock: a day being told to the previous client is not told to this one
     void this.exclusive(async () => {
-      if (!stream.isOpen || this.closed) return;
+      if (!stream.isOpen || this.closed) {
+        stream.close(); // closed meanwhile: the hijacked response must not stay open
+        return;
+      }
       if (options.clubs) this.window.follow(options.clubs);
       if (options.resumeAfter !== undefined) this.moveTo(Math.max(this.window.first, Math.min(options.resumeAfter + 1, this.window.last + 1)));
       this.window.reset();
@@ -107,10 +111,11 @@ export class ReplaySession {
 
   resume(speed?: ReplaySpeed): void {
     this.touch();
-    if (speed !== undefined) this.speed = speed;
-    if (this.speed === 'step') {
+    // checked before anything changes: a refused resume leaves the replay as it was
+    if ((speed ?? this.speed) === 'step') {
       throw new ProblemException({ status: 409, code: 'REPLAY_STEP_ONLY', detail: 'This replay moves one day per /step; resume it with a speed ("max" or days per second)' });
     }
+    if (speed !== undefined) this.speed = speed;
     this.playing = true;
     this.nextDue = 0;
     this.startPump();
@@ -133,7 +138,7 @@ export class ReplaySession {
     });
   }
 
-  /** Moves to `day`: the next day told is `day` (or, at full speed, the first one with reports from there). */
+  /** Moves to `day`: the next day told is `day` (or, at full speed, the first one with news from there). */
   async seek(day: Day): Promise<void> {
     this.touch();
     await this.exclusive(async () => this.moveTo(day));
@@ -183,7 +188,7 @@ export class ReplaySession {
 
   private nextDay(): Day | undefined {
     if (this.ended) return undefined;
-    return this.speed === 'max' ? this.window.nextDayWithReports(this.cursor) : this.cursor;
+    return this.speed === 'max' ? this.window.nextDayWithNews(this.cursor) : this.cursor;
   }
 
   private startPump(): void {
@@ -218,17 +223,25 @@ export class ReplaySession {
         const interval = 1000 / this.speed;
         this.nextDue = (this.nextDue === 0 ? now : Math.max(this.nextDue, now - interval)) + interval;
       }
-      const written = await this.exclusive(async () => (this.nextDay() === day && this.playing ? this.emit(day) : undefined));
+      const written = await this.exclusive(async () => (this.nextDay() === day && this.playing ? this.emit(day, this.speed === 'max') : undefined));
       await written?.drained; // the client's pace, outside the lock
     }
   }
 
-  /** Tells one day; resolves once written, with a promise for when the client has taken it. */
-  private async emit(day: Day): Promise<{ drained: Promise<void> }> {
+  /**
+   * Tells one day; resolves once written, with a promise for when the client has taken it.
+   * `skipIfEmpty` (full speed): a day without reports whose facts taking effect changed no
+   * document told is passed over, not told.
+   */
+  private async emit(day: Day, skipIfEmpty = false): Promise<{ drained: Promise<void> }> {
     const message = await this.window.day(day);
     const stream = this.stream;
     if (!stream?.isOpen) return { drained: Promise.resolve() }; // told to nobody: the next client gets it
     this.cursor = day + 1;
+    if (skipIfEmpty && message.reports === 0 && message.changes.length === 0) {
+      if (this.ended) this.finish();
+      return { drained: Promise.resolve() };
+    }
     this.lastDay = day;
     this.daysSent++;
     this.eventsSent += message.events;

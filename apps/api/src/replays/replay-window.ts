@@ -1,6 +1,6 @@
 import type { IsoDate, Slug } from '@squad/domain';
 import type { EventStore, StoredEvent } from '@squad/event-store';
-import { clubsNamedBy, factsAt, fromDay, playerAt, toDay, type Day, type ReadView, type ReportInfo } from '@squad/projections';
+import { clubsNamedBy, factsAt, fromDay, playerAt, toDay, type Day, type ProjectedEvent, type ReadView, type ReportInfo } from '@squad/projections';
 import { CLUB_DOCUMENTS, clubDocuments, type ClubDocument } from '../read-models/documents';
 
 export interface ReplayWindowOptions {
@@ -35,7 +35,8 @@ const MAX_READ = 1000;
 /**
  * A window of record time, walked one simulated day at a time: for each day, the reports
  * published that day (in store order, read from the store a day at a time, never the whole log)
- * and the club documents that changed, as of that day and as known that day. Documents are
+ * and the club documents that changed, as of that day and as known that day (by that day's
+ * reports, or by facts learned earlier that take effect that day). Documents are
  * compared with the ones told before (without their clocks), so a day carries only what changed.
  *
  * The view is fixed when the replay starts (canonical history frozen at that position, or a
@@ -77,10 +78,22 @@ export class ReplayWindow {
     return count;
   }
 
-  /** The first day at or after `day` that has reports, within the window. */
-  nextDayWithReports(day: Day): Day | undefined {
-    for (let d = Math.max(day, this.first); d <= this.last; d++) if (this.view.reportsPublishedOn(d).length > 0) return d;
+  /**
+   * The first day at or after `day`, within the window, with news: reports published that day,
+   * or facts learned earlier that take effect that day (a transfer reported in June, effective
+   * on 1 July; a loan ending by itself after its `until` date).
+   */
+  nextDayWithNews(day: Day): Day | undefined {
+    for (let d = Math.max(day, this.first); d <= this.last; d++) {
+      if (this.view.reportsPublishedOn(d).length > 0 || this.takingEffectOn(d).length > 0) return d;
+    }
     return undefined;
+  }
+
+  /** The facts that change the documents on `day`, known by then, though not published that day. */
+  private takingEffectOn(day: Day): readonly ProjectedEvent[] {
+    const facts = this.view.takingEffectOn(day);
+    return facts.every((fact) => fact.knownFrom <= day) ? facts : facts.filter((fact) => fact.knownFrom <= day);
   }
 
   /** Forgets which documents were told: the next day tells its documents whole (after a seek). */
@@ -93,7 +106,7 @@ export class ReplayWindow {
     const reports = await this.reportsOf(this.view.reportsPublishedOn(day));
     const time = { asOf: iso, knownAt: iso };
     const changes: { model: ClubDocument; club: Slug; json: string }[] = [];
-    for (const club of this.options.clubs ?? this.clubsTouched(reports, day)) {
+    for (const club of this.options.clubs ?? this.clubsTouched([...reports.flatMap((r) => r.claims), ...this.takingEffectOn(day).map((fact) => fact.data)], day)) {
       const documents = clubDocuments(this.view, club, time, this.options.formation);
       for (const model of CLUB_DOCUMENTS) {
         const json = JSON.stringify(documents[model]);
@@ -115,26 +128,24 @@ export class ReplayWindow {
   }
 
   /**
-   * The clubs whose documents a day's reports can change: those the claims name, the clubs a
-   * named player belongs to that day, and the clubs pursuing him that day (news this season or
-   * the last, as known that day).
+   * The clubs whose documents a day's news can change (the claims of its reports, and the facts
+   * taking effect that day): those the claims name, the clubs a named player belongs to that
+   * day, and the clubs pursuing him that day (news this season or the last, as known that day).
    */
-  private clubsTouched(reports: readonly ReplayReport[], day: Day): Slug[] {
+  private clubsTouched(claims: readonly Readonly<Record<string, unknown>>[], day: Day): Slug[] {
     const clubs = new Set<Slug>();
     const year = Number(fromDay(day).slice(0, 4));
     const clocks = { asOf: day, knownAt: day, asOfDate: fromDay(day) };
-    for (const report of reports) {
-      for (const claim of report.claims) {
-        for (const club of clubsNamedBy({ data: claim } as never)) clubs.add(club);
-        const player = claim.player as Slug | undefined;
-        if (!player) continue;
-        const view = playerAt(this.view, player, clocks);
-        if (view?.club) clubs.add(view.club);
-        if (view?.loan) clubs.add(view.loan.toClub);
-        for (const club of [...(this.view.pursuersIn(player, year) ?? []), ...(this.view.pursuersIn(player, year - 1) ?? [])]) {
-          const pursuit = clubs.has(club) ? undefined : this.view.pursuitHistory(club, player);
-          if (pursuit && factsAt(pursuit, day, day).length > 0) clubs.add(club);
-        }
+    for (const claim of claims) {
+      for (const club of clubsNamedBy({ data: claim } as never)) clubs.add(club);
+      const player = claim.player as Slug | undefined;
+      if (!player) continue;
+      const view = playerAt(this.view, player, clocks);
+      if (view?.club) clubs.add(view.club);
+      if (view?.loan) clubs.add(view.loan.toClub);
+      for (const club of [...(this.view.pursuersIn(player, year) ?? []), ...(this.view.pursuersIn(player, year - 1) ?? [])]) {
+        const pursuit = clubs.has(club) ? undefined : this.view.pursuitHistory(club, player);
+        if (pursuit && factsAt(pursuit, day, day).length > 0) clubs.add(club);
       }
     }
     return [...clubs].filter((club) => this.view.hasClub(club)).sort();

@@ -42,8 +42,8 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
       throw new ProblemException({ status: 503, code: 'REPLAY_CAPACITY', detail: `This instance holds ${MAX_SESSIONS} replays; delete one or retry once idle ones expire` });
     }
     const model = this.readModels.projections.model;
-    // canonical history frozen where it is now, so reports recorded during the replay do not change it
-    const view: ReadView = request.branch === undefined ? frozen(model) : await this.branches.view(request.branch);
+    // history frozen where it is now (canonical, or the branch caught up), so reports recorded during the replay do not change it
+    const view: ReadView = request.branch === undefined ? frozen(model) : frozenBranch(await this.branches.view(request.branch));
     for (const club of request.clubs ?? []) {
       if (!view.hasClub(club)) throw new ProblemException({ status: 404, code: 'UNKNOWN_CLUB', detail: `No report mentions the club "${club}"`, errors: [{ field: 'club', reason: 'unknown club' }] });
     }
@@ -95,5 +95,15 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
 function frozen(model: ReadModels['projections']['model']): ReadView {
   const position = model.position;
   return new BranchView(model, { position }, undefined, { position: () => position });
+}
+
+/**
+ * A branch frozen where it is now: `live` has just caught up with the branch's stream; its
+ * canonical side is fixed by the fork already, and its own facts and reports stored after now
+ * (the live overlay keeps catching up, for other reads) stay out.
+ */
+function frozenBranch(live: BranchView): ReadView {
+  const position = live.position;
+  return new BranchView(live.canonical, live.fork, live.own, { branch: live.branch, position: () => position, ownPosition: live.own?.position ?? 0 });
 }
 
