@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_CLAIMS_PER_REPORT } from '@squad/reports';
 import { MAX_REPORTS_PER_BATCH } from '../src/reports/reports.controller';
+import { MAX_REPLAYS_PER_CLIENT } from '../src/replays/replays.service';
 import { startServer } from './server-process';
 import { SseClient } from './sse-client';
 import { startTestApi, type TestApi } from './test-api';
@@ -77,7 +78,10 @@ describe('writes need a write key (API_KEYS), reads stay open', () => {
   afterAll(() => api.close());
 
   it('refuses every write without a key, with a wrong key and with the key in the URL: 401, nothing written', async () => {
-    const writes = await operations(api, ['post', 'put', 'patch', 'delete']);
+    // replays are created and steered with POST and DELETE but write nothing: they are guarded as reads (below)
+    const all = await operations(api, ['post', 'put', 'patch', 'delete']);
+    const writes = all.filter((op) => !op.path.startsWith('/v1/replays'));
+    expect(all.length - writes.length).toBeGreaterThanOrEqual(5);
     expect(writes).toEqual(expect.arrayContaining([{ method: 'POST', path: '/v1/reports' }, { method: 'POST', path: '/v1/reports:batch' }]));
     const head = await api.head();
     const wrongKeys = ['nope', WRITE_KEY.slice(0, -1), `${WRITE_KEY}x`, WRITE_KEY.toUpperCase(), READ_KEY, `${WRITE_KEY} ${WRITE_KEY}`];
@@ -253,6 +257,53 @@ describe('reads need a key when READ_API_KEYS is set', () => {
     for (const path of ['/health', '/health/live', '/', '/app.js', '/styles.css', '/docs', '/docs-json']) {
       const open = await fetch(`${api.url}${path}`);
       expect({ path, status: open.status }).toEqual({ path, status: 200 });
+    }
+  });
+});
+
+describe('replays are reads: they write nothing', () => {
+  const replay = { from: '2025-06-01', to: '2025-06-30', speed: 'step' };
+  const create = (api: TestApi, headers: Record<string, string>) =>
+    fetch(`${api.url}/v1/replays`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(replay) });
+
+  it('need a key when READ_API_KEYS is set, a read key is enough, and steering one does not count against the write rate limit', async () => {
+    const api = await startTestApi({ SEED_ON_EMPTY: 'true', API_KEYS: WRITE_KEY, READ_API_KEYS: READ_KEY, WRITE_RATE_LIMIT: '1' });
+    try {
+      const head = await api.head();
+      await expectProblem(await create(api, {}), 401, 'API_KEY_REQUIRED');
+      const created = await create(api, bearer(READ_KEY));
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as Json;
+      for (let i = 0; i < 3; i++) {
+        const paused = await fetch(`${api.url}/v1/replays/${id}/pause`, { method: 'POST', headers: bearer(READ_KEY) });
+        expect(paused.status).toBe(200);
+      }
+      expect((await fetch(`${api.url}/v1/replays/${id}`, { method: 'DELETE', headers: bearer(READ_KEY) })).status).toBe(204);
+      expect(await api.head()).toBe(head);
+      // the write budget (1 a minute) is untouched: the write key still records one report
+      const recorded = await fetch(`${api.url}/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) }, body: JSON.stringify(newReport()) });
+      expect(recorded.status).toBe(201);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it(`caps the replays one client holds at ${MAX_REPLAYS_PER_CLIENT} (429), each key and address on its own; deleting one frees its place`, async () => {
+    const api = await startTestApi({ SEED_ON_EMPTY: 'true', API_KEYS: WRITE_KEY, READ_API_KEYS: READ_KEY });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < MAX_REPLAYS_PER_CLIENT; i++) {
+        const created = await create(api, bearer(READ_KEY));
+        expect(created.status).toBe(201);
+        ids.push(((await created.json()) as Json).id);
+      }
+      const refused = await expectProblem(await create(api, bearer(READ_KEY)), 429, 'REPLAY_LIMIT');
+      expect(refused).toMatchObject({ limit: MAX_REPLAYS_PER_CLIENT });
+      expect((await create(api, bearer(WRITE_KEY))).status).toBe(201);
+      expect((await fetch(`${api.url}/v1/replays/${ids[0]}`, { method: 'DELETE', headers: bearer(READ_KEY) })).status).toBe(204);
+      expect((await create(api, bearer(READ_KEY))).status).toBe(201);
+    } finally {
+      await api.close();
     }
   });
 });

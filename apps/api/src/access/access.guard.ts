@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemException } from '../http/problem-details';
 import { AccessPolicy } from './access-policy';
 import type { KeyHolder } from './api-keys';
-import { IS_PUBLIC } from './public.decorator';
+import { COUNTS_AS_READ, IS_PUBLIC } from './public.decorator';
 
 /** Methods that only read; every other method (POST, PUT, PATCH, DELETE, ...) writes. */
 export const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -30,7 +30,8 @@ export function clientOf(request: FastifyRequest): string {
  * HTTP method decides. A write needs a write key in `Authorization: Bearer …` (never in the URL
  * or a cookie: a URL ends up in logs and histories, and a cookie would let another site's form
  * write). A read needs a key only when READ_API_KEYS is set, and then takes it from the header,
- * the `access_token` query parameter or the `squad_api_key` cookie. `@Public()` opens a route.
+ * the `access_token` query parameter or the `squad_api_key` cookie. `@Public()` opens a route;
+ * `@CountsAsRead()` guards a POST or DELETE that changes no stored data as a read.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -46,7 +47,7 @@ export class AccessGuard implements CanActivate {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const keys = this.policy.keys;
-    const write = !READ_METHODS.has(request.method);
+    const write = !READ_METHODS.has(request.method) && !this.reflector.getAllAndOverride<boolean>(COUNTS_AS_READ, [context.getHandler(), context.getClass()]);
 
     if (write) {
       if (keys.writesOpen) return true; // local-development mode (logged at start)

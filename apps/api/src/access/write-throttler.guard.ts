@@ -3,6 +3,7 @@ import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../http/problem-details';
 import { clientOf, READ_METHODS } from './access.guard';
+import { COUNTS_AS_READ } from './public.decorator';
 
 /**
  * Rate limit on writes: WRITE_RATE_LIMIT requests a minute per client (its API key, or its IP
@@ -13,7 +14,8 @@ import { clientOf, READ_METHODS } from './access.guard';
 @Injectable()
 export class WriteThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return context.getType() !== 'http' || READ_METHODS.has(context.switchToHttp().getRequest<FastifyRequest>().method);
+    if (context.getType() !== 'http' || READ_METHODS.has(context.switchToHttp().getRequest<FastifyRequest>().method)) return true;
+    return !!this.reflector.getAllAndOverride<boolean>(COUNTS_AS_READ, [context.getHandler(), context.getClass()]);
   }
 
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {

@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { isIsoDate } from '@squad/domain';
 import { toDay } from '@squad/projections';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clientOf } from '../access/access.guard';
+import { CountsAsRead } from '../access/public.decorator';
 import type { Environment } from '../config/environment';
 import { invalidRequest, type FieldProblem } from '../http/problem-details';
 import { parseClubs, parseReplayRequest, parseSpeed } from './replay-input';
@@ -15,6 +17,8 @@ import { Replays } from './replays.service';
  * (Server-Sent Events, one message per simulated day, `id` = the day), and steer it.
  */
 @ApiTags('replays')
+// a replay reads history and writes nothing: read keys may run one (capped per client in Replays)
+@CountsAsRead()
 @Controller('v1/replays')
 export class ReplaysController {
   constructor(
@@ -44,10 +48,10 @@ export class ReplaysController {
     },
   })
   @ApiResponse({ status: 201, description: 'The replay: its id, window, speed, state, and where to stream it' })
-  async create(@Body() body: unknown) {
+  async create(@Body() body: unknown, @Req() http: FastifyRequest) {
     const request = parseReplayRequest(body);
     if ('problems' in request) throw invalidRequest(request.problems);
-    const session = await this.replays.create(request);
+    const session = await this.replays.create(request, clientOf(http));
     return { ...session.status(), reports: session.window.reportCount(), stream: `/v1/replays/${session.id}/stream` };
   }
 

@@ -14,6 +14,11 @@ import { ReplayWindow } from './replay-window';
 
 /** Replays held in memory at most; past it, creating one answers 503 until idle ones expire. */
 const MAX_SESSIONS = 1000;
+/**
+ * Replays one client may hold at once (by API key, or by address without one), so one client
+ * cannot take the instance's whole pool. A game runs a handful; delete one to start another.
+ */
+export const MAX_REPLAYS_PER_CLIENT = 20;
 
 /**
  * The replays of this process, in memory. A replay nobody streams and nobody controls for
@@ -23,6 +28,8 @@ const MAX_SESSIONS = 1000;
 export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger('replays');
   private readonly sessions = new Map<string, ReplaySession>();
+  /** Who created each replay (see `clientOf`). */
+  private readonly owners = new Map<string, string>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly idleMs: number;
 
@@ -37,7 +44,17 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
     this.sweeper.unref();
   }
 
-  async create(request: ReplayRequest): Promise<ReplaySession> {
+  /** `client`: who asks (see `clientOf`), for the per-client cap. */
+  async create(request: ReplayRequest, client: string): Promise<ReplaySession> {
+    const held = this.heldBy(client);
+    if (held >= MAX_REPLAYS_PER_CLIENT) {
+      throw new ProblemException({
+        status: 429,
+        code: 'REPLAY_LIMIT',
+        detail: `This client already holds ${held} replays, the most allowed; delete one (DELETE /v1/replays/{id}) or wait until an idle one expires`,
+        extensions: { limit: MAX_REPLAYS_PER_CLIENT },
+      });
+    }
     if (this.sessions.size >= MAX_SESSIONS) {
       throw new ProblemException({ status: 503, code: 'REPLAY_CAPACITY', detail: `This instance holds ${MAX_SESSIONS} replays; delete one or retry once idle ones expire` });
     }
@@ -57,7 +74,14 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
       (error) => this.logger.error({ msg: 'replay failed; its stream is closed', replay: id, err: error }),
     );
     this.sessions.set(id, session);
+    this.owners.set(id, client);
     return session;
+  }
+
+  private heldBy(client: string): number {
+    let held = 0;
+    for (const owner of this.owners.values()) if (owner === client) held++;
+    return held;
   }
 
   get(id: string): ReplaySession {
@@ -69,6 +93,7 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
   delete(id: string): void {
     this.get(id).close();
     this.sessions.delete(id);
+    this.owners.delete(id);
   }
 
   private sweep(): void {
@@ -77,6 +102,7 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
       if (!session.streaming && now - session.lastActivity > this.idleMs) {
         session.close();
         this.sessions.delete(id);
+        this.owners.delete(id);
       }
     }
   }
@@ -89,6 +115,7 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
     // open streams would hold the HTTP server's close forever
     for (const session of this.sessions.values()) session.close();
     this.sessions.clear();
+    this.owners.clear();
   }
 }
 
