@@ -1,4 +1,6 @@
+import { today } from '@squad/projections';
 import { describeWithPostgres } from '../../../test/support/postgres';
+import { SseClient } from './sse-client';
 import { startTestApi, type TestApi } from './test-api';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -45,5 +47,32 @@ describeWithPostgres('what-if branches across two instances', (database) => {
 
     expect((await fetch(`${b.url}/v1/branches/${branch.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await json(await fetch(`${a.url}/v1/clubs/juventus/targets?branch=${branch.id}`))).body.code).toBe('UNKNOWN_BRANCH');
+  });
+
+  it("streams a branch's live updates on one instance for writes made through either, and ends them when the other deletes it", async () => {
+    const [a, b] = apis;
+    const branch = (await json(await a.post('/v1/branches', { name: 'Shared live', forkAt: { position: await a.head() } }))).body;
+    const live = await SseClient.open(`${b.url}/v1/clubs/juventus/updates?branch=${branch.id}`);
+    try {
+      expect(live.status).toBe(200);
+      await live.until('the snapshot', () => live.messages.length >= 1);
+      const dated = (reportId: string, player: string) => ({ ...interest(reportId, player), publishedOn: today() });
+      const writes = [];
+      for (const [api, name] of [[a, 'a'], [b, 'b'], [a, 'c']] as const) {
+        writes.push(await json(await api.post(`/v1/branches/${branch.id}/reports`, dated(`live-via-${name}`, `live-player-${name}`))));
+      }
+      const positions = writes.map((w) => w.body.position);
+      await live.until('every write', () => live.messages.some((m) => Number(m.id) >= positions[2]));
+      const updates = live.parsed('update');
+      expect(updates.map((u) => Number(u.id))).toEqual(positions.filter((p) => updates.some((u) => Number(u.id) === p)));
+      const targets = updates.at(-1)!.data.changes.find((c: Json) => c.model === 'targets').document;
+      expect(targets.targets.map((t: Json) => t.player)).toEqual(expect.arrayContaining(['live-player-a', 'live-player-b', 'live-player-c']));
+
+      expect((await fetch(`${a.url}/v1/branches/${branch.id}`, { method: 'DELETE' })).status).toBe(204);
+      await live.until('the end of the stream', () => live.closed);
+      expect(live.parsed().at(-1)).toMatchObject({ event: 'deleted', data: { branch: branch.id } });
+    } finally {
+      live.close();
+    }
   });
 });

@@ -147,6 +147,31 @@ describe('what-if branches over HTTP', () => {
     expect((await get(`/v1/players/jonathan-david?branch=${branch.id}`)).status).toBe(404);
   });
 
+  it('knows only the clubs named at its fork or in its own reports: a club first named in canonical history later answers 404 in the branch', async () => {
+    const branch = await fork('Before Feyenoord', { position: await api.head() });
+    const canonical = await post('/v1/reports', interest('feyenoord-enters', 'feyenoord', 'nobody-yet'));
+    expect(canonical.status).toBe(201);
+    const at = `minPosition=${canonical.body.position}`;
+    expect((await get(`/v1/clubs/feyenoord/targets?${at}`)).status).toBe(200); // canonical history has it (and the read models reached it)
+    expect((await get('/v1/clubs')).body.clubs).toContain('feyenoord');
+    expect((await get(`/v1/clubs?branch=${branch.id}`)).body.clubs).not.toContain('feyenoord');
+    expect((await get(`/v1/clubs?branch=${branch.id}`)).body.clubs).toContain('juventus');
+    for (const model of ['squad-depth', 'targets', 'outgoing']) {
+      expect({ model, ...(await get(`/v1/clubs/feyenoord/${model}?branch=${branch.id}&${at}`)) }).toMatchObject({ model, status: 404, body: { code: 'UNKNOWN_CLUB' } });
+    }
+    // a record-time fork made now, as known on a day before that report was published: not there either
+    const known = await fork('Known before Feyenoord', { knownAt: '2025-08-01' });
+    expect((await get(`/v1/clubs?branch=${known.id}`)).body.clubs).not.toContain('feyenoord');
+    expect((await get(`/v1/clubs/feyenoord/targets?branch=${known.id}`)).status).toBe(404);
+    // once the branch's own report names the club, the branch knows it
+    const own = await post(`/v1/branches/${branch.id}/reports`, interest('feyenoord-in-branch', 'feyenoord', 'someone-else'));
+    expect(own.status).toBe(201);
+    expect((await get(`/v1/clubs?branch=${branch.id}`)).body.clubs).toContain('feyenoord');
+    const targets = await get(`/v1/clubs/feyenoord/targets?branch=${branch.id}&asOf=2025-08-10`);
+    expect(targets.status).toBe(200);
+    expect(targets.body.targets.map((t: Json) => t.player)).toEqual(['someone-else']);
+  });
+
   it('moves a fork inside a report back before it: reports are seen whole', async () => {
     const tuttojuve = (await api.store.readStream(CANONICAL_LEDGER_STREAM)).filter((e) => (e.metadata as Json).reportId === 'tuttojuve-2025-06-17-balerdi');
     const branch = await fork('Mid-report', { position: Number(tuttojuve[2].position) });

@@ -1,6 +1,7 @@
 import type { Branch, Slug } from '@squad/domain';
 import { factBefore, type Fact, type History } from './bitemporal-history';
 import { toDay, type Day } from './calendar';
+import { clubSeenBy } from './club-sightings';
 import type { ProjectedEvent, ReportInfo } from './projected-event';
 import type { ReadView } from './read-view';
 import type { SquadReadModel } from './squad-read-model';
@@ -150,13 +151,23 @@ export class BranchView implements ReadView {
     yield* this.own?.pursuersByYear.get(player)?.values() ?? [];
   }
 
-  /** Clubs named in canonical history (even after the fork) or in the branch. */
+  /**
+   * Clubs named by a canonical fact visible at the fork, or by the branch's own reports. A club
+   * first named in canonical history after the fork is not part of the branch.
+   */
   hasClub(club: Slug): boolean {
-    return this.canonical.clubs.has(club) || !!this.own?.clubs.has(club);
+    return !!this.own?.clubs.has(club) || this.canonicalSees(club);
   }
 
   clubs(): Iterable<Slug> {
-    return this.own ? new Set([...this.canonical.clubs, ...this.own.clubs]) : this.canonical.clubs;
+    if (this.unchanged) return this.canonical.clubs;
+    const clubs = new Set<Slug>(this.own?.clubs);
+    for (const club of this.canonical.clubs) if (this.canonicalSees(club)) clubs.add(club);
+    return clubs;
+  }
+
+  private canonicalSees(club: Slug): boolean {
+    return clubSeenBy(this.canonical.clubSightings.get(club), this.fork.position, this.fork.knownAt);
   }
 
   reportsPublishedOn(day: Day): readonly ReportInfo[] {

@@ -12,3 +12,4 @@ export * from './roster.projection';
 export * from './read-view';
 export * from './branch-view';
 export * from './fork-context';
+export * from './club-sightings';

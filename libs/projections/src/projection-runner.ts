@@ -1,9 +1,14 @@
 import type { AllSubscription, EventStore } from '@squad/event-store';
-import { applyEvent, type AppliedChange, type SquadReadModel } from './squad-read-model';
+import { applyEvent, type AppliedChange, type SquadReadModel, type StoredSquadEvent } from './squad-read-model';
 
 export interface ProjectionRunnerOptions {
   /** Told of every applied change, in position order (live views subscribe here). */
   readonly onChange?: (change: AppliedChange) => void;
+  /**
+   * Told of every event the subscription delivers once the model has passed it, its own or
+   * foreign (a branch's report, the branch registry's), in position order.
+   */
+  readonly onEvent?: (event: StoredSquadEvent) => void;
   /** Told of an event the projections failed on; the runner logs it and goes on. */
   readonly onError?: (error: unknown, position: bigint) => void;
 }
@@ -53,6 +58,7 @@ export class ProjectionRunner {
             this.options.onError?.(error, event.position);
           }
           if (change) this.options.onChange?.(change);
+          this.options.onEvent?.(event);
           this.release();
         }
       } catch (error) {

@@ -1,5 +1,6 @@
 import { CANONICAL_LEDGER_STREAM, CLAIM_TYPES, type Slug, type SquadEvent } from '@squad/domain';
 import { toDay, type Day } from './calendar';
+import { noteClubSighting, type ClubSightings } from './club-sightings';
 import { addFact, emptyHistory, type History } from './bitemporal-history';
 import { playerKeyOf, type PlayerView } from './player.projection';
 import type { ProjectedEvent, ReportInfo } from './projected-event';
@@ -7,7 +8,7 @@ import { pursuitKeyOf, type PursuitView } from './pursuit.projection';
 import { ROSTER_EVENT_TYPES, type RosterView } from './roster.projection';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 10;
+export const READ_MODEL_VERSION = 11;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -39,6 +40,8 @@ export interface SquadReadModel {
   readonly pursuersByYear: Map<Slug, Map<number, Slug[]>>;
   /** Every club named by any event, for 404s. */
   readonly clubs: Set<Slug>;
+  /** When each club was named, in both clocks: whether a branch's fork sees it (see `ClubSightings`). */
+  readonly clubSightings: ClubSightings;
   /** One shared object per source (name and address). */
   readonly sources: Map<string, ReportInfo['source']>;
   /** The reports published on each day (record time), in store order: what a replay walks. */
@@ -66,6 +69,7 @@ export function emptyReadModel(stream: string = CANONICAL_LEDGER_STREAM): SquadR
     clubTargetsByYear: new Map(),
     pursuersByYear: new Map(),
     clubs: new Set(),
+    clubSightings: new Map(),
     sources: new Map(),
     reportsByDay: new Map(),
     takingEffect: new Map(),
@@ -116,7 +120,10 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
     knownFrom: toDay(report.publishedOn),
   } as ProjectedEvent;
   const clubs = clubsNamedBy(event);
-  for (let i = 0; i < clubs.length; i++) model.clubs.add(clubs[i]);
+  for (let i = 0; i < clubs.length; i++) {
+    model.clubs.add(clubs[i]);
+    noteClubSighting(model.clubSightings, clubs[i], position, event.knownFrom);
+  }
 
   const player = playerKeyOf(event);
   if (player) {

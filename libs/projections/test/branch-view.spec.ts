@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import {
   applyEvent,
   BranchView,
+  clubSeenBy,
   emptyReadModel,
   factBefore,
   mergeFacts,
+  noteClubSighting,
   outgoingCandidates,
   playerDetail,
   playerTimeline,
@@ -89,6 +91,9 @@ describe(BranchView.name, () => {
     /** Every question a branch answers, as the same questions to a model holding just the events the branch sees. */
     function expectSameAnswers(branch: BranchView, naive: SquadReadModel, asOf: number, knownAt: number | undefined): void {
       const q = { asOf: day(asOf), knownAt: knownAt === undefined ? undefined : day(knownAt) };
+      // the clubs a branch knows (its club list, its 404s) are those the events it sees name
+      expect([...branch.clubs()].sort()).toEqual([...naive.clubs].sort());
+      for (const club of CLUBS) expect({ club, known: branch.hasClub(club) }).toEqual({ club, known: naive.clubs.has(club) });
       for (const club of CLUBS) {
         expect({ club, depth: normalised(squadDepth(branch, club, { ...q, formation: '4-3-3' })) }).toEqual({ club, depth: normalised(squadDepth(naive, club, { ...q, formation: '4-3-3' })) });
         expect({ club, targets: targetList(branch, club, q) }).toEqual({ club, targets: targetList(naive, club, q) });
@@ -181,6 +186,34 @@ describe(BranchView.name, () => {
       expect(frozen.report('b1')).toBeUndefined();
       expect(frozen.report('b0')).toBeDefined();
       expect(frozen.position).toBe(100);
+    });
+
+    it('does not know a club first named in canonical history after the fork, until the branch names it', () => {
+      const interest = (club: string, known: number) => ({ known, claims: [{ claim: { type: 'InterestDeclared', club, player: 'a' } as never, valid: 1 }] });
+      const canonical = build(CANONICAL, storedEvents([interest('juventus', 1), interest('ajax', 2)], CANONICAL, 1, 'c'));
+      const own = emptyReadModel(BRANCH);
+      const branch = new BranchView(canonical, { position: 1 }, own);
+      expect(branch.hasClub('juventus')).toBe(true);
+      expect(branch.hasClub('ajax')).toBe(false);
+      expect([...branch.clubs()]).toEqual(['juventus']);
+      expect([...new BranchView(canonical, { position: 1 }).clubs()]).toEqual(['juventus']); // a replay frozen there too
+      applyEvent(own, storedEvents([interest('ajax', 3)], BRANCH, 3, 'b')[0]);
+      expect(branch.hasClub('ajax')).toBe(true);
+      expect([...branch.clubs()].sort()).toEqual(['ajax', 'juventus']);
+    });
+
+    it('tells, for a record-time fork, whether a club was named in a report published by then, whatever the order reports arrived in', () => {
+      const sightings = new Map<string, number[]>();
+      // named at positions 1..4, published on days 9, 12, 5, 7
+      for (const [position, known] of [[1, 9], [2, 12], [3, 5], [4, 7]]) noteClubSighting(sightings, 'ajax', position, known);
+      const steps = sightings.get('ajax');
+      expect(steps).toEqual([1, 9, 3, 5]);
+      const naive = (position: number, knownAt?: number) =>
+        [[1, 9], [2, 12], [3, 5], [4, 7]].some(([p, k]) => p <= position && (knownAt === undefined || k <= knownAt));
+      for (let position = 0; position <= 5; position++) {
+        for (const knownAt of [undefined, 4, 5, 6, 8, 9, 10, 12, 13]) expect({ position, knownAt, seen: clubSeenBy(steps, position, knownAt) }).toEqual({ position, knownAt, seen: naive(position, knownAt) });
+      }
+      expect(clubSeenBy(undefined, 10)).toBe(false);
     });
 
     it('never changes the canonical model', () => {

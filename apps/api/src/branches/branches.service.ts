@@ -78,6 +78,14 @@ export class Branches {
 
   /** The branch as the queries read it, with every write made to it so far. */
   async view(id: string): Promise<BranchView> {
+    return (await this.opened(id)).view;
+  }
+
+  /**
+   * The branch, its own read model (the overlay, caught up with every write made to it so far)
+   * and its view: what live updates of the branch follow. 400 / 404 as `get`.
+   */
+  async opened(id: string): Promise<{ branch: Branch; overlay: BranchOverlay; view: BranchView }> {
     const branch = await this.get(id);
     const projections = this.readModels.projections;
     if (!(await projections.whenCaughtUp(branch.createdPosition, FORK_WAIT_MS))) {
@@ -92,7 +100,7 @@ export class Branches {
     await overlay.catchUp();
     let view = this.views.get(id);
     if (!view) this.views.set(id, (view = new BranchView(projections.model, forkPointOf(branch), overlay.model, { branch: id })));
-    return view;
+    return { branch, overlay, view };
   }
 
   private forget(id: string): void {

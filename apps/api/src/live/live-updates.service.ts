@@ -1,16 +1,25 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { everyPursuer, today, type AppliedChange } from '@squad/projections';
+import { BRANCHES_STREAM, branchLedgerStream, type Slug } from '@squad/domain';
+import { BranchView, everyPursuer, type AppliedChange, type StoredSquadEvent } from '@squad/projections';
 import type { ServerResponse } from 'node:http';
+import { Branches } from '../branches/branches.service';
 import type { Environment } from '../config/environment';
 import { ProblemException } from '../http/problem-details';
-import { CLUB_DOCUMENTS, clubDocument } from '../read-models/documents';
 import { ReadModels, type ReadModelFollower } from '../read-models/read-models.service';
+import { LiveFeed } from './live-feed';
 import { SseConnection } from './sse-connection';
-import { changesJson, JournalEntry, sseFrame, UpdateJournal, type DocumentChange } from './update-journal';
+import { sseFrame } from './update-journal';
 
 /** How long a client resuming from a position this instance has not reached yet is waited for. */
 const RESUME_WAIT_MS = 5000;
+/**
+ * Branch feeds nobody follows are kept (so a client that reconnects resumes exactly) up to this
+ * many, the longest idle going first; a client resuming a dropped feed gets a `reset`.
+ */
+const MAX_IDLE_BRANCH_FEEDS = 16;
+/** A branch feed's journal holds this share of LIVE_JOURNAL_BYTES (a branch has far fewer writes than canonical history). */
+const BRANCH_JOURNAL_SHARE = 16;
 
 /** What a stream is opened with besides its response. */
 export interface StreamOptions {
@@ -23,39 +32,76 @@ export interface LiveStatus {
   readonly coveredFrom: number | null;
   readonly journalEntries: number;
   readonly subscribers: { readonly club: number; readonly all: number };
+  /** What-if branches followed live on this instance: their feeds kept and their streams open. */
+  readonly branches: { readonly feeds: number; readonly club: number; readonly all: number };
   /** Streams open or opening (a resume waiting for its position): what the per-client cap counts. */
   readonly streamSlots: number;
   readonly slowClientsDisconnected: number;
 }
 
+/** A what-if branch's live feed: its documents come from the branch's view, its ids are the positions of the branch's writes. */
+class BranchFeed extends LiveFeed {
+  /** Set once the branch is deleted: the feed's streams have ended, and a stream opening on it ends at once. */
+  deleted = false;
+
+  constructor(
+    readonly branchId: string,
+    readonly catchUp: () => Promise<void>,
+    readonly stopListening: () => void,
+    source: LiveFeed['source'],
+    journalBytes: number,
+    formation: () => string,
+  ) {
+    super(source, journalBytes, formation);
+  }
+}
+
 /**
- * Live updates of the club documents (squad depth, targets, outgoing) as of today.
- *
- * After each applied event the clubs it can affect are marked; once the event loop turns, their
- * documents are recomputed and those that differ from the last version are recorded in the
- * journal under the store position reached, then sent to the subscribers. A burst of events
- * thus gives one update at its last position, and every subscriber sees the same sequence, so
- * `Last-Event-ID: P` means "I have everything up to P" and resuming after P is exact.
+ * Live updates of the club documents (squad depth, targets, outgoing) as of today: canonical
+ * history's feed, fed by the read models, and a feed per what-if branch followed, fed by the
+ * branch's own writes (told by the store subscription, read from the branch's stream).
  */
 @Injectable()
 export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, ReadModelFollower {
   private readonly logger = new Logger('live-updates');
-  private readonly journal: UpdateJournal;
-  /** The last version of each club document recorded, by `club\nmodel`. */
-  private readonly lastRecorded = new Map<string, string>();
-  private readonly pending = new Set<string>();
-  private flushScheduled = false;
-  private readonly clubSubscribers = new Map<string, Set<SseConnection>>();
-  private readonly allSubscribers = new Set<SseConnection>();
+  private readonly canonical: LiveFeed;
+  /** Branch feeds by branch id, the longest idle first among those nobody follows. */
+  private readonly branchFeeds = new Map<string, BranchFeed>();
+  private readonly branchByStream = new Map<string, string>();
+  /** Branches seen deleted by the store subscription: a stream opening for one ends at once. */
+  private readonly deletedBranches = new Set<string>();
   private slowClientsDisconnected = 0;
   /** Open (or opening) streams per client: an API key's name or an IP address. */
   private readonly connectionsByClient = new Map<string, number>();
 
   constructor(
     private readonly readModels: ReadModels,
+    private readonly branches: Branches,
     private readonly config: ConfigService<Environment, true>,
   ) {
-    this.journal = new UpdateJournal(config.get('LIVE_JOURNAL_BYTES', { infer: true }));
+    const formation = () => this.config.get('DEFAULT_FORMATION', { infer: true });
+    const projections = () => this.readModels.projections;
+    this.canonical = new LiveFeed(
+      {
+        get documents() {
+          return projections().model;
+        },
+        position: () => projections().position,
+        hasClub: (club) => projections().model.clubs.has(club),
+        affectedBy: (change) => {
+          const model = projections().model;
+          const clubs = new Set<Slug>(change.clubs);
+          // a player's news can change the squads he belongs to and the target lists he is on
+          for (const player of change.players) {
+            for (const club of model.playerClubs.get(player) ?? []) clubs.add(club);
+            for (const club of everyPursuer(model, player)) clubs.add(club);
+          }
+          return clubs;
+        },
+      },
+      config.get('LIVE_JOURNAL_BYTES', { infer: true }),
+      formation,
+    );
   }
 
   onModuleInit(): void {
@@ -63,79 +109,135 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
   }
 
   caughtUp(position: number): void {
-    this.journal.start(position);
+    this.canonical.start(position);
   }
 
   changed(change: AppliedChange): void {
-    const model = this.readModels.projections.model;
-    for (const club of change.clubs) this.pending.add(club);
-    // a player's news can change the squads he belongs to and the target lists he is on
-    for (const player of change.players) {
-      for (const club of model.playerClubs.get(player) ?? []) this.pending.add(club);
-      for (const club of everyPursuer(model, player)) this.pending.add(club);
+    this.canonical.changed(change);
+  }
+
+  /** A branch's write tells its feed to read the branch's stream; a deletion ends its streams. */
+  stored(event: StoredSquadEvent): void {
+    const branchId = this.branchByStream.get(event.stream);
+    if (branchId !== undefined) {
+      this.poke(this.branchFeeds.get(branchId));
+      return;
     }
-    if (!this.flushScheduled && this.pending.size > 0) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
+    if (event.stream === BRANCHES_STREAM && event.type === 'BranchDeleted') {
+      const id = (event.data as { branchId: string }).branchId;
+      this.deletedBranches.add(id);
+      const feed = this.branchFeeds.get(id);
+      if (feed) this.endBranchFeed(feed, Number(event.position));
     }
   }
 
-  /** Records and sends what changed since the last flush. Synchronous: nothing is applied meanwhile. */
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.pending.size === 0) return;
-    const model = this.readModels.projections.model;
-    const clubs = [...this.pending].filter((club) => model.clubs.has(club)).sort();
-    this.pending.clear();
-    const time = { asOf: today() };
-    const formation = this.config.get('DEFAULT_FORMATION', { infer: true });
-    const changes: DocumentChange[] = [];
-    for (const club of clubs) {
-      for (const kind of CLUB_DOCUMENTS) {
-        const json = JSON.stringify(clubDocument(kind, model, club, time, formation));
-        const key = `${club}\n${kind}`;
-        // the envelope's position differs in every version; compare what the document says
-        if (withoutPosition(this.lastRecorded.get(key)) === withoutPosition(json)) continue;
-        this.lastRecorded.set(key, json);
-        changes.push({ model: kind, club, json });
-      }
-    }
-    if (changes.length === 0) return;
-    const entry = new JournalEntry(model.position, changes);
-    this.journal.append(entry);
-    this.broadcast(entry);
+  private poke(feed: BranchFeed | undefined): void {
+    feed?.catchUp().catch((error) => {
+      this.logger.error({ msg: 'a branch feed could not read its stream; retrying', branch: feed.branchId, err: error });
+      setTimeout(() => this.poke(this.branchFeeds.get(feed.branchId)), 1000).unref();
+    });
   }
 
-  private broadcast(entry: JournalEntry): void {
-    const clubs = new Set(entry.changes.map((change) => change.club));
-    for (const club of clubs) {
-      for (const connection of this.clubSubscribers.get(club) ?? []) connection.send(entry.frame(club));
+  /** Ends a deleted branch's streams with a `deleted` message (an EventSource reconnecting then gets 404). */
+  private endBranchFeed(feed: BranchFeed, position: number): void {
+    feed.deleted = true;
+    this.dropBranchFeed(feed);
+    const frame = sseFrame('deleted', position, JSON.stringify({ position, branch: feed.branchId }));
+    for (const connection of feed.connections()) {
+      connection.send(frame);
+      connection.close();
     }
-    for (const connection of this.allSubscribers) connection.send(entry.frame());
+  }
+
+  private dropBranchFeed(feed: BranchFeed): void {
+    feed.stopListening();
+    if (this.branchFeeds.get(feed.branchId) === feed) this.branchFeeds.delete(feed.branchId);
+    this.branchByStream.delete(branchLedgerStream(feed.branchId));
   }
 
   /**
-   * Opens a club's stream. Without `lastEventId` it starts with a `snapshot` of the three
-   * documents; with one, it replays the journal after it (or sends a `reset` snapshot when the
-   * journal no longer reaches back that far), then follows live.
+   * The live feed of a what-if branch, caught up with every write made to it before the call
+   * (400 for a malformed id, 404 for an unknown or deleted branch, 503 if this instance has not
+   * reached its fork yet). Open the stream without awaiting anything after it: idle feeds are
+   * only evicted when a stream closes, so the feed returned is still followed then.
    */
-  openClubStream(club: string, response: ServerResponse, lastEventId: number | undefined, options: StreamOptions): void {
-    // synchronous: no update can slip between the replay and the subscription
-    this.flush();
-    const connection = this.connect(response, options, this.clubSubscribers.get(club) ?? new Set(), (set) => this.clubSubscribers.set(club, set));
-    const replay = lastEventId === undefined ? undefined : this.journal.after(lastEventId);
-    if (replay) connection.send(replay.filter((entry) => entry.touches(club)).map((entry) => entry.frame(club)).join(''));
-    else connection.send(this.snapshotFrame(lastEventId === undefined ? 'snapshot' : 'reset', club));
+  async branchFeed(id: string): Promise<LiveFeed> {
+    const { branch, overlay, view: shared } = await this.branches.opened(id);
+    if (this.deletedBranches.has(id)) throw unknownBranch(id);
+    const existing = this.branchFeeds.get(id);
+    if (existing) {
+      await existing.catchUp();
+      if (existing.deleted) throw unknownBranch(id);
+      if (this.branchFeeds.get(id) === existing) return existing;
+      // evicted while catching up: a new feed, from the overlay as it is now
+    }
+    // synchronous from here: the overlay has just caught up, and the feed starts at its position
+    const position = () => Math.max(branch.createdPosition, overlay.model.position);
+    const canonical = this.readModels.projections.model;
+    // the branch's view, with the messages' position: that of the branch's last write
+    const view = new BranchView(canonical, shared.fork, overlay.model, { branch: id, position });
+    let feed!: BranchFeed;
+    const stopListening = overlay.onChange((change) => feed.changed(change));
+    feed = new BranchFeed(
+      id,
+      () => overlay.catchUp(),
+      stopListening,
+      {
+        documents: view,
+        position,
+        hasClub: (club) => view.hasClub(club),
+        affectedBy: (change) => {
+          const clubs = new Set<Slug>(change.clubs);
+          for (const player of change.players) {
+            for (const club of canonical.playerClubs.get(player) ?? []) clubs.add(club);
+            for (const club of overlay.model.playerClubs.get(player) ?? []) clubs.add(club);
+            for (const club of everyPursuer(view, player)) clubs.add(club);
+          }
+          return clubs;
+        },
+      },
+      Math.ceil(this.config.get('LIVE_JOURNAL_BYTES', { infer: true }) / BRANCH_JOURNAL_SHARE),
+      () => this.config.get('DEFAULT_FORMATION', { infer: true }),
+    );
+    // nothing was awaited since the overlay caught up: the feed starts at its position, and
+    // every later write is told by `stored` (and applied through the listener)
+    feed.start(position());
+    this.branchFeeds.set(id, feed);
+    this.branchByStream.set(branchLedgerStream(id), id);
+    return feed;
   }
 
-  /** Opens the stream of every club: `ready` (or `reset`) with the position, then updates. */
-  openAllStream(response: ServerResponse, lastEventId: number | undefined, options: StreamOptions): void {
-    this.flush();
-    const connection = this.connect(response, options, this.allSubscribers);
-    const replay = lastEventId === undefined ? undefined : this.journal.after(lastEventId);
-    const position = this.readModels.projections.position;
-    if (replay) connection.send(replay.map((entry) => entry.frame()).join(''));
-    else connection.send(sseFrame(lastEventId === undefined ? 'ready' : 'reset', position, JSON.stringify({ position })));
+  private evictIdleBranchFeeds(): void {
+    let idle = 0;
+    for (const feed of this.branchFeeds.values()) if (this.isIdle(feed)) idle++;
+    for (const feed of [...this.branchFeeds.values()]) {
+      if (idle <= MAX_IDLE_BRANCH_FEEDS) return;
+      if (!this.isIdle(feed)) continue;
+      this.dropBranchFeed(feed);
+      idle--;
+    }
+  }
+
+  private isIdle(feed: LiveFeed): boolean {
+    const { club, all } = feed.subscribers();
+    return club + all === 0;
+  }
+
+  /**
+   * Opens a club's stream (of canonical history, or of the branch whose `feed` is given). Without
+   * `lastEventId` it starts with a `snapshot` of the three documents; with one, it replays the
+   * journal after it (or sends a `reset` snapshot when the journal no longer reaches back that
+   * far), then follows live.
+   */
+  openClubStream(club: string, response: ServerResponse, lastEventId: number | undefined, options: StreamOptions, feed: LiveFeed = this.canonical): void {
+    const connection = this.connect(response, options, feed, club);
+    if (connection) feed.openClubStream(club, connection, lastEventId);
+  }
+
+  /** Opens the stream of every club (of canonical history, or of a branch): `ready` (or `reset`) with the position, then updates. */
+  openAllStream(response: ServerResponse, lastEventId: number | undefined, options: StreamOptions, feed: LiveFeed = this.canonical): void {
+    const connection = this.connect(response, options, feed);
+    if (connection) feed.openAllStream(connection, lastEventId);
   }
 
   /**
@@ -165,13 +267,18 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
   }
 
   status(): LiveStatus {
-    let club = 0;
-    for (const set of this.clubSubscribers.values()) club += set.size;
+    const branches = { feeds: this.branchFeeds.size, club: 0, all: 0 };
+    for (const feed of this.branchFeeds.values()) {
+      const { club, all } = feed.subscribers();
+      branches.club += club;
+      branches.all += all;
+    }
     return {
       position: this.readModels.projections.position,
-      coveredFrom: this.journal.coveredFrom ?? null,
-      journalEntries: this.journal.size,
-      subscribers: { club, all: this.allSubscribers.size },
+      coveredFrom: this.canonical.coveredFrom ?? null,
+      journalEntries: this.canonical.journalEntries,
+      subscribers: this.canonical.subscribers(),
+      branches,
       streamSlots: [...this.connectionsByClient.values()].reduce((sum, n) => sum + n, 0),
       slowClientsDisconnected: this.slowClientsDisconnected,
     };
@@ -179,8 +286,8 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
 
   beforeApplicationShutdown(): void {
     // open streams would hold the HTTP server's close forever
-    for (const set of [...this.clubSubscribers.values(), this.allSubscribers]) {
-      for (const connection of [...set]) connection.close();
+    for (const feed of [this.canonical, ...this.branchFeeds.values()]) {
+      for (const connection of feed.connections()) connection.close();
     }
   }
 
@@ -201,40 +308,37 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
     }
   }
 
-  private connect(response: ServerResponse, options: StreamOptions, subscribers: Set<SseConnection>, register?: (set: Set<SseConnection>) => void): SseConnection {
+  /** The connection, registered with its feed; undefined when the feed is a branch's deleted meanwhile (the response is ended). */
+  private connect(response: ServerResponse, options: StreamOptions, feed: LiveFeed, club?: string): SseConnection | undefined {
+    const deleted = feed instanceof BranchFeed && feed.deleted;
     const connection = new SseConnection(response, {
       heartbeatMs: this.config.get('LIVE_HEARTBEAT_MS', { infer: true }),
       maxBufferedBytes: this.config.get('LIVE_CLIENT_BUFFER_BYTES', { infer: true }),
       onClose: (reason) => {
-        subscribers.delete(connection);
+        feed.unsubscribe(connection, club);
         options.release();
         if (reason === 'slow-client') {
           this.slowClientsDisconnected++;
           this.logger.warn({ msg: 'live client dropped: it stopped reading and its buffer filled', bufferBytes: response.writableLength });
         }
+        if (feed instanceof BranchFeed && this.branchFeeds.get(feed.branchId) === feed && this.isIdle(feed)) {
+          // the longest idle first: move it to the end, then keep at most MAX_IDLE_BRANCH_FEEDS idle
+          this.branchFeeds.delete(feed.branchId);
+          this.branchFeeds.set(feed.branchId, feed);
+          this.evictIdleBranchFeeds();
+        }
       },
     });
-    subscribers.add(connection);
-    register?.(subscribers);
-    return connection;
-  }
-
-  private snapshotFrame(event: 'snapshot' | 'reset', club: string): string {
-    const model = this.readModels.projections.model;
-    const time = { asOf: today() };
-    const formation = this.config.get('DEFAULT_FORMATION', { infer: true });
-    const changes = CLUB_DOCUMENTS.map((kind) => ({ model: kind, club, json: JSON.stringify(clubDocument(kind, model, club, time, formation)) }));
-    // the journal has just been flushed, so these are the documents at this position: later
-    // updates of this club are told against them (only what differs is sent)
-    for (const change of changes) {
-      const key = `${club}\n${change.model}`;
-      if (!this.lastRecorded.has(key)) this.lastRecorded.set(key, change.json);
+    if (deleted) {
+      const position = this.readModels.projections.position;
+      connection.send(sseFrame('deleted', position, JSON.stringify({ position, branch: (feed as BranchFeed).branchId })));
+      connection.close();
+      return undefined;
     }
-    return sseFrame(event, model.position, changesJson(model.position, changes));
+    return connection;
   }
 }
 
-/** The document without its envelope's `position`, which opens every document (see `envelope`). */
-function withoutPosition(json: string | undefined): string | undefined {
-  return json?.replace(/^(\{"asOf":"[^"]*","knownAt":null,)"position":\d+/, '$1');
+function unknownBranch(id: string): ProblemException {
+  return new ProblemException({ status: 404, code: 'UNKNOWN_BRANCH', detail: `There is no branch "${id}"`, errors: [{ field: 'branch', reason: 'unknown branch' }] });
 }

@@ -1,16 +1,26 @@
 import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { SLUG } from '@squad/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientOf } from '../access/access.guard';
+import { BRANCH_ID, Branches } from '../branches/branches.service';
 import { invalidRequest, ProblemException, type FieldProblem } from '../http/problem-details';
 import { ReadModels } from '../read-models/read-models.service';
+import type { LiveFeed } from './live-feed';
 import { LiveUpdates, type LiveStatus } from './live-updates.service';
 
 const resumeDocs = [
   ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this store position (sent by EventSource on reconnect)' }),
   ApiQuery({ name: 'lastEventId', required: false, description: 'The same as Last-Event-ID, for clients that cannot set headers' }),
+  ApiQuery({
+    name: 'branch',
+    required: false,
+    description:
+      "Follow a what-if branch (its id) instead of canonical history: its documents as the branch reads them, updated by the branch's own writes; ids are their store positions. A deleted branch's stream ends with a `deleted` message",
+  }),
   ApiProduces('text/event-stream'),
+  ApiResponse({ status: 400, description: 'A malformed Last-Event-ID, club or branch id (problem details naming the field)' }),
+  ApiResponse({ status: 404, description: 'An unknown club (in the branch, if one is given) or branch' }),
 ];
 const ResumeDocs = (): MethodDecorator => (target, key, descriptor) => {
   for (const decorate of resumeDocs) decorate(target, key, descriptor);
@@ -19,7 +29,7 @@ const ResumeDocs = (): MethodDecorator => (target, key, descriptor) => {
 /**
  * Server-Sent Events. Every message's `id` is the store position its documents reflect; its data
  * is `{ position, changes: [{ model, club, document }] }`, each document exactly what the REST
- * endpoint of that read model answers for today.
+ * endpoint of that read model answers for today (with `branch=`, on that branch).
  */
 @ApiTags('live updates')
 @Controller('v1')
@@ -27,6 +37,7 @@ export class LiveController {
   constructor(
     private readonly live: LiveUpdates,
     private readonly readModels: ReadModels,
+    private readonly branches: Branches,
   ) {}
 
   @Get('clubs/:club/updates')
@@ -37,18 +48,21 @@ export class LiveController {
     @Param('club') club: string,
     @Headers('last-event-id') header: string | undefined,
     @Query('lastEventId') query: string | undefined,
+    @Query('branch') branch: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const problems: FieldProblem[] = [];
     if (!SLUG.test(club)) problems.push({ field: 'club', reason: 'club must be a lower-case slug such as "juventus"' });
     const lastEventId = parseLastEventId(header, query, problems);
+    parseBranch(branch, problems);
     if (problems.length) throw invalidRequest(problems);
-    if (!this.readModels.projections.model.clubs.has(club)) {
+    const known = branch === undefined ? this.readModels.projections.model.clubs.has(club) : (await this.branches.view(branch)).hasClub(club);
+    if (!known) {
       throw new ProblemException({ status: 404, code: 'UNKNOWN_CLUB', detail: `No report mentions the club "${club}"`, errors: [{ field: 'club', reason: 'unknown club' }] });
     }
-    const release = await this.admitted(request, lastEventId);
-    this.live.openClubStream(club, reply.hijack().raw, lastEventId, { release });
+    const { release, feed } = await this.admitted(request, lastEventId, branch);
+    this.live.openClubStream(club, reply.hijack().raw, lastEventId, { release }, feed);
   }
 
   @Get('updates')
@@ -57,22 +71,29 @@ export class LiveController {
   async allUpdates(
     @Headers('last-event-id') header: string | undefined,
     @Query('lastEventId') query: string | undefined,
+    @Query('branch') branch: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const problems: FieldProblem[] = [];
     const lastEventId = parseLastEventId(header, query, problems);
+    parseBranch(branch, problems);
     if (problems.length) throw invalidRequest(problems);
-    const release = await this.admitted(request, lastEventId);
-    this.live.openAllStream(reply.hijack().raw, lastEventId, { release });
+    if (branch !== undefined) await this.branches.get(branch); // 404 before taking a slot
+    const { release, feed } = await this.admitted(request, lastEventId, branch);
+    this.live.openAllStream(reply.hijack().raw, lastEventId, { release }, feed);
   }
 
-  /** Takes the client's stream slot (429 past the cap), then waits for a resume position if needed. */
-  private async admitted(request: FastifyRequest, lastEventId: number | undefined): Promise<() => void> {
+  /**
+   * Takes the client's stream slot (429 past the cap), then waits for a resume position if
+   * needed, then (for a branch) gets the branch's feed caught up with its writes: the stream must
+   * be opened right after, without awaiting anything.
+   */
+  private async admitted(request: FastifyRequest, lastEventId: number | undefined, branch: string | undefined): Promise<{ release: () => void; feed?: LiveFeed }> {
     const release = this.live.admit(clientOf(request));
     try {
       await this.live.whenReached(lastEventId);
-      return release;
+      return { release, feed: branch === undefined ? undefined : await this.live.branchFeed(branch) };
     } catch (error) {
       release();
       throw error;
@@ -83,6 +104,12 @@ export class LiveController {
   @ApiOperation({ summary: 'Live updates of this instance: position, how far back resuming works, subscribers, slow clients dropped' })
   status(): LiveStatus {
     return this.live.status();
+  }
+}
+
+function parseBranch(branch: string | undefined, problems: FieldProblem[]): void {
+  if (branch !== undefined && (branch.length > 80 || !BRANCH_ID.test(branch))) {
+    problems.push({ field: 'branch', reason: 'branch must be a branch id (a lower-case slug such as "balerdi-signs-3f9a2c1d")' });
   }
 }
 

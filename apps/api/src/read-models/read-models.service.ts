@@ -8,7 +8,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
-import { emptyReadModel, ProjectionRunner, readSnapshot, writeSnapshot, type AppliedChange } from '@squad/projections';
+import { emptyReadModel, ProjectionRunner, readSnapshot, writeSnapshot, type AppliedChange, type StoredSquadEvent } from '@squad/projections';
 import type { Environment } from '../config/environment';
 import { eventIdAt } from './store-identity';
 
@@ -21,6 +21,8 @@ export interface ReadModelFollower {
   caughtUp(position: number): void;
   /** One applied event after that, in position order, called right after it was applied. */
   changed(change: AppliedChange): void;
+  /** Every event after that, whatever its stream (a branch's, the branch registry's), once the read models passed it. */
+  stored?(event: StoredSquadEvent): void;
 }
 
 /**
@@ -61,6 +63,10 @@ export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShut
       onChange: (change) => {
         if (!this.live) return;
         for (const follower of this.followers) follower.changed(change);
+      },
+      onEvent: (event) => {
+        if (!this.live) return;
+        for (const follower of this.followers) follower.stored?.(event);
       },
     });
     const started = Date.now();
