@@ -427,6 +427,40 @@ describe('live connections per client (LIVE_MAX_CONNECTIONS_PER_CLIENT)', () => 
   });
 });
 
+describe('replay streams share the per-client stream cap', () => {
+  it('counts a replay stream like a live one: past the cap 429, and its slot comes back when it closes', async () => {
+    const api = await startTestApi({ SEED_ON_EMPTY: 'true', LIVE_MAX_CONNECTIONS_PER_CLIENT: '2' });
+    const streams: SseClient[] = [];
+    try {
+      const replayStream = async () => {
+        const created = (await (await api.post('/v1/replays', { from: '2025-06-01', to: '2025-06-30', speed: 'step' })).json()) as Json;
+        return `${api.url}/v1/replays/${created.id}/stream`;
+      };
+      const live = await SseClient.open(`${api.url}/v1/updates`);
+      streams.push(live);
+      const replay = await SseClient.open(await replayStream());
+      streams.push(replay);
+      expect([live.status, replay.status]).toEqual([200, 200]);
+      const slots = async () => ((await (await fetch(`${api.url}/v1/updates/status`)).json()) as Json).streamSlots as number;
+      expect(await slots()).toBe(2);
+      await expectProblem(await fetch(await replayStream()), 429, 'LIVE_CONNECTION_LIMIT');
+      await expectProblem(await fetch(`${api.url}/v1/clubs/juventus/updates`), 429, 'LIVE_CONNECTION_LIMIT');
+      replay.close();
+      const deadline = Date.now() + 5000;
+      while ((await slots()) !== 1) {
+        if (Date.now() > deadline) throw new Error('the closed replay stream was never released');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const again = await SseClient.open(await replayStream());
+      streams.push(again);
+      expect(again.status).toBe(200);
+    } finally {
+      for (const stream of streams) stream.close();
+      await api.close();
+    }
+  });
+});
+
 describe('access mode in the log', () => {
   it('says at start, in one warn line, that writes are open without keys; with keys it names counts only, and no key reaches any log line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'squad-access-'));

@@ -8,5 +8,7 @@ import { LiveUpdates } from './live-updates.service';
   imports: [ReadModelsModule, BranchesModule],
   controllers: [LiveController],
   providers: [LiveUpdates],
+  // replays count their streams against the same per-client cap
+  exports: [LiveUpdates],
 })
 export class LiveModule {}

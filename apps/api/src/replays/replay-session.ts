@@ -72,15 +72,19 @@ export class ReplaySession {
   /**
    * Attaches a client's stream (replacing any other): it carries on from the replay's position
    * (after `resumeAfter`, its Last-Event-ID, if given), its first day telling the documents whole.
-   * `clubs` changes the clubs followed.
+   * `clubs` changes the clubs followed; `onClose` is called once this stream has ended.
    */
-  attach(response: ServerResponse, options: { heartbeatMs: number; headers?: OutgoingHttpHeaders; resumeAfter?: Day; clubs?: readonly Slug[] }): void {
+  attach(
+    response: ServerResponse,
+    options: { heartbeatMs: number; headers?: OutgoingHttpHeaders; resumeAfter?: Day; clubs?: readonly Slug[]; onClose?: () => void },
+  ): void {
     this.stream?.close();
     this.stream = undefined;
     const stream = new ReplayStream(response, {
       heartbeatMs: options.heartbeatMs,
       headers: options.headers,
       onClose: () => {
+        options.onClose?.();
         if (this.stream === stream) this.stream = undefined;
         this.touch();
         this.wake();

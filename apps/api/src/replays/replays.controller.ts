@@ -10,6 +10,7 @@ import { CountsAsRead } from '../access/public.decorator';
 import type { Environment } from '../config/environment';
 import { invalidRequest, type FieldProblem } from '../http/problem-details';
 import { parseClubs, parseReplayRequest, parseSpeed } from './replay-input';
+import { LiveUpdates } from '../live/live-updates.service';
 import { Replays } from './replays.service';
 
 /**
@@ -23,6 +24,7 @@ import { Replays } from './replays.service';
 export class ReplaysController {
   constructor(
     private readonly replays: Replays,
+    private readonly live: LiveUpdates,
     private readonly config: ConfigService<Environment, true>,
   ) {}
 
@@ -78,6 +80,7 @@ export class ReplaysController {
     @Query('club') club: string | string[] | undefined,
     @Query('lastEventId') lastEventIdQuery: string | undefined,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
+    @Req() http: FastifyRequest,
     @Res() reply: FastifyReply,
   ): void {
     const session = this.replays.get(id);
@@ -89,8 +92,11 @@ export class ReplaysController {
     const lastEventId = lastEventIdHeader || lastEventIdQuery || undefined;
     if (lastEventId !== undefined && !isIsoDate(lastEventId)) problems.push({ field: 'Last-Event-ID', reason: 'Last-Event-ID must be a day of the replay (YYYY-MM-DD)' });
     if (problems.length) throw invalidRequest(problems);
+    // a replay stream holds a connection like a live one: it takes one of the client's stream slots (429 past the cap)
+    const release = this.live.admit(clientOf(http));
     const headers = reply.getHeaders() as OutgoingHttpHeaders; // set by hooks (security headers) before the stream takes over
     session.attach(reply.hijack().raw, {
+      onClose: release,
       heartbeatMs: this.config.get('LIVE_HEARTBEAT_MS', { infer: true }),
       headers,
       resumeAfter: lastEventId === undefined ? undefined : toDay(lastEventId),
