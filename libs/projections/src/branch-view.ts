@@ -3,7 +3,7 @@ import { factBefore, type Fact, type History } from './bitemporal-history';
 import { toDay, type Day } from './calendar';
 import type { ProjectedEvent, ReportInfo } from './projected-event';
 import type { ReadView } from './read-view';
-import type { SquadReadModel } from './squad-read-model';
+import { pursuerBuckets, pursuersIn, pursuitHistory, type SquadReadModel } from './squad-read-model';
 
 /**
  * Where a what-if branch leaves canonical history: the canonical facts it sees are those stored
@@ -107,8 +107,8 @@ export class BranchView implements ReadView {
   }
 
   pursuitHistory(club: Slug, player: Slug) {
-    if (this.unchanged) return this.canonical.pursuits.get(club)?.get(player);
-    return this.history(`t\n${club}\n${player}`, this.canonical.pursuits.get(club)?.get(player), this.own?.pursuits.get(club)?.get(player));
+    if (this.unchanged) return pursuitHistory(this.canonical, club, player);
+    return this.history(`t\n${club}\n${player}`, pursuitHistory(this.canonical, club, player), this.own && pursuitHistory(this.own, club, player));
   }
 
   rosterHistory(club: Slug) {
@@ -137,12 +137,12 @@ export class BranchView implements ReadView {
   }
 
   pursuersIn(player: Slug, year: number) {
-    return union(this.canonical.pursuersByYear.get(player)?.get(year), this.own?.pursuersByYear.get(player)?.get(year));
+    return union(pursuersIn(this.canonical, player, year), this.own && pursuersIn(this.own, player, year));
   }
 
-  *pursuerBuckets(player: Slug): Iterable<readonly Slug[]> {
-    yield* this.canonical.pursuersByYear.get(player)?.values() ?? [];
-    yield* this.own?.pursuersByYear.get(player)?.values() ?? [];
+  *pursuerBuckets(player: Slug): Iterable<Iterable<Slug>> {
+    yield* pursuerBuckets(this.canonical, player);
+    if (this.own) yield* pursuerBuckets(this.own, player);
   }
 
   /** Clubs named in canonical history (even after the fork) or in the branch. */
@@ -185,7 +185,7 @@ function nonEmpty<S>(history: History<ProjectedEvent, S>): History<ProjectedEven
   return history.facts.length > 0 ? history : undefined;
 }
 
-function union(a: readonly Slug[] | undefined, b: readonly Slug[] | undefined): readonly Slug[] | undefined {
+function union(a: Iterable<Slug> | undefined, b: Iterable<Slug> | undefined): Iterable<Slug> | undefined {
   if (!b) return a;
   if (!a) return b;
   return [...a, ...b];

@@ -71,7 +71,7 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
     for (const club of change.clubs) this.pending.add(club);
     // a player's news can change the squads he belongs to and the target lists he is on
     for (const player of change.players) {
-      for (const club of model.playerClubs.get(player) ?? []) this.pending.add(club);
+      for (const club of model.players.get(player)?.linkedClubs ?? []) this.pending.add(club);
       for (const club of everyPursuer(model, player)) this.pending.add(club);
     }
     if (!this.flushScheduled && this.pending.size > 0) {
