@@ -43,6 +43,8 @@ export interface SquadReadModel {
  * of it (the rebuild is bound by look-ups in maps too large for the CPU cache).
  */
 export interface PlayerHistory extends History<ProjectedEvent, PlayerView> {
+  /** His slug, the one string kept for it (see `applyEvent`). */
+  readonly player: Slug;
   /** His pursuits: built from his history when first read (see `pursuitsOf`), then kept up to date. */
   pursuitIndex: PursuitIndex | undefined;
   /** Every club he has been linked to by registration, transfer or loan. */
@@ -53,8 +55,10 @@ export interface PlayerHistory extends History<ProjectedEvent, PlayerView> {
   currentLoanClub: Slug | undefined;
 }
 
-function emptyPlayerHistory(): PlayerHistory {
-  return { ...emptyHistory(), pursuitIndex: undefined, linkedClubs: new Set(), currentClub: undefined, currentLoanClub: undefined };
+function emptyPlayerHistory(player: Slug): PlayerHistory {
+  // one literal, fields in the order applyEvent reads them: a spread would leave some out of the object itself
+  const history = emptyHistory<ProjectedEvent, PlayerView>();
+  return { player, facts: history.facts, maxKnownFrom: history.maxKnownFrom, checkpoints: history.checkpoints, linkedClubs: new Set(), currentClub: undefined, currentLoanClub: undefined, pursuitIndex: undefined };
 }
 
 /** One player's pursuits. */
@@ -156,10 +160,13 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
   const clubs = clubsNamedBy(event);
   for (let i = 0; i < clubs.length; i++) model.clubs.add(clubs[i]);
 
-  const player = playerKeyOf(event);
+  let player = playerKeyOf(event);
   if (player) {
     let history = model.players.get(player);
-    if (history === undefined) model.players.set(player, (history = emptyPlayerHistory()));
+    if (history === undefined) model.players.set(player, (history = emptyPlayerHistory(player)));
+    // the event keeps the history's copy of the slug (an equal string): one copy per player, not per event
+    player = history.player;
+    (data as { player: Slug }).player = player;
     addFact(history, event);
     if (ROSTER_EVENT_TYPES.has(type)) fileInRosters(model, history, event, clubs);
     const club = pursuitClubOf(event);
