@@ -53,7 +53,7 @@ export function mergeFacts<E extends Fact>(canonical: readonly E[], fork: ForkPo
 function historyOf<S>(facts: ProjectedEvent[]): History<ProjectedEvent, S> {
   let maxKnownFrom = -Infinity;
   for (const fact of facts) if (fact.knownFrom > maxKnownFrom) maxKnownFrom = fact.knownFrom;
-  return { facts, checkpoints: [], maxKnownFrom };
+  return { facts, checkpoints: [], maxKnownFrom, maxValidFrom: facts.length > 0 ? facts[facts.length - 1].validFrom : -Infinity };
 }
 
 interface Merged {

@@ -7,7 +7,7 @@ import { pursuitClubOf, type PursuitView } from './pursuit.projection';
 import { ROSTER_EVENT_TYPES, type RosterView } from './roster.projection';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 10;
+export const READ_MODEL_VERSION = 11;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -58,7 +58,7 @@ export interface PlayerHistory extends History<ProjectedEvent, PlayerView> {
 function emptyPlayerHistory(player: Slug): PlayerHistory {
   // one literal, fields in the order applyEvent reads them: a spread would leave some out of the object itself
   const history = emptyHistory<ProjectedEvent, PlayerView>();
-  return { player, facts: history.facts, maxKnownFrom: history.maxKnownFrom, checkpoints: history.checkpoints, linkedClubs: new Set(), currentClub: undefined, currentLoanClub: undefined, pursuitIndex: undefined };
+  return { player, facts: history.facts, maxKnownFrom: history.maxKnownFrom, maxValidFrom: history.maxValidFrom, checkpoints: history.checkpoints, linkedClubs: new Set(), currentClub: undefined, currentLoanClub: undefined, pursuitIndex: undefined };
 }
 
 /** One player's pursuits. */
