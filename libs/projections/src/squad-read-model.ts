@@ -56,7 +56,7 @@ export interface PlayerHistory extends History<ProjectedEvent, PlayerView> {
 }
 
 function emptyPlayerHistory(player: Slug): PlayerHistory {
-  // one literal, fields in the order applyEvent reads them: a spread would leave some out of the object itself
+  // one literal with every field: a spread would leave some outside the object itself (a cache miss more per event)
   const history = emptyHistory<ProjectedEvent, PlayerView>();
   return { player, facts: history.facts, maxKnownFrom: history.maxKnownFrom, maxValidFrom: history.maxValidFrom, checkpoints: history.checkpoints, linkedClubs: new Set(), currentClub: undefined, currentLoanClub: undefined, pursuitIndex: undefined };
 }
@@ -231,7 +231,7 @@ function reportOf(model: SquadReadModel, metadata: SquadEvent['metadata'], posit
     model.reports.set(report.reportId, report);
     fileByDay(model, report);
   }
-  lastReport.set(model, report);
+  if (report !== previous) lastReport.set(model, report);
   return report;
 }
 
