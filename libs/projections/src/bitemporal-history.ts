@@ -31,10 +31,16 @@ export const CHECKPOINT_EVERY = 16;
  */
 export interface History<E extends Fact, S> {
   readonly facts: E[];
-  /** checkpoints[j]: the state after facts[0 .. (j + 1) * CHECKPOINT_EVERY - 1], for a prefix of j. */
-  readonly checkpoints: Checkpoint<S>[];
+  /**
+   * checkpoints[j]: the state after facts[0 .. (j + 1) * CHECKPOINT_EVERY - 1], for a prefix of j.
+   * Empty ones may be shared (most histories are never read): a read replaces an empty one before
+   * adding to it.
+   */
+  checkpoints: Checkpoint<S>[];
   /** Latest `knownFrom` among the facts. */
   maxKnownFrom: Day;
+  /** Latest `validFrom` among the facts (the last fact's): a later fact is appended without reading the last one. */
+  maxValidFrom: Day;
 }
 
 export interface Checkpoint<S> {
@@ -43,8 +49,15 @@ export interface Checkpoint<S> {
   readonly knownBy: Day;
 }
 
+const NO_CHECKPOINTS: Checkpoint<never>[] = Object.freeze([]) as never;
+
 export function emptyHistory<E extends Fact, S>(): History<E, S> {
-  return { facts: [], checkpoints: [], maxKnownFrom: -Infinity };
+  return { facts: [], checkpoints: NO_CHECKPOINTS, maxKnownFrom: -Infinity, maxValidFrom: -Infinity };
+}
+
+/** A history of one fact (its array sized for it: most pursuits never have a second). */
+export function historyStartingWith<E extends Fact, S>(fact: E): History<E, S> {
+  return { facts: [fact], checkpoints: NO_CHECKPOINTS, maxKnownFrom: fact.knownFrom, maxValidFrom: fact.validFrom };
 }
 
 /** The order of facts in a history: valid time, then record time, then store position. */
@@ -59,21 +72,32 @@ export function factBefore(a: Fact, b: Fact): boolean {
  * earlier day drops the checkpoints after it.
  */
 export function addFact<E extends Fact, S>(history: History<E, S>, fact: E): void {
-  const { facts, checkpoints } = history;
+  const facts = history.facts;
   if (fact.knownFrom > history.maxKnownFrom) history.maxKnownFrom = fact.knownFrom;
+  // the usual case, an append: no checkpoint covers the end, so none goes stale
+  if (fact.validFrom > history.maxValidFrom) {
+    history.maxValidFrom = fact.validFrom;
+    facts.push(fact);
+    return;
+  }
   let index = facts.length;
   while (index > 0 && factBefore(fact, facts[index - 1])) index--;
-  if (index === facts.length) facts.push(fact);
-  else facts.splice(index, 0, fact);
+  if (index === facts.length) {
+    facts.push(fact);
+    return;
+  }
+  facts.splice(index, 0, fact);
   // checkpoints from the one covering `index` on are stale
   const firstStale = Math.floor(index / CHECKPOINT_EVERY);
-  if (checkpoints.length > firstStale) checkpoints.length = firstStale;
+  if (history.checkpoints.length > firstStale) history.checkpoints.length = firstStale;
 }
 
 /** Builds the missing checkpoints up to checkpoints[upTo]. */
 function ensureCheckpoints<E extends Fact, S>(history: History<E, S>, upTo: number, initial: () => S, evolve: (state: S, event: E) => S): void {
-  const { facts, checkpoints } = history;
+  const { facts } = history;
+  let checkpoints = history.checkpoints;
   if (checkpoints.length > upTo) return;
+  if (checkpoints.length === 0) history.checkpoints = checkpoints = []; // maybe shared (see History)
   const previous = checkpoints.length > 0 ? checkpoints[checkpoints.length - 1] : undefined;
   let state = previous ? previous.state : initial();
   let knownBy = previous ? previous.knownBy : -Infinity;

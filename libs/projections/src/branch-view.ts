@@ -4,7 +4,7 @@ import { toDay, type Day } from './calendar';
 import { clubSeenBy } from './club-sightings';
 import type { ProjectedEvent, ReportInfo } from './projected-event';
 import type { ReadView } from './read-view';
-import type { SquadReadModel } from './squad-read-model';
+import { pursuerBuckets, pursuersIn, pursuitHistory, type SquadReadModel } from './squad-read-model';
 
 /**
  * Where a what-if branch leaves canonical history: the canonical facts it sees are those stored
@@ -54,7 +54,7 @@ export function mergeFacts<E extends Fact>(canonical: readonly E[], fork: ForkPo
 function historyOf<S>(facts: ProjectedEvent[]): History<ProjectedEvent, S> {
   let maxKnownFrom = -Infinity;
   for (const fact of facts) if (fact.knownFrom > maxKnownFrom) maxKnownFrom = fact.knownFrom;
-  return { facts, checkpoints: [], maxKnownFrom };
+  return { facts, checkpoints: [], maxKnownFrom, maxValidFrom: facts.length > 0 ? facts[facts.length - 1].validFrom : -Infinity };
 }
 
 interface Merged {
@@ -113,8 +113,8 @@ export class BranchView implements ReadView {
   }
 
   pursuitHistory(club: Slug, player: Slug) {
-    if (this.unchanged) return this.canonical.pursuits.get(club)?.get(player);
-    return this.history(`t\n${club}\n${player}`, this.canonical.pursuits.get(club)?.get(player), this.own?.pursuits.get(club)?.get(player));
+    if (this.unchanged) return pursuitHistory(this.canonical, club, player);
+    return this.history(`t\n${club}\n${player}`, pursuitHistory(this.canonical, club, player), this.own && pursuitHistory(this.own, club, player));
   }
 
   rosterHistory(club: Slug) {
@@ -143,12 +143,12 @@ export class BranchView implements ReadView {
   }
 
   pursuersIn(player: Slug, year: number) {
-    return union(this.canonical.pursuersByYear.get(player)?.get(year), this.own?.pursuersByYear.get(player)?.get(year));
+    return union(pursuersIn(this.canonical, player, year), this.own && pursuersIn(this.own, player, year));
   }
 
-  *pursuerBuckets(player: Slug): Iterable<readonly Slug[]> {
-    yield* this.canonical.pursuersByYear.get(player)?.values() ?? [];
-    yield* this.own?.pursuersByYear.get(player)?.values() ?? [];
+  *pursuerBuckets(player: Slug): Iterable<Iterable<Slug>> {
+    yield* pursuerBuckets(this.canonical, player);
+    if (this.own) yield* pursuerBuckets(this.own, player);
   }
 
   /**
@@ -221,7 +221,7 @@ function nonEmpty<S>(history: History<ProjectedEvent, S>): History<ProjectedEven
   return history.facts.length > 0 ? history : undefined;
 }
 
-function union(a: readonly Slug[] | undefined, b: readonly Slug[] | undefined): readonly Slug[] | undefined {
+function union(a: Iterable<Slug> | undefined, b: Iterable<Slug> | undefined): Iterable<Slug> | undefined {
   if (!b) return a;
   if (!a) return b;
   return [...a, ...b];

@@ -37,11 +37,17 @@ export const initialPursuitView = (club: Slug, player: Slug) => (): PursuitView 
 
 /** `juventus/leonardo-balerdi`: the pursuit an event updates (a transfer completes the buyer's). */
 export function pursuitKeyOf(event: ProjectedEvent): { club: Slug; player: Slug } | undefined {
-  if (event.type === 'TransferCompleted') return { club: event.data.toClub, player: event.data.player };
+  const club = pursuitClubOf(event);
+  return club === undefined ? undefined : { club, player: (event.data as { player: Slug }).player };
+}
+
+/** The club of the pursuit an event updates (the player is the event's), without allocating a key. */
+export function pursuitClubOf(event: ProjectedEvent): Slug | undefined {
+  if (event.type === 'TransferCompleted') return event.data.toClub;
   // these name a club and a player without being about a pursuit
   if (event.type === 'OutgoingCandidateFlagged' || event.type === 'PlayerRegistered' || event.type === 'ContractRecorded') return undefined;
   const data = event.data as { club?: Slug; player?: Slug };
-  return data.club && data.player ? { club: data.club, player: data.player } : undefined;
+  return data.club && data.player ? data.club : undefined;
 }
 
 /** Stages only move forward within a pursuit; interest after an end starts a new pursuit. */

@@ -219,7 +219,7 @@ export function everyPursuer(source: ReadSource, player: Slug): Set<Slug> {
   return pursuers;
 }
 
-function recentBuckets(bucket: (year: number) => readonly Slug[] | undefined, asOf: IsoDate): Set<Slug> {
+function recentBuckets(bucket: (year: number) => Iterable<Slug> | undefined, asOf: IsoDate): Set<Slug> {
   const year = Number(asOf.slice(0, 4));
   return new Set([...(bucket(year - 1) ?? []), ...(bucket(year) ?? [])]);
 }

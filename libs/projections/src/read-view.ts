@@ -5,7 +5,7 @@ import type { PlayerView } from './player.projection';
 import type { ProjectedEvent, ReportInfo } from './projected-event';
 import type { PursuitView } from './pursuit.projection';
 import type { RosterView } from './roster.projection';
-import type { SquadReadModel } from './squad-read-model';
+import { pursuerBuckets, pursuersIn, pursuitHistory, type SquadReadModel } from './squad-read-model';
 
 /**
  * What the queries read: the entity histories and the indexes that find them. Canonical history
@@ -25,11 +25,11 @@ export interface ReadView {
   rosterHistory(club: Slug): History<ProjectedEvent, RosterView> | undefined;
   report(reportId: string): ReportInfo | undefined;
   /** Players the club pursued with facts dated in `year` (repeats possible). */
-  clubTargetsIn(club: Slug, year: number): readonly Slug[] | undefined;
+  clubTargetsIn(club: Slug, year: number): Iterable<Slug> | undefined;
   /** Clubs that pursued the player with facts dated in `year` (repeats possible). */
-  pursuersIn(player: Slug, year: number): readonly Slug[] | undefined;
+  pursuersIn(player: Slug, year: number): Iterable<Slug> | undefined;
   /** Every yearly bucket of the player's pursuers. */
-  pursuerBuckets(player: Slug): Iterable<readonly Slug[]>;
+  pursuerBuckets(player: Slug): Iterable<Iterable<Slug>>;
   hasClub(club: Slug): boolean;
   clubs(): Iterable<Slug>;
   /** Reports published on `day`, in store order. */
@@ -52,7 +52,7 @@ export class CanonicalView implements ReadView {
     return this.model.players.get(player);
   }
   pursuitHistory(club: Slug, player: Slug) {
-    return this.model.pursuits.get(club)?.get(player);
+    return pursuitHistory(this.model, club, player);
   }
   rosterHistory(club: Slug) {
     return this.model.rosters.get(club);
@@ -64,10 +64,10 @@ export class CanonicalView implements ReadView {
     return this.model.clubTargetsByYear.get(club)?.get(year);
   }
   pursuersIn(player: Slug, year: number) {
-    return this.model.pursuersByYear.get(player)?.get(year);
+    return pursuersIn(this.model, player, year);
   }
-  pursuerBuckets(player: Slug): Iterable<readonly Slug[]> {
-    return this.model.pursuersByYear.get(player)?.values() ?? [];
+  pursuerBuckets(player: Slug): Iterable<Iterable<Slug>> {
+    return pursuerBuckets(this.model, player);
   }
   hasClub(club: Slug): boolean {
     return this.model.clubs.has(club);

@@ -1,14 +1,14 @@
 import { CANONICAL_LEDGER_STREAM, CLAIM_TYPES, type Slug, type SquadEvent } from '@squad/domain';
 import { toDay, type Day } from './calendar';
 import { noteClubSighting, type ClubSightings } from './club-sightings';
-import { addFact, emptyHistory, type History } from './bitemporal-history';
+import { addFact, emptyHistory, historyStartingWith, type History } from './bitemporal-history';
 import { playerKeyOf, type PlayerView } from './player.projection';
 import type { ProjectedEvent, ReportInfo } from './projected-event';
-import { pursuitKeyOf, type PursuitView } from './pursuit.projection';
+import { pursuitClubOf, type PursuitView } from './pursuit.projection';
 import { ROSTER_EVENT_TYPES, type RosterView } from './roster.projection';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 11;
+export const READ_MODEL_VERSION = 12;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -25,19 +25,12 @@ export interface SquadReadModel {
   /** Store position of the last event applied (the checkpoint). */
   position: number;
   readonly reports: Map<string, ReportInfo>;
-  readonly players: Map<Slug, History<ProjectedEvent, PlayerView>>;
-  /** Each club's pursuits, by player. */
-  readonly pursuits: Map<Slug, Map<Slug, History<ProjectedEvent, PursuitView>>>;
+  /** Each player's history, with his pursuits and the indexes keyed by him (see `PlayerHistory`). */
+  readonly players: Map<Slug, PlayerHistory>;
   /** Each club's roster in both clocks: who may be in its squad on a day. */
   readonly rosters: Map<Slug, History<ProjectedEvent, RosterView>>;
-  /** Every club a player has been linked to by registration, transfer or loan. */
-  readonly playerClubs: Map<Slug, Set<Slug>>;
-  /** The clubs a player belongs to after his newest move (registered, on loan). */
-  readonly currentClubs: Map<Slug, { readonly club?: Slug; readonly loanedTo?: Slug }>;
   /** The players each club pursued, by the calendar year of the pursuit's facts. */
-  readonly clubTargetsByYear: Map<Slug, Map<number, Slug[]>>;
-  /** The clubs that pursued each player, by the calendar year of the pursuit's facts (rivals are looked up per season). */
-  readonly pursuersByYear: Map<Slug, Map<number, Slug[]>>;
+  readonly clubTargetsByYear: Map<Slug, Map<number, Set<Slug>>>;
   /** Every club named by any event, for 404s. */
   readonly clubs: Set<Slug>;
   /** When each club was named, in both clocks: whether a branch's fork sees it (see `ClubSightings`). */
@@ -55,6 +48,62 @@ export interface SquadReadModel {
   readonly takingEffect: Map<Day, ProjectedEvent[]>;
 }
 
+/**
+ * A player's history, carrying what is keyed by the player: one map look-up per event finds all
+ * of it (the rebuild is bound by look-ups in maps too large for the CPU cache).
+ */
+export interface PlayerHistory extends History<ProjectedEvent, PlayerView> {
+  /** His slug, the one string kept for it (see `applyEvent`). */
+  readonly player: Slug;
+  /** His pursuits: built from his history when first read (see `pursuitsOf`), then kept up to date. */
+  pursuitIndex: PursuitIndex | undefined;
+  /** Every club he has been linked to by registration, transfer or loan. */
+  readonly linkedClubs: Set<Slug>;
+  /** The club he is registered at after his newest move. */
+  currentClub: Slug | undefined;
+  /** The club he is on loan at after his newest move. */
+  currentLoanClub: Slug | undefined;
+}
+
+function emptyPlayerHistory(player: Slug): PlayerHistory {
+  // one literal with every field: a spread would leave some outside the object itself (a cache miss more per event)
+  const history = emptyHistory<ProjectedEvent, PlayerView>();
+  return { player, facts: history.facts, maxKnownFrom: history.maxKnownFrom, maxValidFrom: history.maxValidFrom, checkpoints: history.checkpoints, linkedClubs: new Set(), currentClub: undefined, currentLoanClub: undefined, pursuitIndex: undefined };
+}
+
+/** One player's pursuits. */
+export interface PursuitIndex {
+  /** His pursuits, by club. */
+  readonly byClub: Map<Slug, History<ProjectedEvent, PursuitView>>;
+  /** The clubs that pursued him, by the calendar year of the pursuit's facts (rivals are looked up per season). */
+  readonly pursuersByYear: Map<number, Set<Slug>>;
+}
+
+/**
+ * A player's pursuits. Every pursuit fact is one of his facts, so a rebuild does not file them
+ * (most players' pursuits are never read); the first read files his pursuit facts in store order,
+ * as applying them would have, and from then on `applyEvent` keeps the index up to date.
+ */
+export function pursuitsOf(history: PlayerHistory): PursuitIndex {
+  let index = history.pursuitIndex;
+  if (index === undefined) {
+    index = history.pursuitIndex = { byClub: new Map(), pursuersByYear: new Map() };
+    const facts = history.facts.filter((fact) => pursuitClubOf(fact) !== undefined).sort((a, b) => a.position - b.position);
+    for (const fact of facts) filePursuitFact(index, pursuitClubOf(fact)!, fact);
+  }
+  return index;
+}
+
+function filePursuitFact(index: PursuitIndex, club: Slug, fact: ProjectedEvent): void {
+  const history = index.byClub.get(club);
+  if (history === undefined) index.byClub.set(club, historyStartingWith(fact));
+  else addFact(history, fact);
+  const year = yearOf(fact.data.effectiveOn);
+  const pursuers = index.pursuersByYear.get(year);
+  if (pursuers === undefined) index.pursuersByYear.set(year, new Set([club]));
+  else pursuers.add(club);
+}
+
 export function emptyReadModel(stream: string = CANONICAL_LEDGER_STREAM): SquadReadModel {
   return {
     version: READ_MODEL_VERSION,
@@ -62,12 +111,8 @@ export function emptyReadModel(stream: string = CANONICAL_LEDGER_STREAM): SquadR
     position: 0,
     reports: new Map(),
     players: new Map(),
-    pursuits: new Map(),
     rosters: new Map(),
-    playerClubs: new Map(),
-    currentClubs: new Map(),
     clubTargetsByYear: new Map(),
-    pursuersByYear: new Map(),
     clubs: new Set(),
     clubSightings: new Map(),
     sources: new Map(),
@@ -76,7 +121,11 @@ export function emptyReadModel(stream: string = CANONICAL_LEDGER_STREAM): SquadR
   };
 }
 
-const SQUAD_EVENT_TYPES = new Set<string>(CLAIM_TYPES);
+/**
+ * Each squad event type, by name, to its own constant string: the event keeps the constant, not
+ * the store's copy (one string less per event to keep, and later look-ups hash it once).
+ */
+const SQUAD_EVENT_TYPES = new Map<string, string>(CLAIM_TYPES.map((type) => [type, type]));
 
 /** What an applied event changed, so live views know which documents to refresh. */
 export interface AppliedChange {
@@ -103,12 +152,13 @@ export interface StoredSquadEvent {
 export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): AppliedChange | undefined {
   const position = Number(stored.position);
   if (position <= model.position) return undefined; // redelivered: already applied
-  if (!SQUAD_EVENT_TYPES.has(stored.type) || stored.stream !== model.stream) {
+  const type = SQUAD_EVENT_TYPES.get(stored.type) as SquadEvent['type'] | undefined;
+  if (type === undefined || stored.stream !== model.stream) {
     model.position = position;
     return undefined;
   }
 
-  const { type, data, metadata } = stored as unknown as SquadEvent;
+  const { data, metadata } = stored as unknown as SquadEvent;
   const report = reportOf(model, metadata, position);
   const event = {
     type,
@@ -125,27 +175,19 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
     noteClubSighting(model.clubSightings, clubs[i], position, event.knownFrom);
   }
 
-  const player = playerKeyOf(event);
+  let player = playerKeyOf(event);
   if (player) {
     let history = model.players.get(player);
-    if (history === undefined) model.players.set(player, (history = emptyHistory()));
+    if (history === undefined) model.players.set(player, (history = emptyPlayerHistory(player)));
+    // the event keeps the history's copy of the slug (an equal string): one copy per player, not per event
+    player = history.player;
+    (data as { player: Slug }).player = player;
     addFact(history, event);
-    if (ROSTER_EVENT_TYPES.has(type)) fileInRosters(model, player, history, event, clubs);
-  }
-  const pursuit = pursuitKeyOf(event);
-  if (pursuit) {
-    let ofClub = model.pursuits.get(pursuit.club);
-    if (ofClub === undefined) model.pursuits.set(pursuit.club, (ofClub = new Map()));
-    let history = ofClub.get(pursuit.player);
-    if (history === undefined) ofClub.set(pursuit.player, (history = emptyHistory()));
-    const facts = history.facts;
-    addFact(history, event);
-    // the year buckets only need this pursuit once per year: skip when its latest fact already was in this year
-    const previous = facts.length > 1 && facts[facts.length - 1] === event ? facts[facts.length - 2] : undefined;
-    const year = yearOf(data.effectiveOn);
-    if (!previous || yearOf(previous.data.effectiveOn) !== year) {
-      addToBucket(model.clubTargetsByYear, pursuit.club, year, pursuit.player);
-      addToBucket(model.pursuersByYear, pursuit.player, year, pursuit.club);
+    if (ROSTER_EVENT_TYPES.has(type)) fileInRosters(model, history, event, clubs);
+    const club = pursuitClubOf(event);
+    if (club !== undefined) {
+      addToBucket(model.clubTargetsByYear, club, yearOf(data.effectiveOn), player);
+      if (history.pursuitIndex !== undefined) filePursuitFact(history.pursuitIndex, club, event);
     }
   }
   fileIfTakingEffectLater(model, event);
@@ -155,12 +197,25 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
 
 /** The history of one club's pursuit of one player. */
 export function pursuitHistory(model: SquadReadModel, club: Slug, player: Slug): History<ProjectedEvent, PursuitView> | undefined {
-  return model.pursuits.get(club)?.get(player);
+  const history = model.players.get(player);
+  return history && pursuitsOf(history).byClub.get(club);
+}
+
+/** The clubs that pursued a player with facts dated in `year`. */
+export function pursuersIn(model: SquadReadModel, player: Slug, year: number): ReadonlySet<Slug> | undefined {
+  const history = model.players.get(player);
+  return history && pursuitsOf(history).pursuersByYear.get(year);
+}
+
+/** Every yearly bucket of a player's pursuers. */
+export function pursuerBuckets(model: SquadReadModel, player: Slug): Iterable<ReadonlySet<Slug>> {
+  const history = model.players.get(player);
+  return history ? pursuitsOf(history).pursuersByYear.values() : [];
 }
 
 export function countPursuits(model: SquadReadModel): number {
   let count = 0;
-  for (const ofClub of model.pursuits.values()) count += ofClub.size;
+  for (const player of model.players.values()) count += pursuitsOf(player).byClub.size;
   return count;
 }
 
@@ -192,7 +247,7 @@ function reportOf(model: SquadReadModel, metadata: SquadEvent['metadata'], posit
     model.reports.set(report.reportId, report);
     fileByDay(model, report);
   }
-  lastReport.set(model, report);
+  if (report !== previous) lastReport.set(model, report);
   return report;
 }
 
@@ -223,16 +278,13 @@ function fileTakingEffect(model: SquadReadModel, day: Day, event: ProjectedEvent
   else facts.push(event);
 }
 
-/**
- * Files `member` under `key` and `year`. A list, not a set: a pursuit is filed once per year
- * (see applyEvent), so repeats are rare (a fact dated before others), and readers dedupe.
- */
-function addToBucket(index: Map<Slug, Map<number, Slug[]>>, key: Slug, year: number, member: Slug): void {
+/** Files `member` under `key` and `year`. */
+function addToBucket(index: Map<Slug, Map<number, Set<Slug>>>, key: Slug, year: number, member: Slug): void {
   let years = index.get(key);
   if (years === undefined) index.set(key, (years = new Map()));
   const bucket = years.get(year);
-  if (bucket === undefined) years.set(year, [member]);
-  else bucket.push(member);
+  if (bucket === undefined) years.set(year, new Set([member]));
+  else bucket.add(member);
 }
 
 /**
@@ -242,10 +294,9 @@ function addToBucket(index: Map<Slug, Map<number, Slug[]>>, key: Slug, year: num
  * club he was ever linked to. A club linked for the first time also gets his moves dated after
  * this one, which may take him away again.
  */
-function fileInRosters(model: SquadReadModel, player: Slug, history: History<ProjectedEvent, PlayerView>, fact: ProjectedEvent, clubs: readonly Slug[]): void {
+function fileInRosters(model: SquadReadModel, history: PlayerHistory, fact: ProjectedEvent, clubs: readonly Slug[]): void {
   const playerFacts = history.facts;
-  let linked = model.playerClubs.get(player);
-  if (linked === undefined) model.playerClubs.set(player, (linked = new Set<Slug>()));
+  const linked = history.linkedClubs;
   const newest = playerFacts[playerFacts.length - 1] === fact;
   for (const club of clubs) {
     if (linked.has(club)) continue;
@@ -258,56 +309,57 @@ function fileInRosters(model: SquadReadModel, player: Slug, history: History<Pro
       }
     }
   }
-  const before = model.currentClubs.get(player) ?? {};
   if (newest) {
-    const targets = new Set(clubs);
-    if (before.club) targets.add(before.club);
-    if (before.loanedTo) targets.add(before.loanedTo);
-    for (const club of targets) addFact(model.rosters.get(club)!, fact);
+    // each roster once: the clubs named, then those he was at (all linked, so their rosters exist)
+    const { currentClub, currentLoanClub } = history;
+    for (const club of clubs) addFact(model.rosters.get(club)!, fact);
+    if (currentClub && !clubs.includes(currentClub)) addFact(model.rosters.get(currentClub)!, fact);
+    if (currentLoanClub && currentLoanClub !== currentClub && !clubs.includes(currentLoanClub)) addFact(model.rosters.get(currentLoanClub)!, fact);
+    moveClubs(history, fact);
   } else {
     for (const club of linked) addFact(model.rosters.get(club)!, fact);
+    // replay his moves (rare)
+    history.currentClub = history.currentLoanClub = undefined;
+    for (const each of playerFacts) moveClubs(history, each);
   }
-  model.currentClubs.set(player, newest ? clubsAfter(before, fact) : clubsAfterAll(history));
 }
-
-type CurrentClubs = { readonly club?: Slug; readonly loanedTo?: Slug };
 
 /** Where a player is after a move, as `evolvePlayerView` and `statusAt` see it. */
-function clubsAfter(before: CurrentClubs, event: ProjectedEvent): CurrentClubs {
+function moveClubs(history: PlayerHistory, event: ProjectedEvent): void {
   switch (event.type) {
     case 'PlayerRegistered':
-      return { club: event.data.club, loanedTo: before.loanedTo };
+      history.currentClub = event.data.club;
+      return;
     case 'TransferCompleted':
-      return { club: event.data.toClub };
+      history.currentClub = event.data.toClub;
+      history.currentLoanClub = undefined;
+      return;
     case 'LoanDeparted':
-      return { club: before.club, loanedTo: event.data.toClub };
+      history.currentLoanClub = event.data.toClub;
+      return;
     case 'LoanReturned':
-      return { club: before.club };
-    default:
-      return before;
+      history.currentLoanClub = undefined;
+      return;
   }
-}
-
-/** The same after a move dated before others: replay his moves (rare). */
-function clubsAfterAll(history: History<ProjectedEvent, PlayerView>): CurrentClubs {
-  let clubs: CurrentClubs = {};
-  for (const fact of history.facts) clubs = clubsAfter(clubs, fact);
-  return clubs;
 }
 
 /** The year of a YYYY-MM-DD date, from its digits (no substring: this runs once per pursuit fact). */
 export const yearOf = (date: string) =>
   (date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48);
 
-const CLUB_FIELDS = ['club', 'fromClub', 'toClub', 'withClub', 'byClub'] as const;
-
-/** The clubs an event names, in any role. */
+/** The clubs an event names, in any role (club, fromClub, toClub, withClub, byClub). */
 export function clubsNamedBy(event: Pick<ProjectedEvent, 'data'>): Slug[] {
-  const data = event.data as Record<string, unknown>;
+  // named loads, not a loop over the keys: this runs once per event, on data of many shapes
+  const data = event.data as { club?: unknown; fromClub?: unknown; toClub?: unknown; withClub?: unknown; byClub?: unknown };
   const clubs: Slug[] = [];
-  for (const key of CLUB_FIELDS) {
-    const club = data[key];
-    if (typeof club === 'string' && !clubs.includes(club)) clubs.push(club);
-  }
+  addClub(clubs, data.club);
+  addClub(clubs, data.fromClub);
+  addClub(clubs, data.toClub);
+  addClub(clubs, data.withClub);
+  addClub(clubs, data.byClub);
   return clubs;
+}
+
+function addClub(clubs: Slug[], club: unknown): void {
+  if (typeof club === 'string' && !clubs.includes(club)) clubs.push(club);
 }

@@ -10,6 +10,7 @@ import {
   outgoingCandidates,
   playerDetail,
   playerTimeline,
+  pursuitHistory,
   reportVisibleAt,
   squadDepth,
   targetList,
@@ -154,7 +155,7 @@ describe(BranchView.name, () => {
       const canonical = build(CANONICAL, first);
       const frozen = new BranchView(canonical, { position: 1 }, undefined, { position: () => 1 });
       const before = targetList(frozen, 'juventus', { asOf: day(5) });
-      expect(frozen.pursuitHistory('juventus', 'a')).toBe(canonical.pursuits.get('juventus')!.get('a')); // nothing new: read straight through
+      expect(frozen.pursuitHistory('juventus', 'a')).toBe(pursuitHistory(canonical, 'juventus', 'a')); // nothing new: read straight through
       applyEvent(canonical, { ...storedEvents([{ known: 2, claims: [{ claim: { type: 'BidSubmitted', club: 'juventus', player: 'a', toClub: 'ajax', amountEur: 5 } as never, valid: 2 }] }], CANONICAL, 2, 'd')[0] });
       expect(targetList(canonical, 'juventus', { asOf: day(5) })[0]).toMatchObject({ stage: 'bid' });
       expect(targetList(frozen, 'juventus', { asOf: day(5) })).toEqual(before);
@@ -224,7 +225,7 @@ describe(BranchView.name, () => {
       applyEvent(own, storedEvents([{ known: 2, claims: [{ claim: { type: 'BidSubmitted', club: 'juventus', player: 'a', toClub: 'ajax', amountEur: 5 } as never, valid: 2 }] }], BRANCH, 2, 'b')[0]);
       expect(targetList(branch, 'juventus', { asOf: day(3) })[0]).toMatchObject({ stage: 'bid' });
       expect(targetList(canonical, 'juventus', { asOf: day(3) })[0]).toMatchObject({ stage: 'interest' });
-      expect(canonical.pursuits.get('juventus')!.get('a')!.facts).toHaveLength(1);
+      expect(pursuitHistory(canonical, 'juventus', 'a')!.facts).toHaveLength(1);
       // and a canonical model ignores branch events altogether, though its position moves on
       applyEvent(canonical, { ...storedEvents([{ known: 3, claims: [{ claim: { type: 'PlayerInjured', player: 'a' } as never, valid: 3 }] }], BRANCH, 3, 'x')[0] });
       expect(canonical.players.get('a')!.facts).toHaveLength(1);

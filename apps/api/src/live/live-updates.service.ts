@@ -93,7 +93,7 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
           const clubs = new Set<Slug>(change.clubs);
           // a player's news can change the squads he belongs to and the target lists he is on
           for (const player of change.players) {
-            for (const club of model.playerClubs.get(player) ?? []) clubs.add(club);
+            for (const club of model.players.get(player)?.linkedClubs ?? []) clubs.add(club);
             for (const club of everyPursuer(model, player)) clubs.add(club);
           }
           return clubs;
@@ -189,8 +189,8 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
         affectedBy: (change) => {
           const clubs = new Set<Slug>(change.clubs);
           for (const player of change.players) {
-            for (const club of canonical.playerClubs.get(player) ?? []) clubs.add(club);
-            for (const club of overlay.model.playerClubs.get(player) ?? []) clubs.add(club);
+            for (const club of canonical.players.get(player)?.linkedClubs ?? []) clubs.add(club);
+            for (const club of overlay.model.players.get(player)?.linkedClubs ?? []) clubs.add(club);
             for (const club of everyPursuer(view, player)) clubs.add(club);
           }
           return clubs;
