@@ -4,7 +4,7 @@ import { toDay, type Day } from './calendar';
 import { clubSeenBy } from './club-sightings';
 import type { ProjectedEvent, ReportInfo } from './projected-event';
 import type { ReadView } from './read-view';
-import { pursuerBuckets, pursuersIn, pursuitHistory, type SquadReadModel } from './squad-read-model';
+import { clubTargetsIn, pursuerBuckets, pursuersIn, pursuitHistory, reportById, type SquadReadModel } from './squad-read-model';
 
 /**
  * Where a what-if branch leaves canonical history: the canonical facts it sees are those stored
@@ -132,14 +132,14 @@ export class BranchView implements ReadView {
   }
 
   report(reportId: string): ReportInfo | undefined {
-    const own = this.own?.reports.get(reportId);
+    const own = this.own && reportById(this.own, reportId);
     if (own && this.ownVisible(own)) return own;
-    const canonical = this.canonical.reports.get(reportId);
+    const canonical = reportById(this.canonical, reportId);
     return canonical && reportVisibleAt(this.fork, canonical) ? canonical : undefined;
   }
 
   clubTargetsIn(club: Slug, year: number) {
-    return union(this.canonical.clubTargetsByYear.get(club)?.get(year), this.own?.clubTargetsByYear.get(club)?.get(year));
+    return union(clubTargetsIn(this.canonical, club, year), this.own && clubTargetsIn(this.own, club, year));
   }
 
   pursuersIn(player: Slug, year: number) {

@@ -13,11 +13,18 @@ import type { Slug } from '@squad/domain';
  */
 export type ClubSightings = Map<Slug, number[]>;
 
-/** Files a fact naming `club`, at `position` (increasing from call to call) published on day `knownFrom`. */
-export function noteClubSighting(sightings: ClubSightings, club: Slug, position: number, knownFrom: number): void {
+/**
+ * Files a fact naming `club`, at `position` (increasing from call to call) published on day
+ * `knownFrom`. True if this is the club's first sighting.
+ */
+export function noteClubSighting(sightings: ClubSightings, club: Slug, position: number, knownFrom: number): boolean {
   const steps = sightings.get(club);
-  if (steps === undefined) sightings.set(club, [position, knownFrom]);
-  else if (knownFrom < steps[steps.length - 1]) steps.push(position, knownFrom);
+  if (steps === undefined) {
+    sightings.set(club, [position, knownFrom]);
+    return true;
+  }
+  if (knownFrom < steps[steps.length - 1]) steps.push(position, knownFrom);
+  return false;
 }
 
 /** Whether a fact naming the club is stored at or before `position` and (if given) published on or before `knownAt`. */

@@ -12,7 +12,7 @@ import {
 } from '@squad/domain';
 import { reportVisibleAt, visibleAt, type ForkPoint } from './branch-view';
 import type { ProjectedEvent } from './projected-event';
-import type { SquadReadModel } from './squad-read-model';
+import { reportById, type SquadReadModel } from './squad-read-model';
 
 /**
  * The write side's states as canonical history left them at a fork, answered from the canonical
@@ -34,7 +34,7 @@ export function forkDecisionContext(canonical: SquadReadModel, fork: ForkPoint, 
     return facts.filter((fact) => visibleAt(fork, fact)).sort((a, b) => a.position - b.position);
   };
   const asEvent = (fact: ProjectedEvent): SquadEvent => {
-    const report = canonical.reports.get(fact.reportId)!;
+    const report = reportById(canonical, fact.reportId)!;
     return {
       type: fact.type,
       data: fact.data,
@@ -51,7 +51,7 @@ export function forkDecisionContext(canonical: SquadReadModel, fork: ForkPoint, 
   };
   return {
     report(reportId: string): ReportState {
-      const report = canonical.reports.get(reportId);
+      const report = reportById(canonical, reportId);
       if (!report || !reportVisibleAt(fork, report)) return { status: 'new' };
       const hash = reportHash(reportId);
       if (hash === undefined) throw new Error(`the canonical ledger does not know report ${reportId} yet`);

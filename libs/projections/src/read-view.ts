@@ -5,7 +5,7 @@ import type { PlayerView } from './player.projection';
 import type { ProjectedEvent, ReportInfo } from './projected-event';
 import type { PursuitView } from './pursuit.projection';
 import type { RosterView } from './roster.projection';
-import { pursuerBuckets, pursuersIn, pursuitHistory, type SquadReadModel } from './squad-read-model';
+import { clubTargetsIn, pursuerBuckets, pursuersIn, pursuitHistory, reportById, type SquadReadModel } from './squad-read-model';
 
 /**
  * What the queries read: the entity histories and the indexes that find them. Canonical history
@@ -58,10 +58,10 @@ export class CanonicalView implements ReadView {
     return this.model.rosters.get(club);
   }
   report(reportId: string) {
-    return this.model.reports.get(reportId);
+    return reportById(this.model, reportId);
   }
   clubTargetsIn(club: Slug, year: number) {
-    return this.model.clubTargetsByYear.get(club)?.get(year);
+    return clubTargetsIn(this.model, club, year);
   }
   pursuersIn(player: Slug, year: number) {
     return pursuersIn(this.model, player, year);

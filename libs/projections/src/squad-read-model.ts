@@ -8,7 +8,7 @@ import { pursuitClubOf, type PursuitView } from './pursuit.projection';
 import { ROSTER_EVENT_TYPES, type RosterView } from './roster.projection';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 12;
+export const READ_MODEL_VERSION = 13;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -24,13 +24,23 @@ export interface SquadReadModel {
   readonly stream: string;
   /** Store position of the last event applied (the checkpoint). */
   position: number;
-  readonly reports: Map<string, ReportInfo>;
+  /**
+   * Reports by id, filed on the first look-up (see `reportById`): a rebuild files hundreds of
+   * thousands of reports, and inserting each into a map that large cost a tenth of the rebuild.
+   */
+  /** The report of the last event applied: the next event most likely belongs to it too. */
+  lastReport: ReportInfo | undefined;
+  readonly reports: LazyIndex<ReportInfo, Map<string, ReportInfo>>;
   /** Each player's history, with his pursuits and the indexes keyed by him (see `PlayerHistory`). */
   readonly players: Map<Slug, PlayerHistory>;
   /** Each club's roster in both clocks: who may be in its squad on a day. */
   readonly rosters: Map<Slug, History<ProjectedEvent, RosterView>>;
-  /** The players each club pursued, by the calendar year of the pursuit's facts. */
-  readonly clubTargetsByYear: Map<Slug, Map<number, Set<Slug>>>;
+  /**
+   * The players each club pursued, by the calendar year of the pursuit's facts: per club, its
+   * pursuit facts are appended as they arrive and filed by year when the club is next read (see
+   * `clubTargetsIn`); a Set insert per fact was a tenth of the rebuild.
+   */
+  readonly clubTargets: Map<Slug, LazyIndex<ProjectedEvent, Map<number, Set<Slug>>>>;
   /** Every club named by any event, for 404s. */
   readonly clubs: Set<Slug>;
   /** When each club was named, in both clocks: whether a branch's fork sees it (see `ClubSightings`). */
@@ -46,6 +56,15 @@ export interface SquadReadModel {
    * these days too, though nothing is published on them. Few events are filed here.
    */
   readonly takingEffect: Map<Day, ProjectedEvent[]>;
+}
+
+/**
+ * An index filed on demand: entries are appended to `pending` as events arrive (an append is
+ * all the rebuild pays) and moved into `index` when it is next read.
+ */
+export interface LazyIndex<Entry, Index> {
+  pending: Entry[];
+  readonly index: Index;
 }
 
 /**
@@ -109,10 +128,11 @@ export function emptyReadModel(stream: string = CANONICAL_LEDGER_STREAM): SquadR
     version: READ_MODEL_VERSION,
     stream,
     position: 0,
-    reports: new Map(),
+    lastReport: undefined,
+    reports: { pending: [], index: new Map() },
     players: new Map(),
     rosters: new Map(),
-    clubTargetsByYear: new Map(),
+    clubTargets: new Map(),
     clubs: new Set(),
     clubSightings: new Map(),
     sources: new Map(),
@@ -169,10 +189,10 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
     validFrom: toDay(data.effectiveOn),
     knownFrom: toDay(report.publishedOn),
   } as ProjectedEvent;
-  const clubs = clubsNamedBy(event);
+  const clubs = clubsOfClaim(event);
   for (let i = 0; i < clubs.length; i++) {
-    model.clubs.add(clubs[i]);
-    noteClubSighting(model.clubSightings, clubs[i], position, event.knownFrom);
+    // a club's first sighting is when it joins `clubs`
+    if (noteClubSighting(model.clubSightings, clubs[i], position, event.knownFrom)) model.clubs.add(clubs[i]);
   }
 
   let player = playerKeyOf(event);
@@ -186,7 +206,9 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
     if (ROSTER_EVENT_TYPES.has(type)) fileInRosters(model, history, event, clubs);
     const club = pursuitClubOf(event);
     if (club !== undefined) {
-      addToBucket(model.clubTargetsByYear, club, yearOf(data.effectiveOn), player);
+      const targets = model.clubTargets.get(club);
+      if (targets === undefined) model.clubTargets.set(club, { pending: [event], index: new Map() });
+      else targets.pending.push(event);
       if (history.pursuitIndex !== undefined) filePursuitFact(history.pursuitIndex, club, event);
     }
   }
@@ -213,13 +235,40 @@ export function pursuerBuckets(model: SquadReadModel, player: Slug): Iterable<Re
   return history ? pursuitsOf(history).pursuersByYear.values() : [];
 }
 
+/** The players `club` pursued with facts dated in `year`. */
+export function clubTargetsIn(model: SquadReadModel, club: Slug, year: number): ReadonlySet<Slug> | undefined {
+  const targets = model.clubTargets.get(club);
+  if (targets === undefined) return undefined;
+  if (targets.pending.length > 0) {
+    for (const fact of targets.pending) {
+      const factYear = yearOf(fact.data.effectiveOn);
+      const player = playerKeyOf(fact)!; // a pursuit fact names its player
+      const players = targets.index.get(factYear);
+      if (players === undefined) targets.index.set(factYear, new Set([player]));
+      else players.add(player);
+    }
+    targets.pending = [];
+  }
+  return targets.index.get(year);
+}
+
+/** The report with this id, if the model has applied it. */
+export function reportById(model: SquadReadModel, reportId: string): ReportInfo | undefined {
+  const reports = model.reports;
+  if (reports.pending.length > 0) {
+    // the first of a report's ids wins, as it would have had the report been filed on arrival
+    for (const report of reports.pending) if (!reports.index.has(report.reportId)) reports.index.set(report.reportId, report);
+    reports.pending = [];
+  }
+  return reports.index.get(reportId);
+}
+
 export function countPursuits(model: SquadReadModel): number {
   let count = 0;
   for (const player of model.players.values()) count += pursuitsOf(player).byClub.size;
   return count;
 }
 
-const lastReport = new WeakMap<SquadReadModel, ReportInfo>();
 
 /**
  * The report's provenance, kept once per report and shared by its claims, with one object per
@@ -227,10 +276,11 @@ const lastReport = new WeakMap<SquadReadModel, ReportInfo>();
  * into the parsed objects costs more than the memory it saves.)
  */
 function reportOf(model: SquadReadModel, metadata: SquadEvent['metadata'], position: number): ReportInfo {
-  // the claims of a report are stored together: most events belong to the previous event's report
-  const previous = lastReport.get(model);
+  // the claims of a report are stored together (one atomic append): most events belong to the
+  // previous event's report, and an event of another report is its first claim
+  const previous = model.lastReport;
   if (previous !== undefined && previous.reportId === metadata.reportId) return previous;
-  let report = model.reports.get(metadata.reportId);
+  let report = metadata.claimIndex === 0 ? undefined : reportById(model, metadata.reportId);
   if (report === undefined) {
     const source = metadata.source;
     const sourceKey = source.url === undefined ? source.name : `${source.name}\n${source.url}`;
@@ -244,10 +294,10 @@ function reportOf(model: SquadReadModel, metadata: SquadEvent['metadata'], posit
       position,
       claimCount: metadata.claimCount,
     };
-    model.reports.set(report.reportId, report);
+    model.reports.pending.push(report);
     fileByDay(model, report);
   }
-  if (report !== previous) lastReport.set(model, report);
+  model.lastReport = report;
   return report;
 }
 
@@ -276,15 +326,6 @@ function fileTakingEffect(model: SquadReadModel, day: Day, event: ProjectedEvent
   const facts = model.takingEffect.get(day);
   if (facts === undefined) model.takingEffect.set(day, [event]);
   else facts.push(event);
-}
-
-/** Files `member` under `key` and `year`. */
-function addToBucket(index: Map<Slug, Map<number, Set<Slug>>>, key: Slug, year: number, member: Slug): void {
-  let years = index.get(key);
-  if (years === undefined) index.set(key, (years = new Map()));
-  const bucket = years.get(year);
-  if (bucket === undefined) years.set(year, new Set([member]));
-  else bucket.add(member);
 }
 
 /**
@@ -346,6 +387,42 @@ function moveClubs(history: PlayerHistory, event: ProjectedEvent): void {
 /** The year of a YYYY-MM-DD date, from its digits (no substring: this runs once per pursuit fact). */
 export const yearOf = (date: string) =>
   (date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48);
+
+/**
+ * The clubs an event names, read by its type: each of these loads sees one shape of data, where
+ * `clubsNamedBy`'s see all of them (this runs once per event in a rebuild). Must name what
+ * `clubsNamedBy` names (a test compares them for every claim type).
+ */
+export function clubsOfClaim(event: ProjectedEvent): Slug[] {
+  switch (event.type) {
+    case 'PlayerRegistered':
+    case 'InterestDeclared':
+    case 'PursuitAbandoned':
+    case 'InterestRenewalExpected':
+    case 'OutgoingCandidateFlagged':
+    case 'ContractRecorded':
+    case 'ManagerAppointed':
+    case 'ClaimDisputed':
+      return [event.data.club];
+    case 'TalksRequested':
+      return event.data.withClub === event.data.club ? [event.data.club] : [event.data.club, event.data.withClub];
+    case 'TalksRefused':
+    case 'BidRejected':
+      return event.data.byClub === event.data.club ? [event.data.club] : [event.data.club, event.data.byClub];
+    case 'BidSubmitted':
+      return event.data.toClub === event.data.club ? [event.data.club] : [event.data.club, event.data.toClub];
+    case 'LoanReturned':
+      return [event.data.fromClub];
+    case 'LoanDeparted':
+      return [event.data.toClub];
+    case 'TransferCompleted':
+      return event.data.toClub === event.data.fromClub ? [event.data.fromClub] : [event.data.fromClub, event.data.toClub];
+    case 'PlayerInjured':
+    case 'PlayerReturnedFromInjury':
+    case 'MarketValueReported':
+      return [];
+  }
+}
 
 /** The clubs an event names, in any role (club, fromClub, toClub, withClub, byClub). */
 export function clubsNamedBy(event: Pick<ProjectedEvent, 'data'>): Slug[] {
