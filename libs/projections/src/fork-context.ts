@@ -34,7 +34,7 @@ export function forkDecisionContext(canonical: SquadReadModel, fork: ForkPoint, 
     return facts.filter((fact) => visibleAt(fork, fact)).sort((a, b) => a.position - b.position);
   };
   const asEvent = (fact: ProjectedEvent): SquadEvent => {
-    const report = reportById(canonical, fact.reportId)!;
+    const report = fact.report;
     return {
       type: fact.type,
       data: fact.data,

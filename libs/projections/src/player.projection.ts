@@ -1,5 +1,5 @@
 import { assertNever, type IsoDate, type Position, type Slug } from '@squad/domain';
-import type { ProjectedEvent } from './projected-event';
+import type { ProjectedEvent, ReportInfo } from './projected-event';
 
 /** A player on one valid day: where he is registered, fit or not, away or not. */
 export interface PlayerView {
@@ -13,9 +13,9 @@ export interface PlayerView {
   readonly returnedFromLoan?: { readonly fromClub: Slug; readonly on: IsoDate };
   readonly injury?: { readonly injury?: string; readonly since: IsoDate; readonly expectedReturnOn?: IsoDate };
   readonly contract?: { readonly club: Slug; readonly expiresOn: IsoDate };
-  readonly valuation?: { readonly valueEur: number; readonly on: IsoDate; readonly reportId: string };
+  readonly valuation?: { readonly valueEur: number; readonly on: IsoDate; readonly report: ReportInfo };
   /** Clubs that have flagged him as a candidate to leave, with why. */
-  readonly outgoing: Readonly<Record<Slug, { readonly reason: string; readonly since: IsoDate; readonly reportId: string }>>;
+  readonly outgoing: Readonly<Record<Slug, { readonly reason: string; readonly since: IsoDate; readonly report: ReportInfo }>>;
 }
 
 export const initialPlayerView = (player: Slug) => (): PlayerView => ({ player, outgoing: {} });
@@ -49,9 +49,9 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
     case 'ContractRecorded':
       return { ...view, contract: { club: event.data.club, expiresOn: event.data.expiresOn } };
     case 'MarketValueReported':
-      return { ...view, valuation: { valueEur: event.data.valueEur, on, reportId: event.reportId } };
+      return { ...view, valuation: { valueEur: event.data.valueEur, on, report: event.report } };
     case 'OutgoingCandidateFlagged':
-      return { ...view, outgoing: { ...view.outgoing, [event.data.club]: { reason: event.data.reason, since: on, reportId: event.reportId } } };
+      return { ...view, outgoing: { ...view.outgoing, [event.data.club]: { reason: event.data.reason, since: on, report: event.report } } };
     case 'InterestDeclared':
     case 'TalksRequested':
     case 'TalksRefused':

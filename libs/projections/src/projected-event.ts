@@ -2,7 +2,7 @@ import type { ClaimType, IsoDate, Source, SquadEventOf } from '@squad/domain';
 import type { Fact } from './bitemporal-history';
 
 /**
- * A squad event as the read models keep it: its claim, the report it came from by id, and its
+ * A squad event as the read models keep it: its claim, the report it came from, and its
  * place in both clocks (it is the fact filed in every history it belongs to: one object per
  * event, shared). Provenance shared by all claims of a report is kept once (see `ReportInfo`).
  */
@@ -10,6 +10,8 @@ export type ProjectedEvent = {
   [T in ClaimType]: Pick<SquadEventOf<T>, 'type' | 'data'> &
     Fact & {
       readonly reportId: string;
+      /** The report it came from (shared by the report's claims): its source and dates without a look-up. */
+      readonly report: ReportInfo;
       readonly claimIndex: number;
     };
 }[ClaimType];

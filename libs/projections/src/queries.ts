@@ -3,7 +3,7 @@ import { factsAt, stateAt } from './bitemporal-history';
 import { toDay } from './calendar';
 import { FORMATIONS, POSITION_GROUPS, verdict, type Verdict } from './formations';
 import { initialPlayerView, statusAt, evolvePlayerView, type PlayerStatus, type PlayerView } from './player.projection';
-import type { ProjectedEvent } from './projected-event';
+import type { ProjectedEvent, ReportInfo } from './projected-event';
 import { evolvePursuitView, initialPursuitView, isOpen, type PursuitView, type Stage } from './pursuit.projection';
 import { evolveRosterView, initialRosterView, rosterMembers } from './roster.projection';
 import { readView, type ReadSource, type ReadView } from './read-view';
@@ -146,20 +146,20 @@ export function squadDepthAndOutgoing(source: ReadSource, club: Slug, q: TimeQue
 
 // ---------------------------------------------------------------- targets
 
-function reportRef(model: ReadView, fact: ProjectedEvent) {
-  const report = model.report(fact.reportId);
+function reportRef(fact: ProjectedEvent) {
+  const { report } = fact;
   return {
     reportId: fact.reportId,
-    source: report?.source,
-    publishedOn: report?.publishedOn,
-    publishedOnApprox: report?.publishedOnApprox ?? false,
+    source: report.source,
+    publishedOn: report.publishedOn,
+    publishedOnApprox: report.publishedOnApprox,
   };
 }
 
 const sameClaim = (ref: ClaimRef, fact: ProjectedEvent) => ref.reportId === fact.reportId && ref.claimIndex === fact.claimIndex;
 
 /** The reports behind a pursuit, grouped by report, with disputes shown beside what they dispute. */
-function evidence(model: ReadView, facts: ProjectedEvent[]) {
+function evidence(facts: ProjectedEvent[]) {
   const disputes = facts.filter((f) => f.type === 'ClaimDisputed');
   const supporting = new Map<string, ReturnType<typeof reportRef> & { claims: unknown[] }>();
   for (const fact of facts) {
@@ -167,8 +167,8 @@ function evidence(model: ReadView, facts: ProjectedEvent[]) {
     const contradictedBy = [
       ...disputes.filter((d) => (d.data.contradicts ?? []).some((ref) => sameClaim(ref, fact))),
       ...facts.filter((d) => (fact.data.contradicts ?? []).some((ref) => sameClaim(ref, d))),
-    ].map((d) => ({ ...reportRef(model, d), claimIndex: d.claimIndex }));
-    const entry = supporting.get(fact.reportId) ?? { ...reportRef(model, fact), claims: [] };
+    ].map((d) => ({ ...reportRef(d), claimIndex: d.claimIndex }));
+    const entry = supporting.get(fact.reportId) ?? { ...reportRef(fact), claims: [] };
     entry.claims.push({
       type: fact.type,
       claimIndex: fact.claimIndex,
@@ -182,7 +182,7 @@ function evidence(model: ReadView, facts: ProjectedEvent[]) {
     const data = d.data as { statement: string; disputedType: string; effectiveOn: IsoDate; contradicts?: ClaimRef[] };
     const known = new Set(facts.map((f) => `${f.reportId}#${f.claimIndex}`));
     return {
-      ...reportRef(model, d),
+      ...reportRef(d),
       claimIndex: d.claimIndex,
       effectiveOn: data.effectiveOn,
       disputes: data.disputedType,
@@ -251,7 +251,7 @@ export function targetList(source: ReadSource, club: Slug, q: TimeQuery): Target
       .filter((rival) => isCurrent(rival.pursuit, c) && isOpen(rival.pursuit.stage))
       .map((rival) => ({ club: rival.club, stage: rival.pursuit!.stage }))
       .sort((a, b) => a.club.localeCompare(b.club));
-    const valuation = view?.valuation ? { ...view.valuation, ...reportRefById(model, view.valuation.reportId) } : undefined;
+    const valuation = view?.valuation ? valuationOf(view.valuation) : undefined;
     entries.push({
       player,
       name: view?.name,
@@ -267,16 +267,20 @@ export function targetList(source: ReadSource, club: Slug, q: TimeQuery): Target
       valuation,
       contractExpiry: view?.contract,
       // the reports of this pursuit since it began (an earlier, ended pursuit is history)
-      ...evidence(model, factsAt(model.pursuitHistory(club, player)!, c.asOf, c.knownAt, pursuit.since ? toDay(pursuit.since) : undefined)),
+      ...evidence(factsAt(model.pursuitHistory(club, player)!, c.asOf, c.knownAt, pursuit.since ? toDay(pursuit.since) : undefined)),
     });
   }
   const rank = (t: TargetEntry) => (t.open ? 0 : 1) * 10 + ['top', 'high', 'medium', 'low', undefined].indexOf(t.priority as never);
   return entries.sort((a, b) => rank(a) - rank(b) || a.player.localeCompare(b.player));
 }
 
-function reportRefById(model: ReadView, reportId: string) {
-  const report = model.report(reportId);
-  return { reportId, source: report?.source, publishedOn: report?.publishedOn };
+/** Where a piece of a player's view was reported. */
+function reportedIn(report: ReportInfo) {
+  return { reportId: report.reportId, source: report.source, publishedOn: report.publishedOn };
+}
+
+function valuationOf({ valueEur, on, report }: NonNullable<PlayerView['valuation']>) {
+  return { valueEur, on, ...reportedIn(report) };
 }
 
 // ---------------------------------------------------------------- outgoing
@@ -300,7 +304,7 @@ export function outgoingCandidates(source: ReadSource, club: Slug, q: TimeQuery 
         status: p.entry.status,
         reason: flag.reason,
         flaggedOn: flag.since,
-        ...reportRefById(model, flag.reportId),
+        ...reportedIn(flag.report),
         ...(p.view.returnedFromLoan ? { returnedFromLoan: p.view.returnedFromLoan } : {}),
         depthAtPosition: position
           ? {
@@ -330,8 +334,8 @@ export function playerDetail(source: ReadSource, player: Slug, q: TimeQuery) {
   return {
     ...rest,
     status,
-    valuation: valuation ? { ...valuation, ...reportRefById(model, valuation.reportId) } : undefined,
-    outgoingFrom: Object.entries(outgoing).map(([from, flag]) => ({ club: from, ...flag, ...reportRefById(model, flag.reportId) })),
+    valuation: valuation ? valuationOf(valuation) : undefined,
+    outgoingFrom: Object.entries(outgoing).map(([from, flag]) => ({ club: from, reason: flag.reason, since: flag.since, ...reportedIn(flag.report) })),
     pursuedBy,
   };
 }
@@ -346,7 +350,7 @@ export function playerTimeline(source: ReadSource, player: Slug, q: TimeQuery) {
     return {
       type: fact.type,
       effectiveOn,
-      ...reportRef(model, fact),
+      ...reportRef(fact),
       claimIndex: fact.claimIndex,
       position: fact.position,
       details,

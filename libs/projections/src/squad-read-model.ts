@@ -8,7 +8,7 @@ import { pursuitClubOf, type PursuitView } from './pursuit.projection';
 import { ROSTER_EVENT_TYPES, type RosterView } from './roster.projection';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 13;
+export const READ_MODEL_VERSION = 14;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -25,8 +25,10 @@ export interface SquadReadModel {
   /** Store position of the last event applied (the checkpoint). */
   position: number;
   /**
-   * Reports by id, filed on the first look-up (see `reportById`): a rebuild files hundreds of
-   * thousands of reports, and inserting each into a map that large cost a tenth of the rebuild.
+   * Reports by id, filed on the first look-up by id (see `reportById`): a rebuild files hundreds
+   * of thousands of reports, and inserting each into a map that large cost a tenth of the
+   * rebuild. Queries do not look reports up: each fact points at its own. The ledgers of
+   * what-if branches do (is this report id recorded?).
    */
   /** The report of the last event applied: the next event most likely belongs to it too. */
   lastReport: ReportInfo | undefined;
@@ -184,6 +186,7 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
     type,
     data,
     reportId: report.reportId,
+    report,
     claimIndex: metadata.claimIndex,
     position,
     validFrom: toDay(data.effectiveOn),
