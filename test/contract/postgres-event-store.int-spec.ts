@@ -97,6 +97,50 @@ describeWithPostgres('PostgreSQL event store', (database) => {
       );
     });
 
+    it('reads a long $all across gaps in positions, and on to what is appended while it reads', async () => {
+      const store = await track(open());
+      const burn = (count: number) =>
+        sql(`SELECT nextval(pg_get_serial_sequence('"${store.schema}".events', 'position')) FROM generate_series(1, $1)`, [count]);
+      const written: string[] = [];
+      const append = async (count: number) => {
+        const batch = events(count);
+        await store.append(`s-${written.length % 3}`, batch);
+        written.push(...batch.map((e) => e.id));
+      };
+      // gaps as rolled-back appends leave them: wider than several pages (64 positions each), and small
+      await append(100);
+      await burn(500);
+      await append(100);
+      await burn(3);
+      await append(50);
+
+      const ids = async (options?: Parameters<PostgresEventStore['readAll']>[0]) => {
+        const read: string[] = [];
+        for await (const e of store.readAll(options)) read.push(e.id);
+        return read;
+      };
+      expect(await ids()).toEqual(written);
+      expect(await ids({ maxCount: 150 })).toEqual(written.slice(0, 150));
+      const [, , third] = await (async () => {
+        const first: StoredEvent[] = [];
+        for await (const e of store.readAll({ maxCount: 3 })) first.push(e);
+        return first;
+      })();
+      expect(await ids({ fromPosition: third.position, maxCount: 200 })).toEqual(written.slice(2, 202));
+
+      // a long read sees what is appended before it reaches the head it started from
+      const read: string[] = [];
+      let appendedWhileReading = false;
+      for await (const e of store.readAll()) {
+        read.push(e.id);
+        if (!appendedWhileReading) {
+          appendedWhileReading = true;
+          await append(70);
+        }
+      }
+      expect(read).toEqual(written);
+    });
+
     it('refuses names PostgreSQL text cannot hold with a typed error', async () => {
       const store = await track(open());
       await expect(store.append('a\u0000b', [event()])).rejects.toMatchObject({ reason: 'INVALID_STREAM_NAME', field: 'stream' });

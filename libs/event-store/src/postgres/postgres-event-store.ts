@@ -85,6 +85,8 @@ const RAW_TEXT: CustomTypesConfig = {
 };
 
 const INT8_MAX = 2n ** 63n - 1n;
+/** Pages a long `readAll` asks for ahead of its consumer. */
+const READ_AHEAD_PAGES = 4;
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5000;
@@ -150,6 +152,7 @@ export class PostgresEventStore implements EventStore {
       streamForwards: `SELECT ${EVENT_COLUMNS} FROM ${events} WHERE stream = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
       streamBackwards: `SELECT ${EVENT_COLUMNS} FROM ${events} WHERE stream = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`,
       allAfter: `SELECT ${EVENT_COLUMNS} FROM ${events} WHERE position > $1 ORDER BY position LIMIT $2`,
+      allInRange: `SELECT ${EVENT_COLUMNS} FROM ${events} WHERE position > $1 AND position <= $2 ORDER BY position`,
       head: `SELECT coalesce(max(position), 0) FROM ${events}`,
     };
   }
@@ -307,25 +310,44 @@ export class PostgresEventStore implements EventStore {
   async *readAll(options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
     const from = parseBound('fromPosition', options.fromPosition, ['start'] as const, 'start');
     let remaining = parseMaxCount(options.maxCount) ?? Infinity;
-    // fromPosition is inclusive; pages are read "after" the last position seen.
-    const after = from === 'start' ? 0n : from - 1n;
     if (remaining <= 0) return;
     this.assertOpen();
-    let limit = Math.min(this.readPageSize, remaining);
-    let next: Promise<StoredEvent[]> | undefined = this.readAfter(after, limit);
-    while (next) {
-      const page: StoredEvent[] = await next;
-      remaining -= page.length;
-      next = undefined;
-      if (page.length === limit && remaining > 0) {
-        // ask for the following page before handing this one out: the database reads it while
-        // the consumer works (a consumer that stops early leaves it to settle unobserved)
-        this.assertOpen();
-        limit = Math.min(this.readPageSize, remaining);
-        next = this.readAfter(page[page.length - 1].position, limit);
-        next.catch(() => undefined);
+    // fromPosition is inclusive; pages are read "after" a position.
+    let after = from === 'start' ? 0n : from - 1n;
+    if (remaining <= this.readPageSize) {
+      yield* await this.readAfter(after, remaining);
+      return;
+    }
+    // A long read (a projection rebuild). Every committed position up to the head is visible
+    // (see the class comment), so the log up to a head read now splits into ranges of positions
+    // that can be asked for before the ones in front of them have arrived: READ_AHEAD_PAGES are
+    // in flight, read and sent by the database while the consumer works on the current one.
+    let head = await this.headPosition();
+    const span = BigInt(this.readPageSize);
+    const inFlight: Promise<StoredEvent[]>[] = [];
+    const askAhead = () => {
+      while (inFlight.length < READ_AHEAD_PAGES && after < head) {
+        const upTo = head - after > span ? after + span : head;
+        const page = this.readRange(after, upTo);
+        page.catch(() => undefined); // a consumer that stops early leaves pages to settle unobserved
+        inFlight.push(page);
+        after = upTo;
       }
-      for (const event of page) yield event;
+    };
+    askAhead();
+    while (inFlight.length > 0) {
+      const page = await inFlight.shift()!;
+      this.assertOpen();
+      askAhead();
+      for (const event of page) {
+        yield event;
+        if (--remaining === 0) return;
+      }
+      if (inFlight.length === 0) {
+        // read up to the head seen before: go on with what was appended since
+        head = await this.headPosition();
+        askAhead();
+      }
     }
   }
 
@@ -384,6 +406,11 @@ export class PostgresEventStore implements EventStore {
   private onNotification(payload: string | undefined): void {
     // This process's own appends have already bumped the signal.
     if (!payload?.startsWith(`${this.instanceId} `)) this.changes.notify();
+  }
+
+  /** The events at positions in (after, upTo]. */
+  private async readRange(after: bigint, upTo: bigint): Promise<StoredEvent[]> {
+    return this.readEvents(this.sql.allInRange, [after.toString(), upTo.toString()]);
   }
 
   private async readAfter(after: bigint, limit: number): Promise<StoredEvent[]> {
