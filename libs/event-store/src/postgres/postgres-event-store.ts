@@ -631,10 +631,10 @@ async function query<Row extends unknown[]>(
 
 function toStoredEvent(row: EventRow): StoredEvent {
   return {
-    position: int8Of(row[0]),
+    position: parseInt8(row[0]),
     id: row[1],
     stream: row[2],
-    revision: int8Of(row[3]),
+    revision: parseInt8(row[3]),
     type: row[4],
     data: JSON.parse(row[5]),
     metadata: JSON.parse(row[6]) as JsonObject,
@@ -646,7 +646,7 @@ function toStoredEvent(row: EventRow): StoredEvent {
  * An int8 column's text. Up to 15 digits it is an exact double, and BigInt of a number is about
  * twice as fast as BigInt of a string: two of these per event are a measurable part of a rebuild.
  */
-function int8Of(text: string): bigint {
+function parseInt8(text: string): bigint {
   return text.length < 16 ? BigInt(Number(text)) : BigInt(text);
 }
 
