@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { branchLedgerStream, type Report } from '@squad/domain';
-import { SqliteEventStore } from '@squad/event-store';
+import { SqliteEventStore } from '@squad/event-store/sqlite';
 import {
   applyEvent,
   BranchView,
@@ -61,7 +61,7 @@ async function fork(w: World, index: number, random: () => number) {
   const stream = branchLedgerStream(branch.id);
   const view = new BranchView(w.model, fork, emptyReadModel(stream), { branch: branch.id });
   const base = forkDecisionContext(w.model, fork, () => undefined);
-  const ledger = new Ledger(w.store, stream, { ...base, report: base.report, player: base.player, pursuit: base.pursuit, ready: async () => undefined, eventsOf: async () => [] });
+  const ledger = new Ledger(w.store, stream, { ...base, report: base.report, player: base.player, clubPlayerClaims: base.clubPlayerClaims, ready: async () => undefined, eventsOf: async () => [] });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   w.head = Math.max(w.head, branch.createdPosition);
   return { ms, branch, view, ledger };

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventToAppend, SqliteEventStore } from '@squad/event-store';
+import { EventToAppend } from '@squad/event-store';
+import { SqliteEventStore } from '@squad/event-store/sqlite';
 import { SQLITE_MIGRATIONS } from '../../libs/event-store/src/sqlite/sqlite-schema';
 import { compareThroughput, Figure, printInfo, rssMiB, throughput } from './harness';
 

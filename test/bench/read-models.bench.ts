@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@squad/event-store';
+import { SqliteEventStore } from '@squad/event-store/sqlite';
 import { applyEvent, countPursuits, emptyReadModel, fromDay, reportById, squadDepth, targetList, toDay, type SquadReadModel } from '@squad/projections';
 import { compareThroughput, type Figure, median, printFigure, printInfo, rssMiB } from './harness';
 import { writeSyntheticHistory, type SyntheticWorld } from './synthetic-reports';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, EventToAppend } from '@squad/event-store';
-import { CANONICAL_LEDGER_STREAM } from '@squad/reports';
+import { CANONICAL_LEDGER_STREAM } from '@squad/domain';
 import { POSITIONS } from '@squad/domain';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@squad/event-store';
+import { SqliteEventStore } from '@squad/event-store/sqlite';
 import { describeEventStoreContract } from './event-store.contract';
 
 const readPageSize = 64; // small pages so the suite crosses page boundaries cheaply

@@ -4,7 +4,7 @@
  * written synchronously on Linux, so a line the parent reads was printed after the commit.
  */
 import { randomUUID } from 'node:crypto';
-import { SqliteEventStore } from '@squad/event-store';
+import { SqliteEventStore } from '@squad/event-store/sqlite';
 
 async function main(): Promise<void> {
   const [path, firstBatchArg] = process.argv.slice(2);

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { SqliteEventStore, StoredEvent } from '@squad/event-store';
+import { StoredEvent } from '@squad/event-store';
+import { SqliteEventStore } from '@squad/event-store/sqlite';
 
 interface Ack {
   batch: number;

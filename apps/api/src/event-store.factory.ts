@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { SqliteEventStore, type EventStore } from '@squad/event-store';
+import { type EventStore } from '@squad/event-store';
+import { SqliteEventStore } from '@squad/event-store/sqlite';
 import type { Environment } from './config/environment';
 
 /**

@@ -1,6 +1,6 @@
 import type { IsoDate } from './claims';
 import { DomainError } from './errors';
-import { assertNever } from './player';
+import { assertNever } from './assert-never';
 
 /**
  * What-if branches. A branch sees canonical history up to its fork point and its own reports

@@ -1,3 +1,4 @@
+import { assertNever } from './assert-never';
 import type { Slug } from './claims';
 import { claimRefOf, type ClaimRef, type SquadEvent } from './events';
 
@@ -51,8 +52,4 @@ export function evolvePlayer(state: PlayerState, event: SquadEvent): PlayerState
     default:
       return assertNever(event);
   }
-}
-
-export function assertNever(value: never): never {
-  throw new Error(`Unhandled event: ${JSON.stringify(value)}`);
 }

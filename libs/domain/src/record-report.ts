@@ -1,8 +1,15 @@
 import type { Claim, Report, Slug } from './claims';
+import { assertNever } from './assert-never';
 import { DomainError } from './errors';
 import type { ClaimRef, Provenance, SquadEvent } from './events';
 import { evolvePlayer, initialPlayerState, playerOf, type PlayerState } from './player';
-import { evolvePursuit, initialPursuitState, pursuitKey, pursuitKeyOf, type PursuitState } from './pursuit';
+import {
+  clubPlayerKey,
+  clubPlayerSubjectOf,
+  evolveClubPlayerClaims,
+  initialClubPlayerClaims,
+  type ClubPlayerClaims,
+} from './club-player-claims';
 
 /** Record one report: all its claims as events, or nothing. */
 export interface RecordReport {
@@ -17,7 +24,7 @@ export type ReportState = { readonly status: 'new' } | { readonly status: 'recor
 export interface DecisionContext {
   report(reportId: string): ReportState;
   player(player: Slug): PlayerState;
-  pursuit(club: Slug, player: Slug): PursuitState;
+  clubPlayerClaims(club: Slug, player: Slug): ClubPlayerClaims;
 }
 
 export type RecordReportDecision =
@@ -44,9 +51,9 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
 
   // States touched by this report, evolved claim by claim over the recorded ones.
   const players = new Map<Slug, PlayerState>();
-  const pursuits = new Map<string, PursuitState>();
+  const threads = new Map<string, ClubPlayerClaims>();
   const playerState = (slug: Slug) => players.get(slug) ?? context.player(slug);
-  const pursuitState = (club: Slug, player: Slug) => pursuits.get(pursuitKey(club, player)) ?? context.pursuit(club, player);
+  const claimsAbout = (club: Slug, player: Slug) => threads.get(clubPlayerKey(club, player)) ?? context.clubPlayerClaims(club, player);
 
   const events = report.claims.map((claim, claimIndex): SquadEvent => {
     const field = (name: string) => `claims[${claimIndex}].${name}`;
@@ -61,7 +68,7 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
       reportHash,
     };
     const { type, effectiveOn, ...fields } = claim;
-    const contradicts = contradictionsOf(claim, playerState, pursuitState).filter((ref) => ref.reportId !== report.reportId);
+    const contradicts = contradictionsOf(claim, playerState, claimsAbout).filter((ref) => ref.reportId !== report.reportId);
     const event = {
       type,
       data: { ...fields, effectiveOn: effectiveOn ?? report.publishedOn, ...(contradicts.length ? { contradicts } : {}) },
@@ -70,10 +77,9 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
 
     const player = playerOf(event);
     if (player) players.set(player, evolvePlayer(playerState(player), event));
-    const key = pursuitKeyOf(event);
-    if (key) {
-      const data = event.data as { club: Slug; player: Slug };
-      pursuits.set(key, evolvePursuit(pursuitState(data.club, data.player), event));
+    const subject = clubPlayerSubjectOf(event.type, event.data);
+    if (subject) {
+      threads.set(clubPlayerKey(subject.club, subject.player), evolveClubPlayerClaims(claimsAbout(subject.club, subject.player), event));
     }
     return event;
   });
@@ -125,8 +131,22 @@ function checkClaim(claim: Claim, playerState: (slug: Slug) => PlayerState, fiel
         throw new DomainError('DISPUTE_OF_A_DISPUTE', 'invalid', 'a dispute names the claim type it disputes, not another dispute', field('disputedType'));
       }
       return;
-    default:
+    // nothing to check beyond the fields: contradictions are flagged, not refused
+    case 'PlayerRegistered':
+    case 'InterestDeclared':
+    case 'PursuitAbandoned':
+    case 'InterestRenewalExpected':
+    case 'PlayerInjured':
+    case 'PlayerReturnedFromInjury':
+    case 'LoanReturned':
+    case 'LoanDeparted':
+    case 'OutgoingCandidateFlagged':
+    case 'ContractRecorded':
+    case 'MarketValueReported':
+    case 'ManagerAppointed':
       return;
+    default:
+      return assertNever(claim);
   }
 }
 
@@ -134,15 +154,16 @@ function checkClaim(claim: Claim, playerState: (slug: Slug) => PlayerState, fiel
 function contradictionsOf(
   claim: Claim,
   playerState: (slug: Slug) => PlayerState,
-  pursuitState: (club: Slug, player: Slug) => PursuitState,
+  claimsAbout: (club: Slug, player: Slug) => ClubPlayerClaims,
 ): readonly ClaimRef[] {
   if (claim.type === 'PlayerRegistered') {
     const state = playerState(claim.player);
     return state.status === 'registered' && state.club !== claim.club ? [state.registeredBy] : [];
   }
-  if (!('club' in claim) || !('player' in claim)) return [];
-  const pursuit = pursuitState(claim.club, claim.player);
-  return claim.type === 'ClaimDisputed' ? (pursuit.claims[claim.disputedType] ?? []) : (pursuit.disputes[claim.type] ?? []);
+  const subject = clubPlayerSubjectOf(claim.type, claim);
+  if (!subject) return [];
+  const thread = claimsAbout(subject.club, subject.player);
+  return claim.type === 'ClaimDisputed' ? (thread.claims[claim.disputedType] ?? []) : (thread.disputes[claim.type] ?? []);
 }
 
 /**
@@ -153,7 +174,7 @@ function contradictionsOf(
 export class LedgerState implements DecisionContext {
   private readonly reports = new Map<string, ReportState>();
   private readonly players = new Map<Slug, PlayerState>();
-  private readonly pursuits = new Map<string, PursuitState>();
+  private readonly threads = new Map<string, ClubPlayerClaims>();
 
   /**
    * `base` answers for the states before this ledger's first event: none for canonical history;
@@ -165,10 +186,10 @@ export class LedgerState implements DecisionContext {
     this.reports.set(event.metadata.reportId, { status: 'recorded', reportHash: event.metadata.reportHash });
     const player = playerOf(event);
     if (player) this.players.set(player, evolvePlayer(this.player(player), event));
-    const key = pursuitKeyOf(event);
-    if (key) {
-      const { club, player: pursued } = event.data as { club: Slug; player: Slug };
-      this.pursuits.set(key, evolvePursuit(this.pursuits.get(key) ?? this.base?.pursuit(club, pursued) ?? initialPursuitState(), event));
+    const subject = clubPlayerSubjectOf(event.type, event.data);
+    if (subject) {
+      const key = clubPlayerKey(subject.club, subject.player);
+      this.threads.set(key, evolveClubPlayerClaims(this.threads.get(key) ?? this.clubPlayerClaims(subject.club, subject.player), event));
     }
   }
 
@@ -178,7 +199,7 @@ export class LedgerState implements DecisionContext {
   player(player: Slug): PlayerState {
     return this.players.get(player) ?? this.base?.player(player) ?? initialPlayerState();
   }
-  pursuit(club: Slug, player: Slug): PursuitState {
-    return this.pursuits.get(pursuitKey(club, player)) ?? this.base?.pursuit(club, player) ?? initialPursuitState();
+  clubPlayerClaims(club: Slug, player: Slug): ClubPlayerClaims {
+    return this.threads.get(clubPlayerKey(club, player)) ?? this.base?.clubPlayerClaims(club, player) ?? initialClubPlayerClaims();
   }
 }

@@ -1,15 +1,28 @@
-export * from './calendar';
-export * from './bitemporal-history';
-export * from './formations';
-export * from './player.projection';
-export * from './pursuit.projection';
-export * from './projected-event';
-export * from './squad-read-model';
-export * from './queries';
-export * from './projection-runner';
-export * from './snapshots';
-export * from './roster.projection';
-export * from './read-view';
-export * from './branch-view';
-export * from './fork-context';
-export * from './club-sightings';
+// history: the bitemporal structure every read model files its facts in
+export * from './history/calendar';
+export * from './history/bitemporal-history';
+export * from './history/club-sightings';
+// the read model: events routed into histories, the runner that feeds it, its snapshots
+export * from './read-model/projected-event';
+export * from './read-model/routes';
+export * from './read-model/squad-read-model';
+export * from './read-model/projection-runner';
+export * from './read-model/snapshots';
+// one folder per read model: its evolve, its routing table, its queries
+export * from './player/player.projection';
+export * from './player/player-at';
+export * from './player/player.query';
+export * from './pursuit/pursuit.projection';
+export * from './pursuit/pursuit-at';
+export * from './pursuit/targets.query';
+export * from './squad/roster.projection';
+export * from './squad/formations';
+export * from './squad/squad-at';
+export * from './squad/squad-depth.query';
+export * from './squad/outgoing.query';
+// the documents clients receive, and the views queries read (canonical, a branch, a frozen replay)
+export * from './documents/club-documents';
+export * from './views/clocks';
+export * from './views/read-view';
+export * from './views/branch-view';
+export * from './views/fork-context';

@@ -1,6 +1,10 @@
-export * from './ledger';
-export * from './report-input';
-export * from './import-reports';
-export { ReportsModule } from './reports.module';
-export * from './claim-examples';
-export * from './branch-registry';
+// The write side, framework-free: the one write loop, the ledger of reports, the branch registry, the import.
+export * from './command-handler';
+export * from './event-ids';
+export * from './ledger/ledger';
+export * from './branches/branch-registry';
+export * from './import/import-reports';
+// The edge: class-validator DTOs of the report contract (HTTP and CLI), examples, the Nest module.
+export * from './http/report-input';
+export * from './http/claim-examples';
+export { ReportsModule } from './nest/reports.module';

@@ -17,7 +17,7 @@ export function branchLedgerBase(branch: Branch, projections: ProjectionRunner, 
   return {
     report: (reportId) => context.report(reportId),
     player: (player) => context.player(player),
-    pursuit: (club, player) => context.pursuit(club, player),
+    clubPlayerClaims: (club, player) => context.clubPlayerClaims(club, player),
     async ready() {
       if (!(await projections.whenCaughtUp(branch.createdPosition, FORK_WAIT_MS))) {
         throw new ProblemException({

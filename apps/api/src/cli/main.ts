@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SingleBar, Presets } from 'cli-progress';
-import { importReports, Ledger, readSeedReports, ReportsModule, type ImportSummary, type ReportSource } from '@squad/reports';
+import { importReports, Ledger, readSeedReports, ReportsModule, type ImportSummary, type ReportSource , parseReport} from '@squad/reports';
 import { validateEnvironment, type Environment, InvalidEnvironmentError } from '../config/environment';
 import { CoreModule } from '../core.module';
 import { eventIdAt } from '../read-models/store-identity';
@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
       Presets.shades_classic,
     );
     bar.start(total, 0, { recorded: 0, present: 0, rejected: 0 });
-    const summary = await importReports(ledger, sources, (s) =>
+    const summary = await importReports(ledger, sources, parseReport, (s) =>
       bar.increment({ recorded: s.recorded, present: s.alreadyPresent, rejected: s.rejected.length }),
     );
     bar.stop();

@@ -1,4 +1,4 @@
-import type { IsoDate, Slug } from '@squad/domain';
+import type { ClaimType, IsoDate, Slug } from '@squad/domain';
 import type { EventStore, StoredEvent } from '@squad/event-store';
 import { clubsNamedBy, factsAt, fromDay, playerAt, toDay, type Day, type ProjectedEvent, type ReadView, type ReportInfo } from '@squad/projections';
 import { CLUB_DOCUMENTS, clubDocuments, type ClubDocument } from '../read-models/documents';
@@ -106,7 +106,7 @@ export class ReplayWindow {
     const reports = await this.reportsOf(this.view.reportsPublishedOn(day));
     const time = { asOf: iso, knownAt: iso };
     const changes: { model: ClubDocument; club: Slug; json: string }[] = [];
-    for (const club of this.options.clubs ?? this.clubsTouched([...reports.flatMap((r) => r.claims), ...this.takingEffectOn(day).map((fact) => fact.data)], day)) {
+    for (const club of this.options.clubs ?? this.clubsTouched([...reports.flatMap((r) => r.claims.map((claim) => ({ type: claim.type as ClaimType, fields: claim }))), ...this.takingEffectOn(day).map((fact) => ({ type: fact.type, fields: fact.data }))], day)) {
       const documents = clubDocuments(this.view, club, time, this.options.formation);
       for (const model of CLUB_DOCUMENTS) {
         const json = JSON.stringify(documents[model]);
@@ -132,13 +132,13 @@ export class ReplayWindow {
    * taking effect that day): those the claims name, the clubs a named player belongs to that
    * day, and the clubs pursuing him that day (news this season or the last, as known that day).
    */
-  private clubsTouched(claims: readonly Readonly<Record<string, unknown>>[], day: Day): Slug[] {
+  private clubsTouched(claims: readonly { readonly type: ClaimType; readonly fields: Readonly<Record<string, unknown>> }[], day: Day): Slug[] {
     const clubs = new Set<Slug>();
     const year = Number(fromDay(day).slice(0, 4));
     const clocks = { asOf: day, knownAt: day, asOfDate: fromDay(day) };
-    for (const claim of claims) {
-      for (const club of clubsNamedBy({ data: claim } as never)) clubs.add(club);
-      const player = claim.player as Slug | undefined;
+    for (const { type, fields } of claims) {
+      for (const club of clubsNamedBy(type, fields)) clubs.add(club);
+      const player = fields.player as Slug | undefined;
       if (!player) continue;
       const view = playerAt(this.view, player, clocks);
       if (view?.club) clubs.add(view.club);

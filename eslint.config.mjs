@@ -1,0 +1,56 @@
+// @ts-check
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier/flat';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  globalIgnores(['dist/', 'node_modules/', 'coverage/', 'data/', 'test/artifacts/']),
+
+  // TypeScript sources and tests: type-checked rules, one program from tsconfig.json
+  // (it includes apps/**, libs/** and test/**).
+  {
+    name: 'squad/typescript',
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts'],
+    extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: false }],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+
+  // The dashboard: a plain browser script (no modules, no build step), not type-checked.
+  {
+    name: 'squad/dashboard',
+    files: ['apps/api/public/**/*.js'],
+    extends: [js.configs.recommended],
+    languageOptions: { sourceType: 'script', globals: globals.browser },
+    rules: { eqeqeq: ['error', 'always'] },
+  },
+
+  // Tool configs at the root: Node, not type-checked. jest.config.js and *.cjs are CommonJS.
+  {
+    name: 'squad/config-files',
+    files: ['*.js', '*.cjs', '*.mjs'],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    name: 'squad/commonjs',
+    files: ['jest.config.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+
+  // Last: turn off every rule that conflicts with Prettier.
+  prettier,
+);

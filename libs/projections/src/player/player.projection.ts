@@ -1,0 +1,103 @@
+import { assertNever, type IsoDate, type Position, type Slug } from '@squad/domain';
+import type { ProjectedEvent, ReportInfo, RouteTable } from '../read-model/projected-event';
+
+/** A player on one valid day: where he is registered, fit or not, away or not. */
+export interface PlayerView {
+  readonly player: Slug;
+  readonly name?: string;
+  /** The club he is registered at. */
+  readonly club?: Slug;
+  readonly position?: Position;
+  readonly secondaryPositions?: readonly Position[];
+  readonly loan?: { readonly toClub: Slug; readonly since: IsoDate; readonly until?: IsoDate };
+  readonly returnedFromLoan?: { readonly fromClub: Slug; readonly on: IsoDate };
+  readonly injury?: { readonly injury?: string; readonly since: IsoDate; readonly expectedReturnOn?: IsoDate };
+  readonly contract?: { readonly club: Slug; readonly expiresOn: IsoDate };
+  readonly valuation?: { readonly valueEur: number; readonly on: IsoDate; readonly report: ReportInfo };
+  /** Clubs that have flagged him as a candidate to leave, with why. */
+  readonly outgoing: Readonly<Record<Slug, { readonly reason: string; readonly since: IsoDate; readonly report: ReportInfo }>>;
+}
+
+export const initialPlayerView = (player: Slug) => (): PlayerView => ({ player, outgoing: {} });
+
+const byPlayer = (data: { player: Slug }): Slug => data.player;
+
+/**
+ * The player whose history files each claim type: every claim about a player, so that his
+ * timeline shows them all (his pursuits are read from the same facts, see `PURSUIT_ROUTES`).
+ */
+export const PLAYER_ROUTES: RouteTable<Slug> = {
+  PlayerRegistered: byPlayer,
+  InterestDeclared: byPlayer,
+  TalksRequested: byPlayer,
+  TalksRefused: byPlayer,
+  BidSubmitted: byPlayer,
+  BidRejected: byPlayer,
+  PursuitAbandoned: byPlayer,
+  InterestRenewalExpected: byPlayer,
+  PlayerInjured: byPlayer,
+  PlayerReturnedFromInjury: byPlayer,
+  LoanReturned: byPlayer,
+  LoanDeparted: byPlayer,
+  OutgoingCandidateFlagged: byPlayer,
+  ContractRecorded: byPlayer,
+  MarketValueReported: byPlayer,
+  TransferCompleted: byPlayer,
+  ClaimDisputed: byPlayer,
+  // about a club's staff, not a player
+  ManagerAppointed: null,
+};
+
+export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): PlayerView {
+  const on = event.data.effectiveOn;
+  switch (event.type) {
+    case 'PlayerRegistered': {
+      const { name, club, position, secondaryPositions } = event.data;
+      return { ...view, name, club, position, secondaryPositions: secondaryPositions ?? [] };
+    }
+    case 'TransferCompleted': {
+      // a sold player leaves the seller's outgoing list (and any old flag of the buyer's), and any loan ends
+      const { [event.data.fromClub]: _sold, [event.data.toClub]: _stale, ...outgoing } = view.outgoing;
+      return { ...view, club: event.data.toClub, loan: undefined, outgoing };
+    }
+    case 'LoanDeparted':
+      return { ...view, loan: { toClub: event.data.toClub, since: on, ...(event.data.until ? { until: event.data.until } : {}) } };
+    case 'LoanReturned':
+      return { ...view, loan: undefined, returnedFromLoan: { fromClub: event.data.fromClub, on } };
+    case 'PlayerInjured':
+      return { ...view, injury: { since: on, injury: event.data.injury, expectedReturnOn: event.data.expectedReturnOn } };
+    case 'PlayerReturnedFromInjury':
+      return { ...view, injury: undefined };
+    case 'ContractRecorded':
+      return { ...view, contract: { club: event.data.club, expiresOn: event.data.expiresOn } };
+    case 'MarketValueReported':
+      return { ...view, valuation: { valueEur: event.data.valueEur, on, report: event.report } };
+    case 'OutgoingCandidateFlagged':
+      return { ...view, outgoing: { ...view.outgoing, [event.data.club]: { reason: event.data.reason, since: on, report: event.report } } };
+    case 'InterestDeclared':
+    case 'TalksRequested':
+    case 'TalksRefused':
+    case 'BidSubmitted':
+    case 'BidRejected':
+    case 'PursuitAbandoned':
+    case 'InterestRenewalExpected':
+    case 'ManagerAppointed':
+    case 'ClaimDisputed':
+      return view;
+    default:
+      return assertNever(event);
+  }
+}
+
+export type PlayerStatus = 'available' | 'injured' | 'away-on-loan' | 'on-loan-here';
+
+/** A player's status at `club` on `asOf` (a loan ends by itself after its `until` date). */
+export function statusAt(view: PlayerView, club: Slug, asOf: IsoDate): { status: PlayerStatus; member: boolean } {
+  const loan = view.loan && (!view.loan.until || asOf <= view.loan.until) ? view.loan : undefined;
+  if (view.club === club) {
+    if (loan && loan.toClub !== club) return { status: 'away-on-loan', member: true };
+    return { status: view.injury ? 'injured' : 'available', member: true };
+  }
+  if (loan?.toClub === club) return { status: view.injury ? 'injured' : 'on-loan-here', member: true };
+  return { status: 'available', member: false };
+}

@@ -1,0 +1,55 @@
+import type { IsoDate, Slug } from '@squad/domain';
+import { factsAt } from '../history/bitemporal-history';
+import { reportedIn, reportRef } from '../read-model/provenance';
+import { everyPursuer, pursuitOn } from '../pursuit/pursuit-at';
+import { clocksOf, type TimeQuery } from '../views/clocks';
+import { readView, type ReadSource } from '../views/read-view';
+import { playerOn, valuationOf } from './player-at';
+import { statusAt } from './player.projection';
+
+/** A player on a day: his view, his status at his club, and the clubs pursuing him. */
+export function playerDetail(source: ReadSource, player: Slug, q: TimeQuery) {
+  const model = readView(source);
+  const c = clocksOf(q);
+  const view = playerOn(model, player, c);
+  if (!view) return undefined;
+  const club = view.club;
+  const status = club ? statusAt(view, club, c.asOfDate).status : 'available';
+  const pursuedBy = [...everyPursuer(model, player)]
+    .map((pursuer) => ({ club: pursuer, ...pursuitOn(model, pursuer, player, c) }))
+    .filter((p) => p.stage && p.stage !== 'none')
+    .map(({ player: _p, ...rest }) => rest);
+  const { outgoing, valuation, ...rest } = view;
+  return {
+    ...rest,
+    status,
+    valuation: valuation ? valuationOf(valuation) : undefined,
+    outgoingFrom: Object.entries(outgoing).map(([from, flag]) => ({
+      club: from,
+      reason: flag.reason,
+      since: flag.since,
+      ...reportedIn(flag.report),
+    })),
+    pursuedBy,
+  };
+}
+
+/** Every fact recorded about a player, in both clocks, as known on `q.knownAt`. */
+export function playerTimeline(source: ReadSource, player: Slug, q: TimeQuery) {
+  const model = readView(source);
+  const history = model.playerHistory(player);
+  if (!history) return undefined;
+  const c = clocksOf(q);
+  return factsAt(history, c.asOf, c.knownAt).map((fact) => {
+    const { effectiveOn, contradicts, ...details } = fact.data as Record<string, unknown> & { effectiveOn: IsoDate };
+    return {
+      type: fact.type,
+      effectiveOn,
+      ...reportRef(fact),
+      claimIndex: fact.claimIndex,
+      position: fact.position,
+      details,
+      ...(contradicts ? { contradicts } : {}),
+    };
+  });
+}

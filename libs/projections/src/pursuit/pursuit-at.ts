@@ -1,0 +1,49 @@
+import type { IsoDate, Slug } from '@squad/domain';
+import { stateAt } from '../history/bitemporal-history';
+import { toDay } from '../history/calendar';
+import { readView, type ReadSource, type ReadView } from '../views/read-view';
+import type { Clocks } from '../views/clocks';
+import { evolvePursuitView, initialPursuitView, type PursuitView } from './pursuit.projection';
+
+/** A pursuit with no news for this long leaves the target list, open or closed. */
+export const TARGET_NEWS_HORIZON_DAYS = 365;
+
+/** One club's pursuit of one player on `c.asOf` as known on `c.knownAt`. */
+export function pursuitOn(view: ReadView, club: Slug, player: Slug, c: Clocks): PursuitView | undefined {
+  const history = view.pursuitHistory(club, player);
+  if (!history) return undefined;
+  return stateAt(history, c.asOf, c.knownAt, initialPursuitView(club, player), evolvePursuitView);
+}
+
+/** Every club that ever pursued the player: the union of his yearly buckets (a few dozen at most). */
+export function everyPursuer(source: ReadSource, player: Slug): Set<Slug> {
+  const pursuers = new Set<Slug>();
+  for (const bucket of readView(source).pursuerBuckets(player)) for (const club of bucket) pursuers.add(club);
+  return pursuers;
+}
+
+/** The members of the year-`asOf` and previous-year buckets: a season's worth, whatever the history. */
+export function recentBuckets(bucket: (year: number) => Iterable<Slug> | undefined, asOf: IsoDate): Set<Slug> {
+  const year = Number(asOf.slice(0, 4));
+  return new Set([...(bucket(year - 1) ?? []), ...(bucket(year) ?? [])]);
+}
+
+/** A pursuit counts on `asOf` when it has begun and had news within the horizon. */
+export function isCurrent(pursuit: PursuitView | undefined, c: Clocks): pursuit is PursuitView {
+  return (
+    !!pursuit &&
+    pursuit.stage !== 'none' &&
+    !!pursuit.lastNewsOn &&
+    toDay(pursuit.lastNewsOn) >= c.asOf - TARGET_NEWS_HORIZON_DAYS
+  );
+}
+
+/** The club's current pursuits on `asOf`: its targets before any detail is added. */
+export function currentPursuits(view: ReadView, club: Slug, c: Clocks): { player: Slug; pursuit: PursuitView }[] {
+  const out: { player: Slug; pursuit: PursuitView }[] = [];
+  for (const player of recentBuckets((year) => view.clubTargetsIn(club, year), c.asOfDate)) {
+    const pursuit = pursuitOn(view, club, player, c);
+    if (isCurrent(pursuit, c)) out.push({ player, pursuit });
+  }
+  return out;
+}

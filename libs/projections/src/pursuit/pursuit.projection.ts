@@ -1,0 +1,121 @@
+import type { IsoDate, Priority, Slug } from '@squad/domain';
+import { assertNever } from '@squad/domain';
+import type { ProjectedEvent, RouteTable } from '../read-model/projected-event';
+
+/**
+ * How far a club's pursuit of a player went. (`negotiating` and `agreed` come with the claims
+ * that would produce them: no claim type says talks opened or terms were agreed yet.)
+ */
+export const STAGES = ['monitoring', 'interest', 'talks-requested', 'talks-refused', 'bid', 'signed', 'abandoned'] as const;
+export type Stage = (typeof STAGES)[number] | 'none';
+
+const RANK: Record<Stage, number> = {
+  none: 0,
+  monitoring: 1,
+  interest: 2,
+  'talks-requested': 3,
+  'talks-refused': 4,
+  bid: 5,
+  signed: 7,
+  abandoned: 7,
+};
+
+export const isOpen = (stage: Stage) => stage !== 'none' && stage !== 'signed' && stage !== 'abandoned';
+
+/** One club's pursuit of one player on one valid day. */
+export interface PursuitView {
+  readonly club: Slug;
+  readonly player: Slug;
+  readonly stage: Stage;
+  readonly priority?: Priority;
+  readonly since?: IsoDate;
+  /** Valid day of the latest fact about this pursuit. */
+  readonly lastNewsOn?: IsoDate;
+  readonly renewalExpectedFrom?: IsoDate;
+  readonly lastBid?: { readonly amountEur: number; readonly on: IsoDate; readonly rejected: boolean };
+}
+
+export const initialPursuitView = (club: Slug, player: Slug) => (): PursuitView => ({ club, player, stage: 'none' });
+
+const byClub = (data: { club: Slug }): Slug => data.club;
+
+/**
+ * The club whose pursuit of the event's player each claim type updates (a pursuit is filed in
+ * the player's history: see `pursuitsOf`), or null for claims that are not about a pursuit,
+ * even when they name a club and a player (a registration, a contract, a flag to sell him).
+ */
+export const PURSUIT_ROUTES: RouteTable<Slug> = {
+  InterestDeclared: byClub,
+  TalksRequested: byClub,
+  TalksRefused: byClub,
+  BidSubmitted: byClub,
+  BidRejected: byClub,
+  PursuitAbandoned: byClub,
+  InterestRenewalExpected: byClub,
+  // a dispute of a pursuit's claim is shown among that pursuit's evidence
+  ClaimDisputed: byClub,
+  // a completed transfer is the buyer's pursuit signed
+  TransferCompleted: (data) => data.toClub,
+  PlayerRegistered: null,
+  OutgoingCandidateFlagged: null,
+  ContractRecorded: null,
+  PlayerInjured: null,
+  PlayerReturnedFromInjury: null,
+  LoanReturned: null,
+  LoanDeparted: null,
+  MarketValueReported: null,
+  ManagerAppointed: null,
+};
+
+/** Stages only move forward within a pursuit; interest after an end starts a new pursuit. */
+function advance(view: PursuitView, stage: Stage, on: IsoDate): PursuitView {
+  if (!isOpen(view.stage)) return { club: view.club, player: view.player, stage, since: on, lastNewsOn: view.lastNewsOn };
+  return RANK[stage] > RANK[view.stage] ? { ...view, stage } : view;
+}
+
+export function evolvePursuitView(view: PursuitView, event: ProjectedEvent): PursuitView {
+  const next = evolveStage(view, event);
+  return next.lastNewsOn === event.data.effectiveOn ? next : { ...next, lastNewsOn: event.data.effectiveOn };
+}
+
+function evolveStage(view: PursuitView, event: ProjectedEvent): PursuitView {
+  const on = event.data.effectiveOn;
+  switch (event.type) {
+    case 'InterestDeclared': {
+      const stage = event.data.priority === 'low' ? 'monitoring' : 'interest';
+      const next = advance(view, stage, on);
+      return event.data.priority ? { ...next, priority: event.data.priority } : next;
+    }
+    case 'TalksRequested':
+      return advance(view, 'talks-requested', on);
+    case 'TalksRefused':
+      return advance(view, 'talks-refused', on);
+    case 'BidSubmitted':
+      return { ...advance(view, 'bid', on), lastBid: { amountEur: event.data.amountEur, on, rejected: false } };
+    case 'BidRejected':
+      return view.lastBid ? { ...view, lastBid: { ...view.lastBid, rejected: true } } : view;
+    case 'PursuitAbandoned':
+      return isOpen(view.stage) ? { ...view, stage: 'abandoned' } : view;
+    case 'InterestRenewalExpected':
+      return { ...(view.stage === 'none' ? { ...view, stage: 'monitoring' as Stage, since: on } : view), renewalExpectedFrom: event.data.expectedFrom };
+    case 'TransferCompleted':
+      // signing straight after an ended pursuit (or none) is a pursuit of its own
+      return isOpen(view.stage) ? { ...view, stage: 'signed' } : { club: view.club, player: view.player, stage: 'signed', since: on };
+    // shown as evidence (see the target list), without moving the stage
+    case 'ClaimDisputed':
+      return view;
+    // not pursuit claims: PURSUIT_ROUTES never files them here
+    case 'PlayerRegistered':
+    case 'OutgoingCandidateFlagged':
+    case 'ContractRecorded':
+    case 'PlayerInjured':
+    case 'PlayerReturnedFromInjury':
+    case 'LoanReturned':
+    case 'LoanDeparted':
+    case 'MarketValueReported':
+    case 'ManagerAppointed':
+      return view;
+    default:
+      return assertNever(event);
+  }
+}

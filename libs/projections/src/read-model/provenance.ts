@@ -1,0 +1,17 @@
+import type { ProjectedEvent, ReportInfo } from './projected-event';
+
+/** The report a fact came from, as the documents cite it. */
+export function reportRef(fact: ProjectedEvent) {
+  const { report } = fact;
+  return {
+    reportId: fact.reportId,
+    source: report.source,
+    publishedOn: report.publishedOn,
+    publishedOnApprox: report.publishedOnApprox,
+  };
+}
+
+/** Where a piece of a player's view was reported. */
+export function reportedIn(report: ReportInfo) {
+  return { reportId: report.reportId, source: report.source, publishedOn: report.publishedOn };
+}

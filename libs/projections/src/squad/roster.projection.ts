@@ -1,0 +1,101 @@
+import { assertNever, type ClaimType, type Slug } from '@squad/domain';
+import type { EventData, ProjectedEvent } from '../read-model/projected-event';
+
+/**
+ * Who belongs to one club's squad on a day, as far as moves go: registered there, or there on
+ * loan. It mirrors the club and loan of each player's own history (every move of a player is
+ * filed in the roster of every club he was linked to), so a squad query reads one roster instead
+ * of every player the club ever had. Members are still checked against their own history (a
+ * loan also ends by its `until` date).
+ */
+export interface RosterView {
+  readonly club: Slug;
+  readonly registered: readonly Slug[];
+  readonly loanedIn: readonly Slug[];
+}
+
+export const initialRosterView = (club: Slug) => (): RosterView => ({ club, registered: [], loanedIn: [] });
+
+export function rosterMembers(view: RosterView): Slug[] {
+  return [...new Set([...view.registered, ...view.loanedIn])];
+}
+
+/** Where a player is after his newest move: the club he is registered at, and the club he is on loan at. */
+export interface Whereabouts {
+  readonly club: Slug | undefined;
+  readonly loanClub: Slug | undefined;
+}
+
+/**
+ * The claims that move players between squads, each with where it leaves the player (as
+ * `evolvePlayerView` and `statusAt` see it), or null for claims that move no one. A move is
+ * filed in the rosters of the clubs it names and of the clubs the player was at (see
+ * `fileInRosters`).
+ */
+export const ROSTER_MOVES: { readonly [T in ClaimType]: ((at: Whereabouts, data: EventData<T>) => Whereabouts) | null } = {
+  PlayerRegistered: (at, data) => ({ club: data.club, loanClub: at.loanClub }),
+  TransferCompleted: (_at, data) => ({ club: data.toClub, loanClub: undefined }),
+  LoanDeparted: (at, data) => ({ club: at.club, loanClub: data.toClub }),
+  LoanReturned: (at) => ({ club: at.club, loanClub: undefined }),
+  InterestDeclared: null,
+  TalksRequested: null,
+  TalksRefused: null,
+  BidSubmitted: null,
+  BidRejected: null,
+  PursuitAbandoned: null,
+  InterestRenewalExpected: null,
+  PlayerInjured: null,
+  PlayerReturnedFromInjury: null,
+  OutgoingCandidateFlagged: null,
+  ContractRecorded: null,
+  MarketValueReported: null,
+  ManagerAppointed: null,
+  ClaimDisputed: null,
+};
+
+export function evolveRosterView(view: RosterView, event: ProjectedEvent): RosterView {
+  const here = view.club;
+  switch (event.type) {
+    case 'PlayerRegistered':
+      return withLists(view, toggle(view.registered, event.data.player, event.data.club === here), view.loanedIn);
+    case 'TransferCompleted':
+      return withLists(
+        view,
+        toggle(view.registered, event.data.player, event.data.toClub === here),
+        toggle(view.loanedIn, event.data.player, false),
+      );
+    case 'LoanDeparted':
+      return withLists(view, view.registered, toggle(view.loanedIn, event.data.player, event.data.toClub === here));
+    case 'LoanReturned':
+      return withLists(view, view.registered, toggle(view.loanedIn, event.data.player, false));
+    // not moves: ROSTER_MOVES never files them in a roster
+    case 'InterestDeclared':
+    case 'TalksRequested':
+    case 'TalksRefused':
+    case 'BidSubmitted':
+    case 'BidRejected':
+    case 'PursuitAbandoned':
+    case 'InterestRenewalExpected':
+    case 'PlayerInjured':
+    case 'PlayerReturnedFromInjury':
+    case 'OutgoingCandidateFlagged':
+    case 'ContractRecorded':
+    case 'MarketValueReported':
+    case 'ManagerAppointed':
+    case 'ClaimDisputed':
+      return view;
+    default:
+      return assertNever(event);
+  }
+}
+
+/** The same view when nothing moved (most moves concern other clubs): no copy. */
+function withLists(view: RosterView, registered: readonly Slug[], loanedIn: readonly Slug[]): RosterView {
+  return registered === view.registered && loanedIn === view.loanedIn ? view : { club: view.club, registered, loanedIn };
+}
+
+function toggle(list: readonly Slug[], player: Slug, present: boolean): readonly Slug[] {
+  const has = list.includes(player);
+  if (has === present) return list;
+  return present ? [...list, player] : list.filter((p) => p !== player);
+}

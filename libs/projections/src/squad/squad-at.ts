@@ -1,0 +1,71 @@
+import type { Position, Slug } from '@squad/domain';
+import { stateAt } from '../history/bitemporal-history';
+import { playerOn } from '../player/player-at';
+import { statusAt, type PlayerStatus, type PlayerView } from '../player/player.projection';
+import type { Clocks } from '../views/clocks';
+import type { ReadView } from '../views/read-view';
+import { evolveRosterView, initialRosterView, rosterMembers } from './roster.projection';
+
+export interface SquadPlayer {
+  readonly player: Slug;
+  readonly name?: string;
+  readonly status: PlayerStatus;
+  readonly position?: Position;
+  readonly injury?: PlayerView['injury'];
+  readonly loan?: PlayerView['loan'];
+  readonly registeredAt?: Slug;
+}
+
+/** A member of a squad: his view (for the queries) and his entry (as the documents show him). */
+export interface SquadMember {
+  readonly view: PlayerView;
+  readonly entry: SquadPlayer;
+}
+
+/** The players of a club on a day: registered there (away on loan included) or on loan there. */
+export function squadOf(model: ReadView, club: Slug, c: Clocks): SquadMember[] {
+  const out: SquadMember[] = [];
+  const roster = model.rosterHistory(club);
+  const candidates = roster
+    ? rosterMembers(stateAt(roster, c.asOf, c.knownAt, initialRosterView(club), evolveRosterView))
+    : [];
+  for (const player of candidates) {
+    const view = playerOn(model, player, c);
+    if (!view) continue;
+    const { status, member } = statusAt(view, club, c.asOfDate);
+    if (!member) continue;
+    out.push({
+      view,
+      entry: {
+        player,
+        name: view.name,
+        status,
+        position: view.position,
+        ...(view.injury ? { injury: view.injury } : {}),
+        ...(view.loan && status !== 'available' ? { loan: view.loan } : {}),
+        ...(view.club !== club ? { registeredAt: view.club } : {}),
+      },
+    });
+  }
+  return out.sort((a, b) => a.entry.player.localeCompare(b.entry.player));
+}
+
+export interface DepthCounts {
+  readonly registered: number;
+  readonly squad: number;
+  readonly available: number;
+  readonly injured: number;
+  readonly awayOnLoan: number;
+}
+
+export function countsOf(players: readonly SquadPlayer[]): DepthCounts {
+  const count = (status: PlayerStatus) => players.filter((p) => p.status === status).length;
+  const awayOnLoan = count('away-on-loan');
+  return {
+    registered: players.length,
+    squad: players.length - awayOnLoan,
+    available: count('available') + count('on-loan-here'),
+    injured: count('injured'),
+    awayOnLoan,
+  };
+}
