@@ -33,10 +33,10 @@ export async function spawnServer(args: string[], env: Record<string, string>, p
   if (port === undefined) {
     port = await Promise.race([
       exited,
-      new Promise<number>((resolve) => createInterface({ input: child.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port))),
+      new Promise<number>((resolve) => createInterface({ input: child.stdout }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port))),
     ]);
   } else {
-    child.stdout!.resume();
+    child.stdout.resume();
     const deadline = Date.now() + 60_000;
     for (;;) {
       const ok = await fetch(`http://127.0.0.1:${port}/health/live`).then((r) => r.ok, () => false);

@@ -61,7 +61,7 @@ async function fork(w: World, index: number, random: () => number) {
   const stream = branchLedgerStream(branch.id);
   const view = new BranchView(w.model, fork, emptyReadModel(stream), { branch: branch.id });
   const base = forkDecisionContext(w.model, fork, () => undefined);
-  const ledger = new Ledger(w.store, stream, { ...base, report: base.report, player: base.player, clubPlayerClaims: base.clubPlayerClaims, ready: async () => undefined, eventsOf: async () => [] });
+  const ledger = new Ledger(w.store, stream, { ...base, ready: () => Promise.resolve(), eventsOf: () => Promise.resolve([]) });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   w.head = Math.max(w.head, branch.createdPosition);
   return { ms, branch, view, ledger };
@@ -103,8 +103,8 @@ export async function benchBranchesReplays(options: { small: number; large: numb
     }
     const smallTimes: number[] = [];
     const largeTimes: number[] = [];
-    let lastSmall;
-    let lastLarge;
+    let lastSmall: Awaited<ReturnType<typeof fork>> | undefined;
+    let lastLarge: Awaited<ReturnType<typeof fork>> | undefined;
     for (let i = 0; i < options.forks; i++) {
       // interleaved, so machine noise hits both alike
       if (i % 2 === 0) {

@@ -62,7 +62,7 @@ export async function benchReadModels(options: { small: number; large: number })
     // applied. A bare SQLite SELECT + JSON.parse, below the port, is printed beside it.
     const raw = new Database(large.path, { readonly: true });
     const select = raw.prepare('SELECT data, metadata FROM events ORDER BY position').raw();
-    const bareSelect = async () => {
+    const bareSelect = () => {
       const started = process.hrtime.bigint();
       let count = 0;
       for (const row of select.iterate() as Iterable<[string, string]>) {
@@ -102,7 +102,7 @@ export async function benchReadModels(options: { small: number; large: number })
       },
     );
     figures.push(rebuild);
-    const bare = median([await bareSelect(), await bareSelect(), await bareSelect()]);
+    const bare = median([bareSelect(), bareSelect(), bareSelect()]);
     printInfo('the same rebuild vs a bare SQLite SELECT + JSON.parse (below the port)', `ratio ${(rebuild.subject / bare).toFixed(2)}; bare ${bare.toFixed(0)} events/s`);
     raw.close();
     global.gc?.();

@@ -121,14 +121,14 @@ class Subscriber {
     else if (event === 'update') this.updates.push({ id, hash: sha(data) });
     if (this.keeps === 'everything' && event === 'update') {
       // a club's frame is the same message with only that club's changes
-      const message = JSON.parse(data) as Json;
+      const message = JSON.parse(data);
       for (const club of new Set<string>(message.changes.map((c: Json) => c.club))) {
         const frame = JSON.stringify({ position: message.position, changes: message.changes.filter((c: Json) => c.club === club) });
         this.expectedByClub.set(club, [...(this.expectedByClub.get(club) ?? []), { id, hash: sha(frame) }]);
       }
     }
     if (this.keeps === 'documents' && (event === 'snapshot' || event === 'update' || event === 'reset')) {
-      for (const change of (JSON.parse(data) as Json).changes) this.documents.set(change.model, change.document);
+      for (const change of JSON.parse(data).changes) this.documents.set(change.model, change.document);
     }
     this.wake();
   }
@@ -148,7 +148,7 @@ class Tally {
   errors = 0;
   readonly examples: string[] = [];
 
-  async time<T>(what: string, call: () => Promise<Response>, ok: (status: number) => boolean): Promise<Json> {
+  async time(what: string, call: () => Promise<Response>, ok: (status: number) => boolean): Promise<Json> {
     const started = performance.now();
     try {
       const response = await call();

@@ -8,7 +8,7 @@ const readPageSize = 64; // small pages so the suite crosses page boundaries che
 
 describeEventStoreContract('SQLite in memory', {
   readPageSize,
-  open: async () => SqliteEventStore.open({ path: ':memory:', readPageSize }),
+  open: () => Promise.resolve(SqliteEventStore.open({ path: ':memory:', readPageSize })),
 });
 
 // The production shape: a WAL file on disk with fsync on commit.
@@ -18,5 +18,5 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeEventStoreContract('SQLite file (WAL)', {
   readPageSize,
-  open: async () => SqliteEventStore.open({ path: join(dir, `store-${files++}.db`), readPageSize, synchronous: 'NORMAL' }),
+  open: () => Promise.resolve(SqliteEventStore.open({ path: join(dir, `store-${files++}.db`), readPageSize, synchronous: 'NORMAL' })),
 });

@@ -78,8 +78,11 @@ export class CatchUpSubscription implements AllSubscription {
     return this.position ?? 0n;
   }
 
-  async stop(): Promise<void> {
-    this.end();
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      this.end();
+      resolve();
+    });
   }
 
   private end(): void {

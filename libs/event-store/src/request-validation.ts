@@ -137,7 +137,7 @@ function assertJsonValue(value: unknown, path: string, depth: number, ancestors:
         for (let i = 0; i < value.length; i++) assertJsonValue(value[i], `${path}[${i}]`, depth + 1, ancestors);
       } else if (isPlainObject(value)) {
         for (const key of Object.keys(value)) {
-          assertJsonValue((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1, ancestors);
+          assertJsonValue(value[key], `${path}.${key}`, depth + 1, ancestors);
         }
       } else {
         throw new InvalidAppendError(
@@ -149,6 +149,10 @@ function assertJsonValue(value: unknown, path: string, depth: number, ancestors:
       ancestors.pop();
       return;
     }
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
     default:
       throw new InvalidAppendError('NOT_SERIALISABLE', path, `${typeof value} is not a JSON value`);
   }
@@ -156,7 +160,7 @@ function assertJsonValue(value: unknown, path: string, depth: number, ancestors:
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 

@@ -22,6 +22,7 @@ export * from './squad/squad-depth.query';
 export * from './squad/outgoing.query';
 // the documents clients receive, and the views queries read (canonical, a branch, a frozen replay)
 export * from './documents/club-documents';
+export * from './documents/same-document';
 export * from './views/clocks';
 export * from './views/read-view';
 export * from './views/branch-view';

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ProblemException } from '../http/problem-details';
+import { ApplicationError } from '../errors/application-error';
 import { AccessPolicy } from './access-policy';
 import type { KeyHolder } from './api-keys';
 import { COUNTS_AS_READ, IS_PUBLIC } from './public.decorator';
@@ -59,7 +59,7 @@ export class AccessGuard implements CanActivate {
       const holder = keys.check(presented);
       if (!holder) throw unauthorized(reply, 'API_KEY_INVALID', 'The API key is not valid');
       if (holder.role !== 'write') {
-        throw new ProblemException({ status: 403, code: 'API_KEY_READ_ONLY', detail: 'This API key may read but not write' });
+        throw new ApplicationError('API_KEY_READ_ONLY', 'forbidden', 'This API key may read but not write');
       }
       grants.set(request, holder);
       return true;
@@ -80,10 +80,10 @@ export class AccessGuard implements CanActivate {
   }
 }
 
-function unauthorized(reply: FastifyReply, code: 'API_KEY_REQUIRED' | 'API_KEY_INVALID', detail: string): ProblemException {
+function unauthorized(reply: FastifyReply, code: 'API_KEY_REQUIRED' | 'API_KEY_INVALID', detail: string): ApplicationError {
   // RFC 6750: say which scheme is expected, and that a presented key was refused
   void reply.header('www-authenticate', code === 'API_KEY_INVALID' ? 'Bearer realm="squad-planner", error="invalid_token"' : 'Bearer realm="squad-planner"');
-  return new ProblemException({ status: 401, code, detail });
+  return new ApplicationError(code, 'unauthenticated', detail);
 }
 
 function fromHeader(request: FastifyRequest): string | undefined {

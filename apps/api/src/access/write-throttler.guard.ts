@@ -1,7 +1,7 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
-import { ProblemException } from '../http/problem-details';
+import { ApplicationError } from '../errors/application-error';
 import { clientOf, READ_METHODS } from './access.guard';
 import { COUNTS_AS_READ } from './public.decorator';
 
@@ -27,11 +27,11 @@ export class WriteThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    throw new ProblemException({
-      status: 429,
-      code: 'WRITE_RATE_LIMITED',
-      detail: `More than ${detail.limit} writes in a minute from this client; retry in ${detail.timeToBlockExpire} s`,
-      extensions: { limit: detail.limit, retryAfterSeconds: detail.timeToBlockExpire },
-    });
+    throw new ApplicationError(
+      'WRITE_RATE_LIMITED',
+      'limit',
+      `More than ${detail.limit} writes in a minute from this client; retry in ${detail.timeToBlockExpire} s`,
+      { extensions: { limit: detail.limit, retryAfterSeconds: detail.timeToBlockExpire } },
+    );
   }
 }

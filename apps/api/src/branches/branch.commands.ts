@@ -1,7 +1,6 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { Branch, ForkAt, Report } from '@squad/domain';
-import type { RecordReportResult } from '@squad/reports';
-import { Branches } from './branches.service';
+import type { Branch, ForkAt } from '@squad/domain';
+import { Histories } from '../histories/histories.service';
 
 export class CreateBranchCommand extends Command<Branch> {
   constructor(
@@ -18,37 +17,19 @@ export class DeleteBranchCommand extends Command<void> {
   }
 }
 
-/** A report recorded in a what-if branch: the same contract as canonical reports. */
-export class RecordBranchReportCommand extends Command<RecordReportResult> {
-  constructor(
-    readonly branchId: string,
-    readonly report: Report,
-  ) {
-    super();
-  }
-}
-
+/** Both delegate to the branch registry, which decides through the one write loop (`StreamCommandHandler`). */
 @CommandHandler(CreateBranchCommand)
 export class CreateBranchHandler implements ICommandHandler<CreateBranchCommand, Branch> {
-  constructor(private readonly branches: Branches) {}
+  constructor(private readonly histories: Histories) {}
   execute({ name, forkAt }: CreateBranchCommand): Promise<Branch> {
-    return this.branches.create(name, forkAt);
+    return this.histories.createBranch(name, forkAt);
   }
 }
 
 @CommandHandler(DeleteBranchCommand)
 export class DeleteBranchHandler implements ICommandHandler<DeleteBranchCommand, void> {
-  constructor(private readonly branches: Branches) {}
+  constructor(private readonly histories: Histories) {}
   execute({ branchId }: DeleteBranchCommand): Promise<void> {
-    return this.branches.delete(branchId);
-  }
-}
-
-/** Delegates to the branch's ledger: the same read-decide-append-retry loop, on the branch's stream. */
-@CommandHandler(RecordBranchReportCommand)
-export class RecordBranchReportHandler implements ICommandHandler<RecordBranchReportCommand, RecordReportResult> {
-  constructor(private readonly branches: Branches) {}
-  async execute({ branchId, report }: RecordBranchReportCommand): Promise<RecordReportResult> {
-    return (await this.branches.ledger(branchId)).record(report);
+    return this.histories.deleteBranch(branchId);
   }
 }

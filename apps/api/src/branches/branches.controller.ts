@@ -2,12 +2,15 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nest
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { branchLedgerStream, type Branch } from '@squad/domain';
 import { parseReport, ReportDto } from '@squad/reports';
-import { invalidRequest } from '../http/problem-details';
-import { resultView } from '../reports/reports.controller';
+import { invalidRequest } from '../errors/application-error';
+import { resultView } from '../http/event-views';
+import { BranchIdPipe } from '../http/request-params';
+import { Histories } from '../histories/histories.service';
+import { RecordReportCommand } from '../histories/record-report.command';
 import { parseCreateBranch } from './branch-input';
-import { CreateBranchCommand, DeleteBranchCommand, RecordBranchReportCommand } from './branch.commands';
-import { assertBranchId, Branches, branchView } from './branches.service';
+import { CreateBranchCommand, DeleteBranchCommand } from './branch.commands';
 
 /**
  * What-if branches: canonical history up to a fork point, then reports of their own. Every read
@@ -19,7 +22,7 @@ import { assertBranchId, Branches, branchView } from './branches.service';
 export class BranchesController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly branches: Branches,
+    private readonly histories: Histories,
   ) {}
 
   @Post()
@@ -54,22 +57,21 @@ export class BranchesController {
   @Get()
   @ApiOperation({ summary: 'Every branch not deleted, oldest first' })
   async list() {
-    return { branches: (await this.branches.list()).map(branchView) };
+    return { branches: (await this.histories.listBranches()).map(branchView) };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One branch' })
   @ApiParam({ name: 'id' })
-  async get(@Param('id') id: string) {
-    return branchView(await this.branches.get(id));
+  async get(@Param('id', new BranchIdPipe('branch')) id: string) {
+    return branchView(await this.histories.branch(id));
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a branch: its reads and writes answer 404 from then on (its events stay in the store)' })
   @ApiParam({ name: 'id' })
-  async delete(@Param('id') id: string): Promise<void> {
-    assertBranchId(id, 'id');
+  async delete(@Param('id', new BranchIdPipe('id')) id: string): Promise<void> {
     await this.commands.execute(new DeleteBranchCommand(id));
   }
 
@@ -83,12 +85,24 @@ export class BranchesController {
   @ApiResponse({ status: 201, description: 'Recorded in the branch stream: the events with their global position (use it as minPosition)' })
   @ApiResponse({ status: 404, description: 'No such branch' })
   @ApiResponse({ status: 409, description: 'The report breaks an invariant within the branch, or its id holds other content there' })
-  async record(@Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    await this.branches.get(id); // 404 before 400: the branch is the resource
+  async record(@Param('id', new BranchIdPipe('branch')) id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    await this.histories.branch(id); // 404 before 400: the branch is the resource
     const parsed = parseReport(body);
     if ('problems' in parsed) throw invalidRequest(parsed.problems, `The report has ${parsed.problems.length} invalid field(s)`);
-    const result = await this.commands.execute(new RecordBranchReportCommand(id, parsed.report));
+    const result = await this.commands.execute(new RecordReportCommand(parsed.report, id));
     void reply.status(result.status === 'recorded' ? 201 : 200);
     return { branch: id, ...resultView(result) };
   }
+}
+
+/** A branch as the API shows it. */
+function branchView(branch: Branch) {
+  return {
+    id: branch.id,
+    name: branch.name,
+    forkAt: branch.forkAt,
+    createdAt: branch.createdAt,
+    createdPosition: branch.createdPosition,
+    stream: branchLedgerStream(branch.id),
+  };
 }

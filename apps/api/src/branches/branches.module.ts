@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ReportsModule } from '@squad/reports';
-import { ReadModelsStateModule } from '../read-models/read-models-state.module';
-import { CreateBranchHandler, DeleteBranchHandler, RecordBranchReportHandler } from './branch.commands';
+import { HistoriesModule } from '../histories/histories.module';
+import { CreateBranchHandler, DeleteBranchHandler } from './branch.commands';
 import { BranchesController } from './branches.controller';
-import { Branches } from './branches.service';
 
+/** The what-if branches' endpoints: fork, list, delete, and record reports into one. */
 @Module({
-  imports: [ReportsModule, ReadModelsStateModule],
+  imports: [HistoriesModule],
   controllers: [BranchesController],
-  providers: [Branches, CreateBranchHandler, DeleteBranchHandler, RecordBranchReportHandler],
-  exports: [Branches],
+  providers: [CreateBranchHandler, DeleteBranchHandler],
 })
 export class BranchesModule {}

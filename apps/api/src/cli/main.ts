@@ -7,7 +7,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { importReports, Ledger, readSeedReports, ReportsModule, type ImportSummary, type ReportSource , parseReport} from '@squad/reports';
 import { validateEnvironment, type Environment, InvalidEnvironmentError } from '../config/environment';
 import { CoreModule } from '../core.module';
-import { eventIdAt } from '../read-models/store-identity';
+import { eventIdAt } from '../histories/store-identity';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
 import { applyEvent, countPursuits, emptyReadModel, writeSnapshot } from '@squad/projections';

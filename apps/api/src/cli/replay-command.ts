@@ -3,7 +3,7 @@ import { isIsoDate, SLUG } from '@squad/domain';
 import type { EventStore } from '@squad/event-store';
 import { applyEvent, BranchView, emptyReadModel, FORMATIONS, fromDay, readSnapshot, type SquadReadModel } from '@squad/projections';
 import type { Environment } from '../config/environment';
-import { eventIdAt } from '../read-models/store-identity';
+import { eventIdAt } from '../histories/store-identity';
 import { ReplayWindow, type ReplayDay } from '../replays/replay-window';
 
 export const REPLAY_USAGE = 'npm run cli -- replay --from YYYY-MM-DD --to YYYY-MM-DD --club CLUB [--speed DAYS_PER_SECOND|max] [--formation 4-3-3]';

@@ -10,12 +10,9 @@ import type { FastifyReply } from 'fastify';
 import { EventStoreError, InvalidAppendError, WrongExpectedRevisionError } from '@squad/event-store';
 import { DomainError } from '@squad/domain';
 import { ReportRejectedError } from '@squad/reports';
+import { ApplicationError, type ApplicationErrorKind, type FieldProblem } from '../errors/application-error';
 
-/** One bad field and why. */
-export interface FieldProblem {
-  readonly field: string;
-  readonly reason: string;
-}
+export { invalidRequest, type FieldProblem } from '../errors/application-error';
 
 /** What a problem says; `extensions` become extra top-level members. */
 export interface ProblemFields {
@@ -30,16 +27,16 @@ export interface ProblemFields {
 /** An RFC 9457 problem-details body, with a stable `code` and the bad fields. */
 export type ProblemDetails = Omit<ProblemFields, 'extensions' | 'title'> & { readonly type: string; readonly title: string } & Record<string, unknown>;
 
-/** Thrown by controllers for a request they refuse, already in problem form. */
-export class ProblemException extends Error {
-  constructor(readonly problem: ProblemFields) {
-    super(problem.detail);
-  }
-}
-
-export function invalidRequest(errors: readonly FieldProblem[], detail = 'The request has invalid fields'): ProblemException {
-  return new ProblemException({ status: 400, code: 'INVALID_REQUEST', detail, errors });
-}
+/** The status of each kind of application error: the one place a refusal gets its status. */
+const STATUS_OF: Record<ApplicationErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  limit: 429,
+  unavailable: 503,
+};
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -64,7 +61,10 @@ export function toProblem(error: unknown): ProblemDetails {
     ...fields,
     ...extensions,
   });
-  if (error instanceof ProblemException) return make(error.problem);
+  if (error instanceof ApplicationError) {
+    const { errors, extensions } = error.details;
+    return make({ status: STATUS_OF[error.kind], code: error.code, detail: error.message, ...(errors ? { errors } : {}), extensions });
+  }
   if (error instanceof ReportRejectedError) {
     const { domainError, versionConflict } = error;
     return make({

@@ -1,6 +1,14 @@
 import type { Slug } from '@squad/domain';
-import { today, type AppliedChange, type ReadSource } from '@squad/projections';
-import { CLUB_DOCUMENTS, clubDocument } from '../read-models/documents';
+import {
+  CLUB_DOCUMENTS,
+  clubDocumentBodies,
+  envelope,
+  sameDocument,
+  today,
+  withEnvelope,
+  type AppliedChange,
+  type ReadSource,
+} from '@squad/projections';
 import type { SseConnection } from './sse-connection';
 import { changesJson, JournalEntry, sseFrame, UpdateJournal, type DocumentChange } from './update-journal';
 
@@ -27,8 +35,8 @@ export interface FeedSource {
  */
 export class LiveFeed {
   private readonly journal: UpdateJournal;
-  /** The last version of each club document recorded, by `club\nmodel`. */
-  private readonly lastRecorded = new Map<string, string>();
+  /** The body of the last version of each club document recorded (its envelope aside), by `club\nmodel`. */
+  private readonly lastRecorded = new Map<string, object>();
   private readonly pending = new Set<string>();
   private flushScheduled = false;
   private readonly clubSubscribers = new Map<string, Set<SseConnection>>();
@@ -71,15 +79,16 @@ export class LiveFeed {
     this.pending.clear();
     const time = { asOf: today() };
     const formation = this.formation();
+    const head = envelope(this.source.documents, time);
     const changes: DocumentChange[] = [];
     for (const club of clubs) {
+      const bodies = clubDocumentBodies(this.source.documents, club, time, formation);
       for (const kind of CLUB_DOCUMENTS) {
-        const json = JSON.stringify(clubDocument(kind, this.source.documents, club, time, formation));
         const key = `${club}\n${kind}`;
         // the envelope's position differs in every version; compare what the document says
-        if (withoutPosition(this.lastRecorded.get(key)) === withoutPosition(json)) continue;
-        this.lastRecorded.set(key, json);
-        changes.push({ model: kind, club, json });
+        if (sameDocument(this.lastRecorded.get(key), bodies[kind])) continue;
+        this.lastRecorded.set(key, bodies[kind]);
+        changes.push({ model: kind, club, json: JSON.stringify(withEnvelope(head, bodies[kind])) });
       }
     }
     if (changes.length === 0) return;
@@ -146,20 +155,16 @@ export class LiveFeed {
 
   private snapshotFrame(event: 'snapshot' | 'reset', club: string): string {
     const time = { asOf: today() };
-    const formation = this.formation();
     const position = this.source.position();
-    const changes = CLUB_DOCUMENTS.map((kind) => ({ model: kind, club, json: JSON.stringify(clubDocument(kind, this.source.documents, club, time, formation)) }));
+    const head = envelope(this.source.documents, time);
+    const bodies = clubDocumentBodies(this.source.documents, club, time, this.formation());
+    const changes = CLUB_DOCUMENTS.map((kind) => ({ model: kind, club, json: JSON.stringify(withEnvelope(head, bodies[kind])) }));
     // the journal has just been flushed, so these are the documents at this position: later
     // updates of this club are told against them (only what differs is sent)
-    for (const change of changes) {
-      const key = `${club}\n${change.model}`;
-      if (!this.lastRecorded.has(key)) this.lastRecorded.set(key, change.json);
+    for (const kind of CLUB_DOCUMENTS) {
+      const key = `${club}\n${kind}`;
+      if (!this.lastRecorded.has(key)) this.lastRecorded.set(key, bodies[kind]);
     }
     return sseFrame(event, position, changesJson(position, changes));
   }
-}
-
-/** The document without its envelope's `position`, which opens every document (see `envelope`). */
-function withoutPosition(json: string | undefined): string | undefined {
-  return json?.replace(/^(\{"asOf":"[^"]*","knownAt":null,)"position":\d+/, '$1');
 }

@@ -3,16 +3,15 @@ import { ConfigService } from '@nestjs/config';
 import { BRANCHES_STREAM, branchLedgerStream, type Slug } from '@squad/domain';
 import { BranchView, everyPursuer, type AppliedChange, type StoredSquadEvent } from '@squad/projections';
 import type { ServerResponse } from 'node:http';
-import { Branches } from '../branches/branches.service';
+import { StreamSlots } from '../access/stream-slots';
 import type { Environment } from '../config/environment';
-import { ProblemException } from '../http/problem-details';
-import { ReadModels, type ReadModelFollower } from '../read-models/read-models.service';
+import { unknownBranch } from '../errors/application-error';
+import { Histories } from '../histories/histories.service';
+import { ReadModels, type ReadModelFollower } from '../histories/read-models.service';
 import { LiveFeed } from './live-feed';
 import { SseConnection } from './sse-connection';
 import { sseFrame } from './update-journal';
 
-/** How long a client resuming from a position this instance has not reached yet is waited for. */
-const RESUME_WAIT_MS = 5000;
 /**
  * Branch feeds nobody follows are kept (so a client that reconnects resumes exactly) up to this
  * many, the longest idle going first; a client resuming a dropped feed gets a `reset`.
@@ -71,12 +70,11 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
   /** Branches seen deleted by the store subscription: a stream opening for one ends at once. */
   private readonly deletedBranches = new Set<string>();
   private slowClientsDisconnected = 0;
-  /** Open (or opening) streams per client: an API key's name or an IP address. */
-  private readonly connectionsByClient = new Map<string, number>();
 
   constructor(
     private readonly readModels: ReadModels,
-    private readonly branches: Branches,
+    private readonly histories: Histories,
+    private readonly slots: StreamSlots,
     private readonly config: ConfigService<Environment, true>,
   ) {
     const formation = () => this.config.get('DEFAULT_FORMATION', { infer: true });
@@ -162,7 +160,7 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
    * only evicted when a stream closes, so the feed returned is still followed then.
    */
   async branchFeed(id: string): Promise<LiveFeed> {
-    const { branch, overlay, view: shared } = await this.branches.opened(id);
+    const { branch, overlay, view: shared } = await this.histories.openBranch(id);
     if (this.deletedBranches.has(id)) throw unknownBranch(id);
     const existing = this.branchFeeds.get(id);
     if (existing) {
@@ -240,30 +238,9 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
     if (connection) feed.openAllStream(connection, lastEventId);
   }
 
-  /**
-   * Takes one of the client's LIVE_MAX_CONNECTIONS_PER_CLIENT stream slots, or refuses with 429,
-   * so one client cannot hold the server's sockets and memory. Returns the release (idempotent).
-   */
+  /** Takes one of the client's stream slots (429 past LIVE_MAX_CONNECTIONS_PER_CLIENT); returns the release. */
   admit(client: string): () => void {
-    const open = this.connectionsByClient.get(client) ?? 0;
-    const limit = this.config.get('LIVE_MAX_CONNECTIONS_PER_CLIENT', { infer: true });
-    if (open >= limit) {
-      throw new ProblemException({
-        status: 429,
-        code: 'LIVE_CONNECTION_LIMIT',
-        detail: `This client already has ${open} live streams open, the most allowed; close one first`,
-        extensions: { limit },
-      });
-    }
-    this.connectionsByClient.set(client, open + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.connectionsByClient.get(client) ?? 1) - 1;
-      if (left > 0) this.connectionsByClient.set(client, left);
-      else this.connectionsByClient.delete(client);
-    };
+    return this.slots.admit(client);
   }
 
   status(): LiveStatus {
@@ -279,7 +256,7 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
       journalEntries: this.canonical.journalEntries,
       subscribers: this.canonical.subscribers(),
       branches,
-      streamSlots: [...this.connectionsByClient.values()].reduce((sum, n) => sum + n, 0),
+      streamSlots: this.slots.taken,
       slowClientsDisconnected: this.slowClientsDisconnected,
     };
   }
@@ -295,17 +272,8 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
    * Waits, before a stream opens, for a position the client has seen and this instance has not
    * applied yet (another instance was ahead); 503 after a while.
    */
-  async whenReached(lastEventId: number | undefined): Promise<void> {
-    const projections = this.readModels.projections;
-    if (lastEventId === undefined || lastEventId <= projections.position) return;
-    if (!(await projections.whenCaughtUp(lastEventId, RESUME_WAIT_MS))) {
-      throw new ProblemException({
-        status: 503,
-        code: 'READ_MODEL_BEHIND',
-        detail: `This instance has reached position ${projections.position}, not yet ${lastEventId}; retry shortly`,
-        extensions: { position: projections.position, lastEventId },
-      });
-    }
+  whenReached(lastEventId: number | undefined): Promise<void> {
+    return this.histories.reach(lastEventId, (position) => ({ position, lastEventId }));
   }
 
   /** The connection, registered with its feed; undefined when the feed is a branch's deleted meanwhile (the response is ended). */
@@ -337,8 +305,4 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
     }
     return connection;
   }
-}
-
-function unknownBranch(id: string): ProblemException {
-  return new ProblemException({ status: 404, code: 'UNKNOWN_BRANCH', detail: `There is no branch "${id}"`, errors: [{ field: 'branch', reason: 'unknown branch' }] });
 }

@@ -1,11 +1,10 @@
 import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { SLUG } from '@squad/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientOf } from '../access/access.guard';
-import { BRANCH_ID, Branches } from '../branches/branches.service';
-import { invalidRequest, ProblemException, type FieldProblem } from '../http/problem-details';
-import { ReadModels } from '../read-models/read-models.service';
+import { unknownEntity } from '../errors/application-error';
+import { RequestParams } from '../http/request-params';
+import { Histories } from '../histories/histories.service';
 import type { LiveFeed } from './live-feed';
 import { LiveUpdates, type LiveStatus } from './live-updates.service';
 
@@ -36,8 +35,7 @@ const ResumeDocs = (): MethodDecorator => (target, key, descriptor) => {
 export class LiveController {
   constructor(
     private readonly live: LiveUpdates,
-    private readonly readModels: ReadModels,
-    private readonly branches: Branches,
+    private readonly histories: Histories,
   ) {}
 
   @Get('clubs/:club/updates')
@@ -52,15 +50,12 @@ export class LiveController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const problems: FieldProblem[] = [];
-    if (!SLUG.test(club)) problems.push({ field: 'club', reason: 'club must be a lower-case slug such as "juventus"' });
-    const lastEventId = parseLastEventId(header, query, problems);
-    parseBranch(branch, problems);
-    if (problems.length) throw invalidRequest(problems);
-    const known = branch === undefined ? this.readModels.projections.model.clubs.has(club) : (await this.branches.view(branch)).hasClub(club);
-    if (!known) {
-      throw new ProblemException({ status: 404, code: 'UNKNOWN_CLUB', detail: `No report mentions the club "${club}"`, errors: [{ field: 'club', reason: 'unknown club' }] });
-    }
+    const params = new RequestParams();
+    params.slug(club, 'club');
+    const lastEventId = lastEventIdOf(params, header, query);
+    params.branch(branch);
+    params.done();
+    if (!(await this.histories.resolve(branch)).view.hasClub(club)) throw unknownEntity('club', club);
     const { release, feed } = await this.admitted(request, lastEventId, branch);
     this.live.openClubStream(club, reply.hijack().raw, lastEventId, { release }, feed);
   }
@@ -75,11 +70,11 @@ export class LiveController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const problems: FieldProblem[] = [];
-    const lastEventId = parseLastEventId(header, query, problems);
-    parseBranch(branch, problems);
-    if (problems.length) throw invalidRequest(problems);
-    if (branch !== undefined) await this.branches.get(branch); // 404 before taking a slot
+    const params = new RequestParams();
+    const lastEventId = lastEventIdOf(params, header, query);
+    params.branch(branch);
+    params.done();
+    if (branch !== undefined) await this.histories.branch(branch); // 404 before taking a slot
     const { release, feed } = await this.admitted(request, lastEventId, branch);
     this.live.openAllStream(reply.hijack().raw, lastEventId, { release }, feed);
   }
@@ -107,18 +102,7 @@ export class LiveController {
   }
 }
 
-function parseBranch(branch: string | undefined, problems: FieldProblem[]): void {
-  if (branch !== undefined && (branch.length > 80 || !BRANCH_ID.test(branch))) {
-    problems.push({ field: 'branch', reason: 'branch must be a branch id (a lower-case slug such as "balerdi-signs-3f9a2c1d")' });
-  }
-}
-
-function parseLastEventId(header: string | undefined, query: string | undefined, problems: FieldProblem[]): number | undefined {
-  const [field, value] = header !== undefined && header !== '' ? ['Last-Event-ID', header] : ['lastEventId', query];
-  if (value === undefined || value === '') return undefined;
-  if (!/^\d{1,15}$/.test(value)) {
-    problems.push({ field, reason: `${field} must be a store position (a whole number), got ${JSON.stringify(value.slice(0, 40))}` });
-    return undefined;
-  }
-  return Number(value);
+/** `Last-Event-ID` (sent by EventSource on reconnect), else the `lastEventId` query parameter. */
+function lastEventIdOf(params: RequestParams, header: string | undefined, query: string | undefined): number | undefined {
+  return header !== undefined && header !== '' ? params.position(header, 'Last-Event-ID') : params.position(query, 'lastEventId');
 }

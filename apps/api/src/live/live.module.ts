@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { BranchesModule } from '../branches/branches.module';
-import { ReadModelsModule } from '../read-models/read-models.module';
+import { AccessModule } from '../access/access.module';
+import { HistoriesModule } from '../histories/histories.module';
 import { LiveController } from './live.controller';
 import { LiveUpdates } from './live-updates.service';
 
+/** Live updates of the club documents over Server-Sent Events, canonical and per branch. */
 @Module({
-  imports: [ReadModelsModule, BranchesModule],
+  imports: [HistoriesModule, AccessModule],
   controllers: [LiveController],
   providers: [LiveUpdates],
-  // replays count their streams against the same per-client cap
-  exports: [LiveUpdates],
 })
 export class LiveModule {}

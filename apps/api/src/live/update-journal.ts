@@ -1,4 +1,4 @@
-import type { ClubDocument } from '../read-models/documents';
+import type { ClubDocument } from '@squad/projections';
 
 /** One club document as it became at a store position, already serialised as JSON. */
 export interface DocumentChange {

@@ -1,16 +1,23 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { isIsoDate, SLUG } from '@squad/domain';
-import { FORMATIONS, playerDetail, playerTimeline, readView, today, type ReadSource } from '@squad/projections';
-import { BRANCH_ID, Branches } from '../branches/branches.service';
+import {
+  envelope,
+  FORMATIONS,
+  outgoingBody,
+  playerDetail,
+  playerTimeline,
+  squadDepthBody,
+  targetsBody,
+  today,
+  withEnvelope,
+  type DocumentTime,
+  type ReadView,
+} from '@squad/projections';
 import type { Environment } from '../config/environment';
-import { invalidRequest, ProblemException, type FieldProblem } from '../http/problem-details';
-import { envelope, outgoingDocument, squadDepthDocument, targetsDocument } from './documents';
-import { ReadModels } from './read-models.service';
-
-/** How long a read with `minPosition` waits for the projections before answering 503. */
-const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
+import { unknownEntity } from '../errors/application-error';
+import { RequestParams } from '../http/request-params';
+import { Histories } from '../histories/histories.service';
 
 interface ReadQuery {
   asOf?: string;
@@ -34,17 +41,19 @@ const ClockQueries = (): MethodDecorator => (target, key, descriptor) => {
 @Controller('v1')
 export class ReadModelsController {
   constructor(
-    private readonly readModels: ReadModels,
+    private readonly histories: Histories,
     private readonly config: ConfigService<Environment, true>,
-    private readonly branches: Branches,
   ) {}
 
   @Get('clubs')
   @ApiOperation({ summary: 'Every club a report mentions (sorted slugs), with the store position they reflect' })
   @ApiQuery({ name: 'branch', required: false, description: 'The clubs of a what-if branch (its id)' })
   async clubs(@Query('branch') branch?: string) {
+    const params = new RequestParams();
+    params.branch(branch);
+    params.done();
     // for pickers such as the dashboard's: the clubs whose documents can be asked for
-    const view = readView(branch === undefined ? this.readModels.projections.model : await this.branches.view(branch));
+    const { view } = await this.histories.resolve(branch);
     return { position: view.position, ...(view.branch ? { branch: view.branch } : {}), clubs: [...view.clubs()].sort() };
   }
 
@@ -54,9 +63,8 @@ export class ReadModelsController {
   @ClockQueries()
   @ApiQuery({ name: 'formation', required: false, enum: Object.keys(FORMATIONS) })
   async squadDepth(@Param('club') club: string, @Query() query: ReadQuery) {
-    const { model, time, formation } = await this.prepare(query, { club });
-    this.assertClub(model, club);
-    return squadDepthDocument(model, club, time, formation);
+    const { view, time, formation } = await this.read(query, { club });
+    return withEnvelope(envelope(view, time), squadDepthBody(view, club, time, formation));
   }
 
   @Get('clubs/:club/targets')
@@ -64,9 +72,8 @@ export class ReadModelsController {
   @ApiParam({ name: 'club', example: 'juventus' })
   @ClockQueries()
   async targets(@Param('club') club: string, @Query() query: ReadQuery) {
-    const { model, time } = await this.prepare(query, { club });
-    this.assertClub(model, club);
-    return targetsDocument(model, club, time);
+    const { view, time } = await this.read(query, { club });
+    return withEnvelope(envelope(view, time), targetsBody(view, club, time));
   }
 
   @Get('clubs/:club/outgoing')
@@ -75,9 +82,8 @@ export class ReadModelsController {
   @ClockQueries()
   @ApiQuery({ name: 'formation', required: false, enum: Object.keys(FORMATIONS) })
   async outgoing(@Param('club') club: string, @Query() query: ReadQuery) {
-    const { model, time, formation } = await this.prepare(query, { club });
-    this.assertClub(model, club);
-    return outgoingDocument(model, club, time, formation);
+    const { view, time, formation } = await this.read(query, { club });
+    return withEnvelope(envelope(view, time), outgoingBody(view, club, time, formation));
   }
 
   @Get('players/:player')
@@ -85,10 +91,10 @@ export class ReadModelsController {
   @ApiParam({ name: 'player', example: 'leonardo-balerdi' })
   @ClockQueries()
   async player(@Param('player') player: string, @Query() query: ReadQuery) {
-    const { model, time } = await this.prepare(query, { player });
-    const detail = playerDetail(model, player, time);
-    if (!detail) throw notFound('player', player);
-    return { ...envelope(model, time), ...detail };
+    const { view, time } = await this.read(query, { player });
+    const detail = playerDetail(view, player, time);
+    if (!detail) throw unknownEntity('player', player);
+    return withEnvelope(envelope(view, time), detail);
   }
 
   @Get('players/:player/timeline')
@@ -96,48 +102,31 @@ export class ReadModelsController {
   @ApiParam({ name: 'player', example: 'gleison-bremer' })
   @ClockQueries()
   async timeline(@Param('player') player: string, @Query() query: ReadQuery) {
-    const { model, time } = await this.prepare(query, { player });
-    const timeline = playerTimeline(model, player, time);
-    if (!timeline) throw notFound('player', player);
-    return { ...envelope(model, time), player, timeline };
+    const { view, time } = await this.read(query, { player });
+    const timeline = playerTimeline(view, player, time);
+    if (!timeline) throw unknownEntity('player', player);
+    return withEnvelope(envelope(view, time), { player, timeline });
   }
 
-  /** Validates the query, waits for `minPosition`, and returns the model to read. */
-  private async prepare(query: ReadQuery, ids: { club?: string; player?: string }) {
-    const problems: FieldProblem[] = [];
-    for (const [field, id] of Object.entries(ids)) {
-      if (!SLUG.test(id)) problems.push({ field, reason: `${field} must be a lower-case slug such as "juventus"` });
-    }
-    for (const field of ['asOf', 'knownAt'] as const) {
-      const value = query[field];
-      if (value !== undefined && !isIsoDate(value)) problems.push({ field, reason: `${field} must be a calendar date written YYYY-MM-DD, got ${JSON.stringify(value)}` });
-    }
+  /** Validates the query, waits for `minPosition`, and resolves the history to read (404 for an unknown club in it). */
+  private async read(
+    query: ReadQuery,
+    ids: { club?: string; player?: string },
+  ): Promise<{ view: ReadView; time: DocumentTime; formation: string }> {
+    const params = new RequestParams();
+    for (const [field, id] of Object.entries(ids)) params.slug(id, field);
+    const asOf = params.date(query.asOf, 'asOf');
+    const knownAt = params.date(query.knownAt, 'knownAt');
     const formation = query.formation ?? this.config.get('DEFAULT_FORMATION', { infer: true });
-    if (!Object.hasOwn(FORMATIONS, formation)) problems.push({ field: 'formation', reason: `formation must be one of ${Object.keys(FORMATIONS).join(', ')}` });
-    const minPosition = query.minPosition === undefined ? undefined : /^\d{1,15}$/.test(query.minPosition) ? Number(query.minPosition) : NaN;
-    if (Number.isNaN(minPosition)) problems.push({ field: 'minPosition', reason: 'minPosition must be a whole number (a store position)' });
-    if (query.branch !== undefined && !BRANCH_ID.test(query.branch)) problems.push({ field: 'branch', reason: 'branch must be a branch id (a lower-case slug such as "balerdi-signs-3f9a2c1d")' });
-    if (problems.length) throw invalidRequest(problems);
+    if (!Object.hasOwn(FORMATIONS, formation)) params.add('formation', `formation must be one of ${Object.keys(FORMATIONS).join(', ')}`);
+    const minPosition = params.position(query.minPosition, 'minPosition');
+    params.branch(query.branch);
+    params.done();
 
-    const projections = this.readModels.projections;
-    if (minPosition !== undefined && !(await projections.whenCaughtUp(minPosition, READ_YOUR_WRITES_TIMEOUT_MS))) {
-      throw new ProblemException({
-        status: 503,
-        code: 'READ_MODEL_BEHIND',
-        detail: `The read models have reached position ${projections.position}, not yet ${minPosition}; retry shortly`,
-        extensions: { position: projections.position, minPosition },
-      });
-    }
+    await this.histories.reach(minPosition, (position) => ({ position, minPosition }));
     // a branch: canonical history at its fork with the branch's own reports (every write to it so far)
-    const model: ReadSource = query.branch === undefined ? projections.model : await this.branches.view(query.branch);
-    return { model, time: { asOf: query.asOf ?? today(), knownAt: query.knownAt }, formation };
+    const { view } = await this.histories.resolve(query.branch);
+    if (ids.club !== undefined && !view.hasClub(ids.club)) throw unknownEntity('club', ids.club);
+    return { view, time: { asOf: asOf ?? today(), knownAt }, formation };
   }
-
-  private assertClub(model: ReadSource, club: string): void {
-    if (!readView(model).hasClub(club)) throw notFound('club', club);
-  }
-}
-
-function notFound(kind: 'club' | 'player', id: string): ProblemException {
-  return new ProblemException({ status: 404, code: `UNKNOWN_${kind.toUpperCase()}`, detail: `No report mentions the ${kind} "${id}"`, errors: [{ field: kind, reason: `unknown ${kind}` }] });
 }

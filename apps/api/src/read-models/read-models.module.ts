@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { BranchesModule } from '../branches/branches.module';
+import { HistoriesModule } from '../histories/histories.module';
 import { ReadModelsController } from './read-models.controller';
-import { ReadModelsStateModule } from './read-models-state.module';
 
+/** The read endpoints: squad depth, targets, outgoing candidates, players and their timelines. */
 @Module({
-  imports: [ReadModelsStateModule, BranchesModule],
+  imports: [HistoriesModule],
   controllers: [ReadModelsController],
-  exports: [ReadModelsStateModule],
 })
 export class ReadModelsModule {}

@@ -1,6 +1,7 @@
 import { isIsoDate, SLUG, type IsoDate, type Slug } from '@squad/domain';
 import { FORMATIONS, toDay } from '@squad/projections';
-import type { FieldProblem } from '../http/problem-details';
+import type { FieldProblem } from '../errors/application-error';
+import { isBranchId } from '../http/request-params';
 import type { ReplaySpeed } from './replay-session';
 
 /** At most this many days per second at a finite speed (beyond, use "max"). */
@@ -52,7 +53,9 @@ export function parseReplayRequest(body: unknown): ReplayRequest | { problems: F
   }
   const speed = parseSpeed(input.speed, problems) ?? 'max';
   const clubs = parseClubs(input.club ?? input.clubs, problems, input.club !== undefined ? 'club' : 'clubs');
-  if (input.branch !== undefined && typeof input.branch !== 'string') problems.push({ field: 'branch', reason: 'branch must be a branch id' });
+  if (input.branch !== undefined && (typeof input.branch !== 'string' || !isBranchId(input.branch))) {
+    problems.push({ field: 'branch', reason: 'branch must be a branch id (a lower-case slug such as "balerdi-signs-3f9a2c1d")' });
+  }
   if (input.formation !== undefined && !(typeof input.formation === 'string' && Object.hasOwn(FORMATIONS, input.formation))) {
     problems.push({ field: 'formation', reason: `formation must be one of ${Object.keys(FORMATIONS).join(', ')}` });
   }

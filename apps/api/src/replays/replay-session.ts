@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Slug } from '@squad/domain';
 import { fromDay, type Day } from '@squad/projections';
-import { ProblemException } from '../http/problem-details';
+import { ApplicationError } from '../errors/application-error';
 import { replayFrame, ReplayStream } from './replay-stream';
 import type { ReplayWindow } from './replay-window';
 
@@ -117,7 +117,7 @@ export class ReplaySession {
     this.touch();
     // checked before anything changes: a refused resume leaves the replay as it was
     if ((speed ?? this.speed) === 'step') {
-      throw new ProblemException({ status: 409, code: 'REPLAY_STEP_ONLY', detail: 'This replay moves one day per /step; resume it with a speed ("max" or days per second)' });
+      throw new ApplicationError('REPLAY_STEP_ONLY', 'conflict', 'This replay moves one day per /step; resume it with a speed ("max" or days per second)');
     }
     if (speed !== undefined) this.speed = speed;
     this.playing = true;
@@ -130,7 +130,7 @@ export class ReplaySession {
     this.pause();
     return this.exclusive(async () => {
       if (!this.streaming) {
-        throw new ProblemException({ status: 409, code: 'REPLAY_NOT_STREAMING', detail: 'No client is reading this replay: open its stream first' });
+        throw new ApplicationError('REPLAY_NOT_STREAMING', 'conflict', 'No client is reading this replay: open its stream first');
       }
       const day = this.nextDay();
       if (day === undefined) {

@@ -1,7 +1,22 @@
 import type { ClaimType, IsoDate, Slug } from '@squad/domain';
 import type { EventStore, StoredEvent } from '@squad/event-store';
-import { clubsNamedBy, factsAt, fromDay, playerAt, toDay, type Day, type ProjectedEvent, type ReadView, type ReportInfo } from '@squad/projections';
-import { CLUB_DOCUMENTS, clubDocuments, type ClubDocument } from '../read-models/documents';
+import {
+  CLUB_DOCUMENTS,
+  clubDocumentBodies,
+  clubsNamedBy,
+  envelope,
+  factsAt,
+  fromDay,
+  playerAt,
+  sameDocument,
+  toDay,
+  withEnvelope,
+  type ClubDocument,
+  type Day,
+  type ProjectedEvent,
+  type ReadView,
+  type ReportInfo,
+} from '@squad/projections';
 
 export interface ReplayWindowOptions {
   readonly from: IsoDate;
@@ -45,7 +60,8 @@ const MAX_READ = 1000;
 export class ReplayWindow {
   readonly first: Day;
   readonly last: Day;
-  private told = new Map<string, string>();
+  /** The body of each document told last (its clocks aside), by `club\nmodel`. */
+  private told = new Map<string, object>();
 
   constructor(
     readonly view: ReadView,
@@ -105,16 +121,16 @@ export class ReplayWindow {
     const iso = fromDay(day);
     const reports = await this.reportsOf(this.view.reportsPublishedOn(day));
     const time = { asOf: iso, knownAt: iso };
+    const head = envelope(this.view, time);
     const changes: { model: ClubDocument; club: Slug; json: string }[] = [];
     for (const club of this.options.clubs ?? this.clubsTouched([...reports.flatMap((r) => r.claims.map((claim) => ({ type: claim.type as ClaimType, fields: claim }))), ...this.takingEffectOn(day).map((fact) => ({ type: fact.type, fields: fact.data }))], day)) {
-      const documents = clubDocuments(this.view, club, time, this.options.formation);
+      const bodies = clubDocumentBodies(this.view, club, time, this.options.formation);
       for (const model of CLUB_DOCUMENTS) {
-        const json = JSON.stringify(documents[model]);
         const key = `${club}\n${model}`;
-        const withoutClocks = json.replace(CLOCKS, '{');
-        if (this.told.get(key) === withoutClocks) continue;
-        this.told.set(key, withoutClocks);
-        changes.push({ model, club, json });
+        // the clocks differ every day; compare what the document says
+        if (sameDocument(this.told.get(key), bodies[model])) continue;
+        this.told.set(key, bodies[model]);
+        changes.push({ model, club, json: JSON.stringify(withEnvelope(head, bodies[model])) });
       }
     }
     const changesJson = changes.map((c) => `{"model":${JSON.stringify(c.model)},"club":${JSON.stringify(c.club)},"document":${c.json}}`).join(',');
@@ -199,9 +215,6 @@ export class ReplayWindow {
     return reportOf(info, claims);
   }
 }
-
-/** `{"asOf":"…","knownAt":"…",`: the clocks opening every document (see `envelope`). */
-const CLOCKS = /^\{"asOf":"[^"]*","knownAt":(?:null|"[^"]*"),/;
 
 function reportOf(info: ReportInfo, events: readonly StoredEvent[]): ReplayReport {
   return {

@@ -8,9 +8,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientOf } from '../access/access.guard';
 import { CountsAsRead } from '../access/public.decorator';
 import type { Environment } from '../config/environment';
-import { invalidRequest, type FieldProblem } from '../http/problem-details';
+import { StreamSlots } from '../access/stream-slots';
+import { invalidRequest, type FieldProblem } from '../errors/application-error';
 import { parseClubs, parseReplayRequest, parseSpeed } from './replay-input';
-import { LiveUpdates } from '../live/live-updates.service';
 import { Replays } from './replays.service';
 
 /**
@@ -24,7 +24,7 @@ import { Replays } from './replays.service';
 export class ReplaysController {
   constructor(
     private readonly replays: Replays,
-    private readonly live: LiveUpdates,
+    private readonly slots: StreamSlots,
     private readonly config: ConfigService<Environment, true>,
   ) {}
 
@@ -93,7 +93,7 @@ export class ReplaysController {
     if (lastEventId !== undefined && !isIsoDate(lastEventId)) problems.push({ field: 'Last-Event-ID', reason: 'Last-Event-ID must be a day of the replay (YYYY-MM-DD)' });
     if (problems.length) throw invalidRequest(problems);
     // a replay stream holds a connection like a live one: it takes one of the client's stream slots (429 past the cap)
-    const release = this.live.admit(clientOf(http));
+    const release = this.slots.admit(clientOf(http));
     const headers = reply.getHeaders() as OutgoingHttpHeaders; // set by hooks (security headers) before the stream takes over
     session.attach(reply.hijack().raw, {
       onClose: release,

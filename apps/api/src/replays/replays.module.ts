@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { BranchesModule } from '../branches/branches.module';
-import { LiveModule } from '../live/live.module';
-import { ReadModelsStateModule } from '../read-models/read-models-state.module';
+import { AccessModule } from '../access/access.module';
+import { HistoriesModule } from '../histories/histories.module';
 import { ReplaysController } from './replays.controller';
 import { Replays } from './replays.service';
 
+/** Replays of a window of record time for simulation games, day by day, over Server-Sent Events. */
 @Module({
-  imports: [ReadModelsStateModule, BranchesModule, LiveModule],
+  imports: [HistoriesModule, AccessModule],
   controllers: [ReplaysController],
   providers: [Replays],
 })

@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
 import { BranchView, type ReadView } from '@squad/projections';
-import { Branches } from '../branches/branches.service';
 import type { Environment } from '../config/environment';
-import { ProblemException } from '../http/problem-details';
-import { ReadModels } from '../read-models/read-models.service';
+import { ApplicationError, unknownEntity } from '../errors/application-error';
+import { Histories } from '../histories/histories.service';
+import { ReadModels } from '../histories/read-models.service';
 import type { ReplayRequest } from './replay-input';
 import { ReplaySession } from './replay-session';
 import { ReplayWindow } from './replay-window';
@@ -36,7 +36,7 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readModels: ReadModels,
-    private readonly branches: Branches,
+    private readonly histories: Histories,
     private readonly config: ConfigService<Environment, true>,
   ) {
     this.idleMs = config.get('REPLAY_IDLE_TIMEOUT_MS', { infer: true }) ?? 600_000;
@@ -48,21 +48,23 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
   async create(request: ReplayRequest, client: string): Promise<ReplaySession> {
     const held = this.heldBy(client);
     if (held >= MAX_REPLAYS_PER_CLIENT) {
-      throw new ProblemException({
-        status: 429,
-        code: 'REPLAY_LIMIT',
-        detail: `This client already holds ${held} replays, the most allowed; delete one (DELETE /v1/replays/{id}) or wait until an idle one expires`,
-        extensions: { limit: MAX_REPLAYS_PER_CLIENT },
-      });
+      throw new ApplicationError(
+        'REPLAY_LIMIT',
+        'limit',
+        `This client already holds ${held} replays, the most allowed; delete one (DELETE /v1/replays/{id}) or wait until an idle one expires`,
+        { extensions: { limit: MAX_REPLAYS_PER_CLIENT } },
+      );
     }
     if (this.sessions.size >= MAX_SESSIONS) {
-      throw new ProblemException({ status: 503, code: 'REPLAY_CAPACITY', detail: `This instance holds ${MAX_SESSIONS} replays; delete one or retry once idle ones expire` });
+      throw new ApplicationError('REPLAY_CAPACITY', 'unavailable', `This instance holds ${MAX_SESSIONS} replays; delete one or retry once idle ones expire`);
     }
-    const model = this.readModels.projections.model;
     // history frozen where it is now (canonical, or the branch caught up), so reports recorded during the replay do not change it
-    const view: ReadView = request.branch === undefined ? frozen(model) : frozenBranch(await this.branches.view(request.branch));
+    const view: ReadView =
+      request.branch === undefined
+        ? frozen(this.readModels.projections.model)
+        : frozenBranch((await this.histories.openBranch(request.branch)).view);
     for (const club of request.clubs ?? []) {
-      if (!view.hasClub(club)) throw new ProblemException({ status: 404, code: 'UNKNOWN_CLUB', detail: `No report mentions the club "${club}"`, errors: [{ field: 'club', reason: 'unknown club' }] });
+      if (!view.hasClub(club)) throw unknownEntity('club', club);
     }
     const formation = request.formation ?? this.config.get('DEFAULT_FORMATION', { infer: true });
     const id = randomBytes(8).toString('hex');
@@ -86,7 +88,9 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
 
   get(id: string): ReplaySession {
     const session = /^[0-9a-f]{16}$/.test(id) ? this.sessions.get(id) : undefined;
-    if (!session) throw new ProblemException({ status: 404, code: 'UNKNOWN_REPLAY', detail: `There is no replay "${id}" (replays are kept in memory, and dropped when idle)` });
+    if (!session) {
+      throw new ApplicationError('UNKNOWN_REPLAY', 'not-found', `There is no replay "${id}" (replays are kept in memory, and dropped when idle)`);
+    }
     return session;
   }
 

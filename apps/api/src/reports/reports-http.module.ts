@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { ReportsModule } from '@squad/reports';
-import { BranchesModule } from '../branches/branches.module';
+import { HistoriesModule } from '../histories/histories.module';
 import { EventsController } from './events.controller';
-import { RecordReportHandler } from './record-report.command';
 import { ReportsController } from './reports.controller';
 import { SeedOnFirstStart } from './seed-on-first-start';
 
+/** Reports in: POST /v1/reports (and the batch), GET /v1/events, and the seed reports at first start. */
 @Module({
-  imports: [ReportsModule, BranchesModule],
+  imports: [HistoriesModule],
   controllers: [ReportsController, EventsController],
-  providers: [RecordReportHandler, SeedOnFirstStart],
+  providers: [SeedOnFirstStart],
 })
 export class ReportsHttpModule {}

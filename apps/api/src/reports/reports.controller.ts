@@ -3,20 +3,15 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CLAIM_TYPES } from '@squad/domain';
-import { CLAIM_DTOS, exampleReport, parseReport, ReportDto, type RecordReportResult } from '@squad/reports';
-import { invalidRequest, toProblem } from '../http/problem-details';
-import { eventView } from './event-view';
-import { RecordReportCommand } from './record-report.command';
+import { CLAIM_DTOS, exampleReport, parseReport, ReportDto } from '@squad/reports';
+import { invalidRequest } from '../errors/application-error';
+import { resultView } from '../http/event-views';
+import { toProblem } from '../http/problem-details';
+import { RecordReportCommand } from '../histories/record-report.command';
 
 export const MAX_REPORTS_PER_BATCH = 1000;
 
 const examples = Object.fromEntries(CLAIM_TYPES.map((type) => [type, { summary: `A report with a ${type} claim`, value: exampleReport(type) }]));
-
-/** A recording's answer: its events, and the position to read it back with (minPosition). */
-export function resultView(result: RecordReportResult) {
-  const events = result.events.map(eventView);
-  return { reportId: result.reportId, status: result.status, position: events.at(-1)?.position ?? null, events };
-}
 
 @ApiTags('reports')
 @ApiExtraModels(ReportDto, ...Object.values(CLAIM_DTOS))

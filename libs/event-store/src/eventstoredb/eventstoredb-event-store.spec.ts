@@ -90,7 +90,7 @@ describe('EventStoreDB adapter mappings', () => {
       recordedAt: created,
     });
     for (const metadata of [undefined, new Uint8Array([1, 2]), ['not', 'an', 'object'], 'text']) {
-      expect(toStoredEvent({ ...recorded, metadata } as RecordedEvent, 1n, '').metadata).toEqual({});
+      expect(toStoredEvent({ ...recorded, metadata }, 1n, '').metadata).toEqual({});
     }
   });
 });

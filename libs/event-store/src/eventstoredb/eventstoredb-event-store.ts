@@ -569,17 +569,19 @@ function untilAborted<T>(promise: T | Promise<T>, signal: AbortSignal): Promise<
     void Promise.resolve(promise).catch(() => undefined);
     return Promise.resolve(ABORTED);
   }
-  return new Promise((resolve, reject) => {
+  const settled = Promise.resolve(promise);
+  return new Promise((resolve) => {
     const onAbort = () => resolve(ABORTED);
     signal.addEventListener('abort', onAbort, { once: true });
-    Promise.resolve(promise).then(
+    settled.then(
       (value) => {
         signal.removeEventListener('abort', onAbort);
         resolve(value);
       },
-      (error: unknown) => {
+      () => {
         signal.removeEventListener('abort', onAbort);
-        reject(error);
+        // settles as the rejected promise did, with its reason
+        resolve(settled);
       },
     );
   });

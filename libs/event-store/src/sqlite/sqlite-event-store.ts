@@ -135,13 +135,15 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  async append(stream: string, events: readonly EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
-    const request = prepareAppend(stream, events, options.expectedRevision, this.maxEventBytes);
-    this.assertOpen();
-    // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read.
-    const result = this.appendTransaction.immediate(stream, request.events, request.expectedRevision);
-    this.changes.notify();
-    return result;
+  append(stream: string, events: readonly EventToAppend[], options: AppendOptions = {}): Promise<AppendResult> {
+    return settle(() => {
+      const request = prepareAppend(stream, events, options.expectedRevision, this.maxEventBytes);
+      this.assertOpen();
+      // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read.
+      const result = this.appendTransaction.immediate(stream, request.events, request.expectedRevision);
+      this.changes.notify();
+      return result;
+    });
   }
 
   private appendInTransaction(stream: string, events: PreparedEvent[], expected: ExpectedRevision): AppendResult {
@@ -198,25 +200,27 @@ export class SqliteEventStore implements EventStore {
     return { nextExpectedRevision: BigInt(lastStored.revision), position: BigInt(lastStored.position) };
   }
 
-  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
-    const direction = parseDirection(options.direction);
-    const maxCount = parseMaxCount(options.maxCount) ?? -1; // SQLite: a negative LIMIT means none
-    const from = parseBound(
-      'fromRevision',
-      options.fromRevision,
-      ['start', 'end'] as const,
-      direction === 'forwards' ? 'start' : 'end',
-    );
-    this.assertOpen();
-    let rows: EventRow[];
-    if (direction === 'forwards') {
-      if (from === 'end') return [];
-      rows = this.statements.streamForwards.all(stream, from === 'start' ? 0n : from, maxCount);
-    } else {
-      if (from === 'start') return [];
-      rows = this.statements.streamBackwards.all(stream, from === 'end' ? BigInt(Number.MAX_SAFE_INTEGER) : from, maxCount);
-    }
-    return rows.map(toStoredEvent);
+  readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    return settle(() => {
+      const direction = parseDirection(options.direction);
+      const maxCount = parseMaxCount(options.maxCount) ?? -1; // SQLite: a negative LIMIT means none
+      const from = parseBound(
+        'fromRevision',
+        options.fromRevision,
+        ['start', 'end'] as const,
+        direction === 'forwards' ? 'start' : 'end',
+      );
+      this.assertOpen();
+      let rows: EventRow[];
+      if (direction === 'forwards') {
+        if (from === 'end') return [];
+        rows = this.statements.streamForwards.all(stream, from === 'start' ? 0n : from, maxCount);
+      } else {
+        if (from === 'start') return [];
+        rows = this.statements.streamBackwards.all(stream, from === 'end' ? BigInt(Number.MAX_SAFE_INTEGER) : from, maxCount);
+      }
+      return rows.map(toStoredEvent);
+    });
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
@@ -225,8 +229,7 @@ export class SqliteEventStore implements EventStore {
     // fromPosition is inclusive; pages are read "after" the last position seen.
     let after = from === 'start' ? 0n : from - 1n;
     while (remaining > 0) {
-      this.assertOpen();
-      const rows = this.statements.allAfter.all(after, Math.min(this.readPageSize, remaining));
+      const rows = await settle(() => this.rowsAfter(after, Math.min(this.readPageSize, remaining)));
       for (const row of rows) yield toStoredEvent(row);
       if (rows.length < this.readPageSize) return;
       remaining -= rows.length;
@@ -241,10 +244,7 @@ export class SqliteEventStore implements EventStore {
     const subscription = new CatchUpSubscription(
       {
         changes: this.changes,
-        readAfter: async (after, limit) => {
-          this.assertOpen();
-          return this.statements.allAfter.all(after, limit).map(toStoredEvent);
-        },
+        readAfter: (after, limit) => settle(() => this.rowsAfter(after, limit).map(toStoredEvent)),
       },
       start,
       {
@@ -257,9 +257,11 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
-  async headPosition(): Promise<bigint> {
-    this.assertOpen();
-    return this.currentHead();
+  headPosition(): Promise<bigint> {
+    return settle(() => {
+      this.assertOpen();
+      return this.currentHead();
+    });
   }
 
   async close(): Promise<void> {
@@ -269,6 +271,12 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 
+  /** A page of rows after a position; a closed store throws. */
+  private rowsAfter(after: bigint, limit: number): EventRow[] {
+    this.assertOpen();
+    return this.statements.allAfter.all(after, limit);
+  }
+
   private currentHead(): bigint {
     return BigInt(this.statements.head.get() ?? 0);
   }
@@ -276,6 +284,14 @@ export class SqliteEventStore implements EventStore {
   private assertOpen(): void {
     if (!this.db.open) throw new EventStoreUnavailableError('the SQLite store is closed');
   }
+}
+
+/**
+ * Runs `work` at once (better-sqlite3 is synchronous) and settles with its result: a throw becomes
+ * a rejection, as from an async method, so callers of the port see the same promise either way.
+ */
+function settle<T>(work: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(work()));
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {

@@ -97,7 +97,7 @@ function evolveStage(view: PursuitView, event: ProjectedEvent): PursuitView {
     case 'PursuitAbandoned':
       return isOpen(view.stage) ? { ...view, stage: 'abandoned' } : view;
     case 'InterestRenewalExpected':
-      return { ...(view.stage === 'none' ? { ...view, stage: 'monitoring' as Stage, since: on } : view), renewalExpectedFrom: event.data.expectedFrom };
+      return { ...(view.stage === 'none' ? { ...view, stage: 'monitoring', since: on } : view), renewalExpectedFrom: event.data.expectedFrom };
     case 'TransferCompleted':
       // signing straight after an ended pursuit (or none) is a pursuit of its own
       return isOpen(view.stage) ? { ...view, stage: 'signed' } : { club: view.club, player: view.player, stage: 'signed', since: on };

@@ -14,16 +14,16 @@ describe('read-model snapshots', () => {
     model.clubs.add('juventus');
     writeSnapshot(path, model, 'event-12');
 
-    const same = await readSnapshot(path, async (position) => (position === 12 ? 'event-12' : undefined));
+    const same = await readSnapshot(path, (position) => Promise.resolve(position === 12 ? 'event-12' : undefined));
     expect(same.from).toBe('snapshot');
     expect(same.model.clubs.has('juventus')).toBe(true);
 
-    const refilled = await readSnapshot(path, async () => 'another-event');
+    const refilled = await readSnapshot(path, () => Promise.resolve('another-event'));
     expect(refilled).toMatchObject({ from: 'empty', reason: 'snapshot of another store' });
     expect(refilled.model.position).toBe(0);
 
-    const shorter = await readSnapshot(path, async () => undefined);
+    const shorter = await readSnapshot(path, () => Promise.resolve(undefined));
     expect(shorter.from).toBe('empty');
-    expect((await readSnapshot(join(dir, 'missing'), async () => undefined)).reason).toBe('no snapshot');
+    expect((await readSnapshot(join(dir, 'missing'), () => Promise.resolve(undefined))).reason).toBe('no snapshot');
   });
 });

@@ -13,13 +13,13 @@ const positions = (facts: readonly { position: number }[]) => facts.map((f) => f
 describe('facts taking effect after they became known', () => {
   const reports: GeneratedReport[] = [
     // 1: registered the day it is reported (not filed); 2: a transfer reported on day 2, effective on day 5
-    { known: 1, claims: [{ claim: { type: 'PlayerRegistered', player: 'a', club: 'juventus', position: 'CB' } as never, valid: 1 }] },
-    { known: 2, claims: [{ claim: { type: 'TransferCompleted', player: 'a', fromClub: 'juventus', toClub: 'ajax' } as never, valid: 5 }] },
+    { known: 1, claims: [{ claim: { type: 'PlayerRegistered', player: 'a', club: 'juventus', position: 'CB' }, valid: 1 }] },
+    { known: 2, claims: [{ claim: { type: 'TransferCompleted', player: 'a', fromClub: 'juventus', toClub: 'ajax' }, valid: 5 }] },
     // 3: a loan from day 3 to day 7 (ends by itself on day 8); 4: a fact backdated (not filed)
-    { known: 3, claims: [{ claim: { type: 'LoanDeparted', player: 'b', toClub: 'ajax', until: day(7) } as never, valid: 3 }] },
-    { known: 6, claims: [{ claim: { type: 'PlayerInjured', player: 'b' } as never, valid: 4 }] },
+    { known: 3, claims: [{ claim: { type: 'LoanDeparted', player: 'b', toClub: 'ajax', until: day(7) }, valid: 3 }] },
+    { known: 6, claims: [{ claim: { type: 'PlayerInjured', player: 'b' }, valid: 4 }] },
     // 5: a loan reported after its end (its end is no news by then: not filed)
-    { known: 9, claims: [{ claim: { type: 'LoanDeparted', player: 'c', toClub: 'ajax', until: day(8) } as never, valid: 2 }] },
+    { known: 9, claims: [{ claim: { type: 'LoanDeparted', player: 'c', toClub: 'ajax', until: day(8) }, valid: 2 }] },
   ];
   const events = storedEvents(reports, CANONICAL, 1, 'r');
 
@@ -40,8 +40,8 @@ describe('facts taking effect after they became known', () => {
     const own = emptyReadModel(BRANCH);
     const branchEvents = storedEvents(
       [
-        { known: 2, claims: [{ claim: { type: 'LoanDeparted', player: 'd', toClub: 'juventus', until: day(4) } as never, valid: 2 }] },
-        { known: 3, claims: [{ claim: { type: 'InterestDeclared', club: 'ajax', player: 'e' } as never, valid: 8 }] },
+        { known: 2, claims: [{ claim: { type: 'LoanDeparted', player: 'd', toClub: 'juventus', until: day(4) }, valid: 2 }] },
+        { known: 3, claims: [{ claim: { type: 'InterestDeclared', club: 'ajax', player: 'e' }, valid: 8 }] },
       ],
       BRANCH,
       100,

@@ -4,7 +4,7 @@ import { isOpen } from '../pursuit/pursuit.projection';
 import { currentPursuits } from '../pursuit/pursuit-at';
 import { clocksOf, type TimeQuery } from '../views/clocks';
 import { readView, type ReadSource } from '../views/read-view';
-import { FORMATIONS, POSITION_GROUPS, verdict, type Verdict } from './formations';
+import { FORMATIONS, POSITION_GROUPS, verdict } from './formations';
 import { outgoingCandidates } from './outgoing.query';
 import { countsOf, squadOf } from './squad-at';
 
@@ -59,7 +59,7 @@ export function squadDepthAndOutgoing(source: ReadSource, club: Slug, q: TimeQue
       available: sum('available'),
       injured: sum('injured'),
       awayOnLoan: sum('awayOnLoan'),
-      verdict: verdict(sum('need'), sum('squad'), sum('available')) as Verdict,
+      verdict: verdict(sum('need'), sum('squad'), sum('available')),
     };
   });
   const squadDepth = {

@@ -143,7 +143,7 @@ describe(BranchView.name, () => {
     });
 
     it('reads an entity untouched since the fork from the canonical model itself, checkpoints included', () => {
-      const events = storedEvents([{ known: 1, claims: [{ claim: { type: 'PlayerInjured', player: 'a' } as never, valid: 1 }] }], CANONICAL, 1, 'c');
+      const events = storedEvents([{ known: 1, claims: [{ claim: { type: 'PlayerInjured', player: 'a' }, valid: 1 }] }], CANONICAL, 1, 'c');
       const canonical = build(CANONICAL, events);
       const branch = new BranchView(canonical, { position: 1 }, emptyReadModel(BRANCH));
       expect(branch.playerHistory('a')).toBe(canonical.players.get('a'));
@@ -151,12 +151,12 @@ describe(BranchView.name, () => {
     });
 
     it('freezes canonical history at a position when it has no model of its own (a replay): later facts stay out', () => {
-      const first = storedEvents([{ known: 1, claims: [{ claim: { type: 'InterestDeclared', club: 'juventus', player: 'a' } as never, valid: 1 }] }], CANONICAL, 1, 'c');
+      const first = storedEvents([{ known: 1, claims: [{ claim: { type: 'InterestDeclared', club: 'juventus', player: 'a' }, valid: 1 }] }], CANONICAL, 1, 'c');
       const canonical = build(CANONICAL, first);
       const frozen = new BranchView(canonical, { position: 1 }, undefined, { position: () => 1 });
       const before = targetList(frozen, 'juventus', { asOf: day(5) });
       expect(frozen.pursuitHistory('juventus', 'a')).toBe(pursuitHistory(canonical, 'juventus', 'a')); // nothing new: read straight through
-      applyEvent(canonical, { ...storedEvents([{ known: 2, claims: [{ claim: { type: 'BidSubmitted', club: 'juventus', player: 'a', toClub: 'ajax', amountEur: 5 } as never, valid: 2 }] }], CANONICAL, 2, 'd')[0] });
+      applyEvent(canonical, { ...storedEvents([{ known: 2, claims: [{ claim: { type: 'BidSubmitted', club: 'juventus', player: 'a', toClub: 'ajax', amountEur: 5 }, valid: 2 }] }], CANONICAL, 2, 'd')[0] });
       expect(targetList(canonical, 'juventus', { asOf: day(5) })[0]).toMatchObject({ stage: 'bid' });
       expect(targetList(frozen, 'juventus', { asOf: day(5) })).toEqual(before);
       expect(frozen.position).toBe(1);
@@ -164,12 +164,12 @@ describe(BranchView.name, () => {
     });
 
     it('freezes a branch at a position of its own (a replay): its facts and reports stored after it stay out, though its model catches up', () => {
-      const canonical = build(CANONICAL, storedEvents([{ known: 1, claims: [{ claim: { type: 'PlayerRegistered', player: 'a', club: 'juventus', position: 'CB' } as never, valid: 1 }] }], CANONICAL, 1, 'c'));
+      const canonical = build(CANONICAL, storedEvents([{ known: 1, claims: [{ claim: { type: 'PlayerRegistered', player: 'a', club: 'juventus', position: 'CB' }, valid: 1 }] }], CANONICAL, 1, 'c'));
       const own = emptyReadModel(BRANCH);
       const branchEvents = storedEvents(
         [
-          { known: 2, claims: [{ claim: { type: 'PlayerInjured', player: 'a' } as never, valid: 2 }] },
-          { known: 3, claims: [{ claim: { type: 'PlayerReturnedFromInjury', player: 'a' } as never, valid: 3 }] },
+          { known: 2, claims: [{ claim: { type: 'PlayerInjured', player: 'a' }, valid: 2 }] },
+          { known: 3, claims: [{ claim: { type: 'PlayerReturnedFromInjury', player: 'a' }, valid: 3 }] },
         ],
         BRANCH,
         100,
@@ -218,16 +218,16 @@ describe(BranchView.name, () => {
     });
 
     it('never changes the canonical model', () => {
-      const events = storedEvents([{ known: 1, claims: [{ claim: { type: 'InterestDeclared', club: 'juventus', player: 'a' } as never, valid: 1 }] }], CANONICAL, 1, 'c');
+      const events = storedEvents([{ known: 1, claims: [{ claim: { type: 'InterestDeclared', club: 'juventus', player: 'a' }, valid: 1 }] }], CANONICAL, 1, 'c');
       const canonical = build(CANONICAL, events);
       const own = emptyReadModel(BRANCH);
       const branch = new BranchView(canonical, { position: 1 }, own);
-      applyEvent(own, storedEvents([{ known: 2, claims: [{ claim: { type: 'BidSubmitted', club: 'juventus', player: 'a', toClub: 'ajax', amountEur: 5 } as never, valid: 2 }] }], BRANCH, 2, 'b')[0]);
+      applyEvent(own, storedEvents([{ known: 2, claims: [{ claim: { type: 'BidSubmitted', club: 'juventus', player: 'a', toClub: 'ajax', amountEur: 5 }, valid: 2 }] }], BRANCH, 2, 'b')[0]);
       expect(targetList(branch, 'juventus', { asOf: day(3) })[0]).toMatchObject({ stage: 'bid' });
       expect(targetList(canonical, 'juventus', { asOf: day(3) })[0]).toMatchObject({ stage: 'interest' });
       expect(pursuitHistory(canonical, 'juventus', 'a')!.facts).toHaveLength(1);
       // and a canonical model ignores branch events altogether, though its position moves on
-      applyEvent(canonical, { ...storedEvents([{ known: 3, claims: [{ claim: { type: 'PlayerInjured', player: 'a' } as never, valid: 3 }] }], BRANCH, 3, 'x')[0] });
+      applyEvent(canonical, { ...storedEvents([{ known: 3, claims: [{ claim: { type: 'PlayerInjured', player: 'a' }, valid: 3 }] }], BRANCH, 3, 'x')[0] });
       expect(canonical.players.get('a')!.facts).toHaveLength(1);
       expect(canonical.position).toBe(3);
     });

@@ -30,7 +30,7 @@ export function visibleAt(fork: ForkPoint, fact: Fact): boolean {
 }
 
 /** Whether a canonical report is part of the branch (its claims are stored together, so all or none are). */
-export function reportVisibleAt(fork: ForkPoint, report: ReportInfo): boolean {
+export function reportVisibleAt(fork: ForkPoint, report: Pick<ReportInfo, 'position' | 'publishedOn'>): boolean {
   return report.position <= fork.position && (fork.knownAt === undefined || toDay(report.publishedOn) <= fork.knownAt);
 }
 
@@ -212,7 +212,7 @@ export class BranchView implements ReadView {
       history = historyOf<S>(mergeFacts(canonical?.facts ?? [], this.fork, ownFacts));
     }
     if (this.merged.size >= MAX_CACHED_HISTORIES) this.merged.clear();
-    this.merged.set(key, { canonical, canonicalLength, own, ownLength, history } as Merged);
+    this.merged.set(key, { canonical, canonicalLength, own, ownLength, history });
     return history;
   }
 }

@@ -11,7 +11,7 @@ import {
   type BranchState,
   type ForkAt,
 } from '@squad/domain';
-import { type EventStore, type JsonObject, type StoredEvent, StreamCatchUp } from '@squad/event-store';
+import { type EventStore, type StoredEvent, StreamCatchUp } from '@squad/event-store';
 import { StreamCommandHandler } from '../command-handler';
 import { branchEventId } from '../event-ids';
 
@@ -49,7 +49,7 @@ export class BranchRegistry {
   }
 
   async delete(command: { branchId: string; deletedAt: string }): Promise<void> {
-    await this.decideAndAppend(async (state) => decideDeleteBranch(command, state(command.branchId)));
+    await this.decideAndAppend((state) => decideDeleteBranch(command, state(command.branchId)));
   }
 
   /** The branch if it exists and is not deleted. */
@@ -76,7 +76,9 @@ export class BranchRegistry {
     return this.fold.catchUp();
   }
 
-  private decideAndAppend(decide: (state: (branchId: string) => BranchState) => Promise<BranchEvent[]>): Promise<void> {
+  private decideAndAppend(
+    decide: (state: (branchId: string) => BranchState) => BranchEvent[] | Promise<BranchEvent[]>,
+  ): Promise<void> {
     return this.handler.handle(async () => {
       const events = await decide((id) => this.states.get(id) ?? initialBranchState());
       return {
@@ -84,7 +86,7 @@ export class BranchRegistry {
           id: branchEventId(event.data.branchId, event.type),
           type: event.type,
           data: event.data,
-          metadata: {} as JsonObject,
+          metadata: {},
         })),
         // so that the caller reads its own write
         answer: () => this.catchUp(),

@@ -296,10 +296,22 @@ function toInstance<T extends object>(Dto: new () => T, plain: object, prefix: s
 }
 
 function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-  if (value === undefined) return '(missing)';
-  if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? `${value}n` : String(value);
-  return Array.isArray(value) ? '(an array)' : '(an object)';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+    case 'undefined':
+      return '(missing)';
+    case 'bigint':
+      return `${value}n`;
+    case 'number':
+    case 'boolean':
+    case 'symbol':
+    case 'function':
+      return String(value);
+    case 'object':
+      if (value === null) return 'null';
+      return Array.isArray(value) ? '(an array)' : '(an object)';
+  }
 }
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import type { StoredEvent } from '@squad/event-store';
+import type { RecordReportResult } from '@squad/reports';
 
 /**
  * A stored event as JSON. Revisions and positions are `bigint` inside the service and plain
@@ -15,4 +16,10 @@ export function eventView(event: StoredEvent) {
     data: event.data,
     metadata: event.metadata,
   };
+}
+
+/** A recording's answer: its events, and the position to read it back with (minPosition). */
+export function resultView(result: RecordReportResult) {
+  const events = result.events.map(eventView);
+  return { reportId: result.reportId, status: result.status, position: events.at(-1)?.position ?? null, events };
 }
