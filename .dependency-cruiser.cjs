@@ -4,14 +4,14 @@
  * Paths are relative to the repository root; @squad/* aliases resolve through tsconfig.json "paths".
  */
 
-/** Test code: spec files and anything under a test/ folder. Layer rules do not apply to it. */
-const TEST = ['\\.spec\\.ts$', '-spec\\.ts$', '(^|/)test/'];
+/** Test code: spec files, anything under a test/ folder, and test support under testing/. Layer rules do not apply to it. */
+const TEST = ['\\.spec\\.ts$', '-spec\\.ts$', '(^|/)test/', '(^|/)testing/'];
 
 /** The event-store port: the port itself and its barrel (@squad/event-store). */
 const STORE_PORT = '^libs/event-store/src/(event-store\\.port|index)\\.ts$';
 
 const FEATURES = '(reports|read-models|branches|replays|live|health)';
-const SHARED = '(access|config|http|logging|histories)';
+const SHARED = '(access|config|errors|http|logging|histories)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

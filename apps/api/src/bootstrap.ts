@@ -39,7 +39,7 @@ export async function startApi(env: Record<string, string | undefined> = process
   acceptOnlyJsonBodies(fastify);
   // Swagger UI needs inline styles: its routes (added below) get a policy of their own
   fastify.addHook('onRoute', (route) => {
-    if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)) route.config = { ...route.config, helmet: DOCS_SECURITY_HEADERS } as typeof route.config;
+    if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)) route.config = { ...route.config, helmet: DOCS_SECURITY_HEADERS };
   });
   await app.register(helmet, SECURITY_HEADERS);
   app.useGlobalFilters(new ProblemDetailsFilter());

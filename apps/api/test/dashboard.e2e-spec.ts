@@ -129,7 +129,7 @@ describeInBrowser(browserSuiteName, () => {
     // 4. the same view on a phone-sized window: one column, nothing wider than the screen
     await page.setViewportSize({ width: 390, height: 844 });
     await bremer.waitFor();
-    const widths = (await page.evaluate('({ scroll: document.scrollingElement.scrollWidth, window: window.innerWidth })')) as { scroll: number; window: number };
+    const widths = await page.evaluate<{ scroll: number; window: number }>('({ scroll: document.scrollingElement.scrollWidth, window: window.innerWidth })');
     expect(widths.scroll).toBeLessThanOrEqual(widths.window);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-2025-06-20-390x844.png'), fullPage: true });
 

@@ -14,7 +14,7 @@ import {
 /** Record one report: all its claims as events, or nothing. */
 export interface RecordReport {
   readonly report: Report;
-  /** Hash of the report's normalised content, computed by the caller (see `reportContentHash`). */
+  /** SHA-256 of the report's normalised content (`canonicalReportContent`), computed by the caller: the domain hashes nothing. */
   readonly reportHash: string;
 }
 

@@ -13,20 +13,23 @@ import { COUNTS_AS_READ } from './public.decorator';
  */
 @Injectable()
 export class WriteThrottlerGuard extends ThrottlerGuard {
-  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http' || READ_METHODS.has(context.switchToHttp().getRequest<FastifyRequest>().method)) return true;
-    return !!this.reflector.getAllAndOverride<boolean>(COUNTS_AS_READ, [context.getHandler(), context.getClass()]);
+  // the base class's hooks return promises; ours decide synchronously
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http' || READ_METHODS.has(context.switchToHttp().getRequest<FastifyRequest>().method)) {
+      return Promise.resolve(true);
+    }
+    return Promise.resolve(!!this.reflector.getAllAndOverride<boolean>(COUNTS_AS_READ, [context.getHandler(), context.getClass()]));
   }
 
-  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
-    return clientOf(request as unknown as FastifyRequest);
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
+    return Promise.resolve(clientOf(request as unknown as FastifyRequest));
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
     return `writes:${name}:${tracker}`;
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     throw new ApplicationError(
       'WRITE_RATE_LIMITED',
       'limit',

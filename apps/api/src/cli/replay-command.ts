@@ -101,19 +101,27 @@ export async function replayCommand(store: EventStore, env: Environment, argv: s
   return 0;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+/** What the table reads of a day's message and of the club's latest documents (as parsed from their JSON). */
+interface ToldDay {
+  readonly reports: readonly { readonly source: { readonly name: string }; readonly reportId: string; readonly claims: readonly unknown[] }[];
+}
+interface SquadDepthSeen {
+  readonly positions: readonly { readonly position: string; readonly available: number; readonly squad: number; readonly verdict: string }[];
+}
+interface TargetsSeen {
+  readonly targets: readonly { readonly player: string; readonly stage: string; readonly priority?: string; readonly open: boolean }[];
+}
 
 /** One day: its reports, then positions (left) beside open targets (right). */
 function dayTable(told: ReplayDay, club: string, state: Map<string, unknown>): string {
-  const message = JSON.parse(told.json) as Json;
+  const message = JSON.parse(told.json) as ToldDay;
   const lines = [`── ${told.day} · ${club} ${'─'.repeat(40)}`];
   for (const report of message.reports) lines.push(`  ${report.source.name}: ${report.reportId} (${report.claims.length} claim${report.claims.length === 1 ? '' : 's'})`);
   if (message.reports.length === 0) lines.push('  (no reports)');
-  const depth = state.get('squad-depth') as Json;
-  const targets = ((state.get('targets') as Json)?.targets ?? []).filter((t: Json) => t.open);
-  const left = ['position  avail/squad  verdict', ...(depth?.positions ?? []).map((p: Json) => `${p.position.padEnd(8)}  ${`${p.available}/${p.squad}`.padEnd(11)}  ${p.verdict}`)];
-  const right = ['open target              stage            priority', ...targets.map((t: Json) => `${String(t.player).padEnd(23)}  ${String(t.stage).padEnd(15)}  ${t.priority ?? ''}`)];
+  const depth = state.get('squad-depth') as SquadDepthSeen | undefined;
+  const targets = ((state.get('targets') as TargetsSeen | undefined)?.targets ?? []).filter((t) => t.open);
+  const left = ['position  avail/squad  verdict', ...(depth?.positions ?? []).map((p) => `${p.position.padEnd(8)}  ${`${p.available}/${p.squad}`.padEnd(11)}  ${p.verdict}`)];
+  const right = ['open target              stage            priority', ...targets.map((t) => `${t.player.padEnd(23)}  ${t.stage.padEnd(15)}  ${t.priority ?? ''}`)];
   if (targets.length === 0) right.push('(none)');
   for (let i = 0; i < Math.max(left.length, right.length); i++) lines.push(`  ${(left[i] ?? '').padEnd(34)} │ ${right[i] ?? ''}`.trimEnd());
   return `${lines.join('\n')}\n\n`;

@@ -112,7 +112,7 @@ export class Environment {
   BODY_LIMIT_BYTES: number = 1024 * 1024;
 
   /** Load the seed reports when the store is empty at start. */
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'SEED_ON_EMPTY must be true or false' })
   SEED_ON_EMPTY: boolean = true;
 

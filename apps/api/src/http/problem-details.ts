@@ -3,7 +3,6 @@ import {
   Catch,
   type ExceptionFilter,
   HttpException,
-  HttpStatus,
   Logger,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
@@ -146,7 +145,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const problem = toProblem(error);
-    if (problem.status >= HttpStatus.INTERNAL_SERVER_ERROR) this.logger.error(error instanceof Error ? error : String(error));
+    if (problem.status >= 500) this.logger.error(error instanceof Error ? error : String(error));
     sendProblem(host.switchToHttp().getResponse<FastifyReply>(), problem);
   }
 }

@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { StreamSlots } from '../access/stream-slots';
 import type { Environment } from '../config/environment';
 import { unknownBranch } from '../errors/application-error';
+import type { BranchOverlay } from '../histories/branch-overlay';
 import { Histories } from '../histories/histories.service';
 import { ReadModels, type ReadModelFollower } from '../histories/read-models.service';
 import { LiveFeed } from './live-feed';
@@ -42,16 +43,23 @@ export interface LiveStatus {
 class BranchFeed extends LiveFeed {
   /** Set once the branch is deleted: the feed's streams have ended, and a stream opening on it ends at once. */
   deleted = false;
+  /** Stops following the overlay's changes. */
+  readonly stopListening: () => void;
 
   constructor(
     readonly branchId: string,
-    readonly catchUp: () => Promise<void>,
-    readonly stopListening: () => void,
+    private readonly overlay: BranchOverlay,
     source: LiveFeed['source'],
     journalBytes: number,
     formation: () => string,
   ) {
     super(source, journalBytes, formation);
+    this.stopListening = overlay.onChange((change) => this.changed(change));
+  }
+
+  /** Applies the branch's writes made so far (each applied change reaches the feed through the listener). */
+  catchUp(): Promise<void> {
+    return this.overlay.catchUp();
   }
 }
 
@@ -130,7 +138,7 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
   }
 
   private poke(feed: BranchFeed | undefined): void {
-    feed?.catchUp().catch((error) => {
+    feed?.catchUp().catch((error: unknown) => {
       this.logger.error({ msg: 'a branch feed could not read its stream; retrying', branch: feed.branchId, err: error });
       setTimeout(() => this.poke(this.branchFeeds.get(feed.branchId)), 1000).unref();
     });
@@ -174,12 +182,9 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
     const canonical = this.readModels.projections.model;
     // the branch's view, with the messages' position: that of the branch's last write
     const view = new BranchView(canonical, shared.fork, overlay.model, { branch: id, position });
-    let feed!: BranchFeed;
-    const stopListening = overlay.onChange((change) => feed.changed(change));
-    feed = new BranchFeed(
+    const feed = new BranchFeed(
       id,
-      () => overlay.catchUp(),
-      stopListening,
+      overlay,
       {
         documents: view,
         position,
@@ -299,7 +304,7 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
     });
     if (deleted) {
       const position = this.readModels.projections.position;
-      connection.send(sseFrame('deleted', position, JSON.stringify({ position, branch: (feed as BranchFeed).branchId })));
+      connection.send(sseFrame('deleted', position, JSON.stringify({ position, branch: feed.branchId })));
       connection.close();
       return undefined;
     }

@@ -31,7 +31,7 @@ export function parseSpeed(value: unknown, problems: FieldProblem[], field = 'sp
 /** One club slug or a list of them (a query may repeat `club` or separate them with commas). */
 export function parseClubs(value: unknown, problems: FieldProblem[], field = 'club'): Slug[] | undefined {
   if (value === undefined) return undefined;
-  const list = (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]));
+  const list: unknown[] = (Array.isArray(value) ? (value as unknown[]) : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]));
   if (list.length === 0 || list.length > MAX_CLUBS || !list.every((club) => typeof club === 'string' && SLUG.test(club))) {
     problems.push({ field, reason: `${field} must be one club slug or a list of at most ${MAX_CLUBS}, such as "juventus"` });
     return undefined;

@@ -92,7 +92,7 @@ export class ReplaySession {
     });
     this.touch();
     // in the lock: a day being told to the previous client is not told to this one
-    void this.exclusive(async () => {
+    void this.exclusive(() => {
       if (!stream.isOpen || this.closed) {
         stream.close(); // closed meanwhile: the hijacked response must not stay open
         return;
@@ -145,7 +145,7 @@ export class ReplaySession {
   /** Moves to `day`: the next day told is `day` (or, at full speed, the first one with news from there). */
   async seek(day: Day): Promise<void> {
     this.touch();
-    await this.exclusive(async () => this.moveTo(day));
+    await this.exclusive(() => this.moveTo(day));
     this.wake();
     this.startPump();
   }
@@ -260,7 +260,8 @@ export class ReplaySession {
     this.stream.write(replayFrame('end', undefined, JSON.stringify({ from: this.description.from, to: this.description.to, daysSent: this.daysSent })));
   }
 
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` once every earlier exclusive run has finished (they tell days to the stream in turn). */
+  private exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
     const run = this.lock.then(fn, fn);
     this.lock = run.catch(() => undefined);
     return run;
