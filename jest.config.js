@@ -14,7 +14,9 @@ module.exports = {
   // CommonJS build natively (require(esm)), but Jest on Node 20 cannot, so Jest compiles them
   // to CommonJS with the same swc transform as our sources.
   transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest', { ...swc, swcrc: false }] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|uid|strtok3|token-types|@tokenizer|peek-readable|load-esm|content-disposition)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|file-type|uid|strtok3|token-types|@tokenizer|peek-readable|load-esm|content-disposition)/)',
+  ],
   moduleNameMapper: {
     '^@squad/([a-z-]+)$': '<rootDir>/libs/$1/src',
     '^@squad/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',

@@ -26,20 +26,37 @@ export async function freePort(): Promise<number> {
  * Starts a server; `port` known up front (ours: then it answers /health/live when ready), or
  * undefined (the bare one prints its port).
  */
-export async function spawnServer(args: string[], env: Record<string, string>, port: number | undefined): Promise<BenchServer> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`))));
+export async function spawnServer(
+  args: string[],
+  env: Record<string, string>,
+  port: number | undefined,
+): Promise<BenchServer> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`))),
+  );
   exited.catch(() => undefined);
   if (port === undefined) {
     port = await Promise.race([
       exited,
-      new Promise<number>((resolve) => createInterface({ input: child.stdout }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port))),
+      new Promise<number>((resolve) =>
+        createInterface({ input: child.stdout }).once('line', (line) =>
+          resolve((JSON.parse(line) as { port: number }).port),
+        ),
+      ),
     ]);
   } else {
     child.stdout.resume();
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/health/live`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/health/live`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${args[0]} did not start`);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -34,18 +34,24 @@ async function buildWorld(dir: string, events: number): Promise<World> {
   let started = Date.now();
   const world = await writeSyntheticHistory(writer, events);
   await writer.close();
-  printInfo(`generated ${events.toLocaleString('en-US')} synthetic events`, `${world.clubs.length} clubs, ${world.firstDay} to ${world.lastDay}, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  printInfo(
+    `generated ${events.toLocaleString('en-US')} synthetic events`,
+    `${world.clubs.length} clubs, ${world.firstDay} to ${world.lastDay}, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   const store = SqliteEventStore.open({ path, synchronous: 'NORMAL' });
   started = Date.now();
   const model = emptyReadModel();
   for await (const event of store.readAll()) applyEvent(model, event);
-  printInfo(`read model of ${events.toLocaleString('en-US')} events`, `built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  printInfo(
+    `read model of ${events.toLocaleString('en-US')} events`,
+    `built in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return { store, world, model, registry: new BranchRegistry(store), head: Number(await store.headPosition()) };
 }
 
 /** A deterministic sequence, so runs compare. */
 function seeded(seed: number): () => number {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 /**
@@ -54,14 +60,30 @@ function seeded(seed: number): () => number {
  * canonical read model. Nothing of canonical history is read, folded or copied.
  */
 async function fork(w: World, index: number, random: () => number) {
-  const forkAt = index % 2 === 0 ? { position: 1 + Math.floor(random() * w.head) } : { knownAt: fromDay(toDay(w.world.firstDay) + Math.floor(random() * (toDay(w.world.lastDay) - toDay(w.world.firstDay)))) };
+  const forkAt =
+    index % 2 === 0
+      ? { position: 1 + Math.floor(random() * w.head) }
+      : {
+          knownAt: fromDay(
+            toDay(w.world.firstDay) + Math.floor(random() * (toDay(w.world.lastDay) - toDay(w.world.firstDay))),
+          ),
+        };
   const started = process.hrtime.bigint();
-  const branch = await w.registry.create({ branchId: `bench-${index}`, name: `Bench ${index}`, forkAt, createdAt: '2026-01-01T00:00:00.000Z' });
+  const branch = await w.registry.create({
+    branchId: `bench-${index}`,
+    name: `Bench ${index}`,
+    forkAt,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  });
   const fork = forkPointOf(branch);
   const stream = branchLedgerStream(branch.id);
   const view = new BranchView(w.model, fork, emptyReadModel(stream), { branch: branch.id });
   const base = forkDecisionContext(w.model, fork, () => undefined);
-  const ledger = new Ledger(w.store, stream, { ...base, ready: () => Promise.resolve(), eventsOf: () => Promise.resolve([]) });
+  const ledger = new Ledger(w.store, stream, {
+    ...base,
+    ready: () => Promise.resolve(),
+    eventsOf: () => Promise.resolve([]),
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   w.head = Math.max(w.head, branch.createdPosition);
   return { ms, branch, view, ledger };
@@ -84,7 +106,12 @@ function whatIf(w: World, id: string, club: string, random: () => number): Repor
   };
 }
 
-export async function benchBranchesReplays(options: { small: number; large: number; forks: number; replayRounds: number }): Promise<Figure[]> {
+export async function benchBranchesReplays(options: {
+  small: number;
+  large: number;
+  forks: number;
+  replayRounds: number;
+}): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'squad-bench-branches-'));
   const figures: Figure[] = [];
   const worlds: World[] = [];
@@ -127,10 +154,16 @@ export async function benchBranchesReplays(options: { small: number; large: numb
     printFigure(forkFigure);
     figures.push(forkFigure);
     const p99 = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length * 0.99)];
-    printInfo('fork p99', `${p99(largeTimes).toFixed(3)} ms with ${options.large.toLocaleString('en-US')} events, ${p99(smallTimes).toFixed(3)} ms with ${options.small.toLocaleString('en-US')} (${options.forks} forks each, half at a position, half at a knownAt day)`);
+    printInfo(
+      'fork p99',
+      `${p99(largeTimes).toFixed(3)} ms with ${options.large.toLocaleString('en-US')} events, ${p99(smallTimes).toFixed(3)} ms with ${options.small.toLocaleString('en-US')} (${options.forks} forks each, half at a position, half at a knownAt day)`,
+    );
 
     // the first write and read of a fresh branch: per-entity costs (a player's, a club's history), not the log's
-    for (const [label, w, last] of [['small', small, lastSmall!], ['large', large, lastLarge!]] as const) {
+    for (const [label, w, last] of [
+      ['small', small, lastSmall!],
+      ['large', large, lastLarge!],
+    ] as const) {
       const random = seeded(3);
       const club = w.world.clubs[0];
       const writes: number[] = [];
@@ -147,7 +180,10 @@ export async function benchBranchesReplays(options: { small: number; large: numb
         targetList(view, club, { asOf: w.world.lastDay });
         reads.push(Number(process.hrtime.bigint() - started) / 1e6);
       }
-      printInfo(`first write / first read (squad depth + targets) of a fresh branch, ${label} store`, `median ${median(writes).toFixed(2)} ms / ${median(reads).toFixed(2)} ms`);
+      printInfo(
+        `first write / first read (squad depth + targets) of a fresh branch, ${label} store`,
+        `median ${median(writes).toFixed(2)} ms / ${median(reads).toFixed(2)} ms`,
+      );
     }
 
     // ---------------------------------------------------------------- replay
@@ -158,7 +194,12 @@ export async function benchBranchesReplays(options: { small: number; large: numb
     /** Walks the whole window at full speed, as the stream does, building every day's message; events/s. */
     const replay = async (clubs: string[]) => {
       const view = new BranchView(w.model, { position }, undefined, { position: () => position });
-      const window = new ReplayWindow(view, w.store, { from: w.world.firstDay, to: w.world.lastDay, clubs, formation: '4-3-3' });
+      const window = new ReplayWindow(view, w.store, {
+        from: w.world.firstDay,
+        to: w.world.lastDay,
+        clubs,
+        formation: '4-3-3',
+      });
       const started = process.hrtime.bigint();
       let told = 0;
       let bytes = 0;
@@ -169,7 +210,10 @@ export async function benchBranchesReplays(options: { small: number; large: numb
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (told !== events) throw new Error(`the replay told ${told} events of ${events}`);
-      printInfo('replay round', `${told.toLocaleString('en-US')} events over ${window.days.toLocaleString('en-US')} days in ${seconds.toFixed(1)} s, ${(bytes / 1024 / 1024).toFixed(0)} MiB of messages`);
+      printInfo(
+        'replay round',
+        `${told.toLocaleString('en-US')} events over ${window.days.toLocaleString('en-US')} days in ${seconds.toFixed(1)} s, ${(bytes / 1024 / 1024).toFixed(0)} MiB of messages`,
+      );
       return told / seconds;
     };
     // the figure: a game following one club (its three documents as of each day, as known that day)
@@ -190,7 +234,10 @@ export async function benchBranchesReplays(options: { small: number; large: numb
     figures.push(replayFigure);
     // the same walk telling the reports only (no club followed): what reading and telling costs, without the documents
     const reportsOnly = await replay([]);
-    printInfo('the same replay telling reports only (no documents) vs raw readAll', `ratio ${(reportsOnly / replayFigure.baseline).toFixed(2)}; ${reportsOnly.toFixed(0)} events/s`);
+    printInfo(
+      'the same replay telling reports only (no documents) vs raw readAll',
+      `ratio ${(reportsOnly / replayFigure.baseline).toFixed(2)}; ${reportsOnly.toFixed(0)} events/s`,
+    );
   } finally {
     for (const w of worlds) await w.store.close();
     rmSync(dir, { recursive: true, force: true });

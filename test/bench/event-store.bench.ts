@@ -54,7 +54,9 @@ export async function benchEventStore(options: { readAllEvents: number }): Promi
       const batches = synchronous === 'FULL' ? 200 : 1000;
       const batchSize = 100;
       const prepared = () =>
-        Array.from({ length: batches }, (_, b) => Array.from({ length: batchSize }, (_, i) => sampleEvent(b * batchSize + i)));
+        Array.from({ length: batches }, (_, b) =>
+          Array.from({ length: batchSize }, (_, i) => sampleEvent(b * batchSize + i)),
+        );
       figures.push(
         await compareThroughput(
           `100-event batch appends vs raw inserts in one transaction (synchronous=${synchronous})`,
@@ -65,7 +67,9 @@ export async function benchEventStore(options: { readAllEvents: number }): Promi
           async () => {
             const raw = openRaw(freshPath(), synchronous);
             const work = prepared();
-            const rate = await throughput(batches * batchSize, () => work.forEach((batch, b) => raw.insertBatch(`stream-${b % 50}`, batch)));
+            const rate = await throughput(batches * batchSize, () =>
+              work.forEach((batch, b) => raw.insertBatch(`stream-${b % 50}`, batch)),
+            );
             raw.db.close();
             return rate;
           },
@@ -93,7 +97,9 @@ export async function benchEventStore(options: { readAllEvents: number }): Promi
           async () => {
             const raw = openRaw(freshPath(), synchronous);
             const work = singleEvents();
-            const rate = await throughput(singles, () => work.forEach((e, n) => raw.insertBatch(`stream-${n % 50}`, [e])));
+            const rate = await throughput(singles, () =>
+              work.forEach((e, n) => raw.insertBatch(`stream-${n % 50}`, [e])),
+            );
             raw.db.close();
             return rate;
           },
@@ -115,7 +121,10 @@ export async function benchEventStore(options: { readAllEvents: number }): Promi
     const loader = SqliteEventStore.open({ path, synchronous: 'NORMAL' });
     const loadStart = process.hrtime.bigint();
     for (let n = 0; n < options.readAllEvents; n += 1000) {
-      await loader.append(`club-${(n / 1000) % 200}`, Array.from({ length: Math.min(1000, options.readAllEvents - n) }, (_, i) => sampleEvent(n + i)));
+      await loader.append(
+        `club-${(n / 1000) % 200}`,
+        Array.from({ length: Math.min(1000, options.readAllEvents - n) }, (_, i) => sampleEvent(n + i)),
+      );
     }
     await loader.close();
     printInfo(

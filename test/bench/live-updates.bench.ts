@@ -76,9 +76,15 @@ class Subscribers {
 }
 
 async function post(url: string, body?: unknown): Promise<{ position?: number }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? '' : JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? '' : JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return response.headers.get('content-type')?.includes('json') ? ((await response.json()) as { position?: number }) : {};
+  return response.headers.get('content-type')?.includes('json')
+    ? ((await response.json()) as { position?: number })
+    : {};
 }
 
 interface Latencies {
@@ -89,7 +95,13 @@ interface Latencies {
 }
 
 /** Rounds of: publish, take the ack time, wait until every subscriber has the update. */
-async function measure(server: Server, path: string, count: number, rounds: number, publish: (round: number) => Promise<number>): Promise<Latencies> {
+async function measure(
+  server: Server,
+  path: string,
+  count: number,
+  rounds: number,
+  publish: (round: number) => Promise<number>,
+): Promise<Latencies> {
   const before = server.rssKiB();
   const subscribers = await Subscribers.open(`${server.url}${path}`, count);
   const timings: number[] = [];
@@ -101,12 +113,21 @@ async function measure(server: Server, path: string, count: number, rounds: numb
       await subscribers.reached(position);
       // the first rounds warm both sides up (JIT, buffers); keep them out of the figures
       if (round >= 5) timings.push(Number(process.hrtime.bigint() - acknowledged) / 1e6);
-      if (round === 0) printInfo(`  ${path}: first publish acknowledged in`, `${(Number(acknowledged - started) / 1e6).toFixed(1)} ms`);
+      if (round === 0)
+        printInfo(
+          `  ${path}: first publish acknowledged in`,
+          `${(Number(acknowledged - started) / 1e6).toFixed(1)} ms`,
+        );
     }
     global.gc?.();
     const perConnectionKiB = (server.rssKiB() - before) / count;
     timings.sort((a, b) => a - b);
-    return { p50: median(timings), p99: timings[Math.min(timings.length - 1, Math.floor(timings.length * 0.99))], perConnectionKiB, frameBytes: subscribers.frameBytes };
+    return {
+      p50: median(timings),
+      p99: timings[Math.min(timings.length - 1, Math.floor(timings.length * 0.99))],
+      perConnectionKiB,
+      frameBytes: subscribers.frameBytes,
+    };
   } finally {
     subscribers.close();
   }
@@ -122,7 +143,15 @@ export async function benchLiveUpdates(options: { subscribers: number; rounds: n
     const api = await spawnServer(
       ['apps/api/src/main.ts'],
       // one client holds all the subscribers: the per-client stream cap must let them in
-      { PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: join(dir, 'squad.db'), READ_MODEL_SNAPSHOT_PATH: 'none', SEED_ON_EMPTY: 'true', LOG_LEVEL: 'warn', LIVE_MAX_CONNECTIONS_PER_CLIENT: String(subscribers + 10) },
+      {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        SQLITE_PATH: join(dir, 'squad.db'),
+        READ_MODEL_SNAPSHOT_PATH: 'none',
+        SEED_ON_EMPTY: 'true',
+        LOG_LEVEL: 'warn',
+        LIVE_MAX_CONNECTIONS_PER_CLIENT: String(subscribers + 10),
+      },
       port,
     );
     servers.push(api);
@@ -132,7 +161,9 @@ export async function benchLiveUpdates(options: { subscribers: number; rounds: n
         reportId: `bench-live-${++player}`,
         source: { name: 'Bench' },
         publishedOn: today(),
-        claims: [{ type: 'InterestDeclared', club: 'juventus', player: `bench-prospect-${player}`, priority: 'medium' }],
+        claims: [
+          { type: 'InterestDeclared', club: 'juventus', player: `bench-prospect-${player}`, priority: 'medium' },
+        ],
       });
       return position!;
     });
@@ -157,8 +188,14 @@ export async function benchLiveUpdates(options: { subscribers: number; rounds: n
       met: ours.p99 / baseline.p99 <= 2,
     };
     printFigure(figure);
-    printInfo('  p50', `ours ${ours.p50.toFixed(2)} ms, bare ${baseline.p50.toFixed(2)} ms (frames of ${ours.frameBytes} bytes, ${rounds} rounds)`);
-    printInfo('  resident memory per connection', `ours ${ours.perConnectionKiB.toFixed(1)} KiB, bare ${baseline.perConnectionKiB.toFixed(1)} KiB`);
+    printInfo(
+      '  p50',
+      `ours ${ours.p50.toFixed(2)} ms, bare ${baseline.p50.toFixed(2)} ms (frames of ${ours.frameBytes} bytes, ${rounds} rounds)`,
+    );
+    printInfo(
+      '  resident memory per connection',
+      `ours ${ours.perConnectionKiB.toFixed(1)} KiB, bare ${baseline.perConnectionKiB.toFixed(1)} KiB`,
+    );
     return [figure];
   } finally {
     for (const server of servers) if (server.child.exitCode === null) await server.stop();

@@ -13,7 +13,12 @@ function sampleEvent(n: number): EventToAppend {
     id: randomUUID(),
     type: 'InterestDeclared',
     data: { club: 'juventus', player: `player-${n % 5000}`, priority: 'top', effectiveOn: '2025-06-17' },
-    metadata: { reportId: `report-${Math.floor(n / 3)}`, source: { name: 'Tuttojuve' }, publishedOn: '2025-06-17', publishedOnApprox: false },
+    metadata: {
+      reportId: `report-${Math.floor(n / 3)}`,
+      source: { name: 'Tuttojuve' },
+      publishedOn: '2025-06-17',
+      publishedOnApprox: false,
+    },
   };
 }
 
@@ -33,7 +38,10 @@ export async function benchPostgres(options: { batches: number; rebuildEvents: n
   const raw = new Client({ connectionString: database.url });
   await raw.connect();
   // rows as the server's text: no type parsing at all
-  const rawText = new Client({ connectionString: database.url, types: { getTypeParser: () => (text: string) => text } });
+  const rawText = new Client({
+    connectionString: database.url,
+    types: { getTypeParser: () => (text: string) => text },
+  });
   await rawText.connect();
   const figures: Figure[] = [];
   try {
@@ -62,7 +70,13 @@ export async function benchPostgres(options: { batches: number; rebuildEvents: n
               `INSERT INTO raw_events (id, stream, revision, type, data, metadata, recorded_at)
                SELECT e.id, 'bench', $1::bigint + e.n - 1, e.type, e.data, e.metadata, now()
                FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS e (id, type, data, metadata, n)`,
-              [rawRevision, events.map((e) => e.id), events.map((e) => e.type), events.map((e) => JSON.stringify(e.data)), events.map((e) => JSON.stringify(e.metadata))],
+              [
+                rawRevision,
+                events.map((e) => e.id),
+                events.map((e) => e.type),
+                events.map((e) => JSON.stringify(e.data)),
+                events.map((e) => JSON.stringify(e.metadata)),
+              ],
             );
             await raw.query('COMMIT');
             rawRevision += batchSize;
@@ -82,7 +96,10 @@ export async function benchPostgres(options: { batches: number; rebuildEvents: n
     const history = await PostgresEventStore.open({ connectionString: database.url, schema: 'bench_history' });
     const written = Date.now();
     await writeSyntheticHistory(history, options.rebuildEvents);
-    printInfo(`wrote ${options.rebuildEvents.toLocaleString('en-US')} synthetic events through the adapter`, `${((Date.now() - written) / 1000).toFixed(1)} s`);
+    printInfo(
+      `wrote ${options.rebuildEvents.toLocaleString('en-US')} synthetic events through the adapter`,
+      `${((Date.now() - written) / 1000).toFixed(1)} s`,
+    );
     // The baseline reads the same events, every column the adapter reads, in one query, as the
     // server's text (no type parsing at all), and parses their JSON: what any reader of the log
     // pays. Ours adds the conversion to events, the paging and the whole projection fold.
@@ -100,7 +117,12 @@ export async function benchPostgres(options: { batches: number; rebuildEvents: n
       options.rebuildEvents,
       'events/s',
       0.5,
-      () => rawRebuild('SELECT position, id, stream, revision, type, data, metadata, recorded_at FROM bench_history.events ORDER BY position', 5, 6),
+      () =>
+        rawRebuild(
+          'SELECT position, id, stream, revision, type, data, metadata, recorded_at FROM bench_history.events ORDER BY position',
+          5,
+          6,
+        ),
       async () => {
         global.gc?.();
         const model = emptyReadModel();

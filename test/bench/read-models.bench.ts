@@ -3,7 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@squad/event-store/sqlite';
-import { applyEvent, countPursuits, emptyReadModel, fromDay, reportById, squadDepth, targetList, toDay, type SquadReadModel } from '@squad/projections';
+import {
+  applyEvent,
+  countPursuits,
+  emptyReadModel,
+  fromDay,
+  reportById,
+  squadDepth,
+  targetList,
+  toDay,
+  type SquadReadModel,
+} from '@squad/projections';
 import { compareThroughput, type Figure, median, printFigure, printInfo, rssMiB } from './harness';
 import { writeSyntheticHistory, type SyntheticWorld } from './synthetic-reports';
 
@@ -18,7 +28,10 @@ async function buildStore(dir: string, events: number): Promise<Built> {
   const started = Date.now();
   const world = await writeSyntheticHistory(store, events);
   await store.close();
-  printInfo(`generated ${events.toLocaleString('en-US')} synthetic events`, `${world.clubs.length} clubs, ${world.firstDay} to ${world.lastDay}, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  printInfo(
+    `generated ${events.toLocaleString('en-US')} synthetic events`,
+    `${world.clubs.length} clubs, ${world.firstDay} to ${world.lastDay}, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return { path, world };
 }
 
@@ -33,7 +46,7 @@ async function project(path: string): Promise<SquadReadModel> {
 /** p99 of as-of questions (squad depth and targets of a random club on a random day), in ms. */
 function asOfP99(model: SquadReadModel, world: SyntheticWorld, queries: number): { p50: number; p99: number } {
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const first = toDay(world.firstDay) + 30;
   const last = toDay(world.lastDay);
   const timings: number[] = [];
@@ -103,10 +116,16 @@ export async function benchReadModels(options: { small: number; large: number })
     );
     figures.push(rebuild);
     const bare = median([bareSelect(), bareSelect(), bareSelect()]);
-    printInfo('the same rebuild vs a bare SQLite SELECT + JSON.parse (below the port)', `ratio ${(rebuild.subject / bare).toFixed(2)}; bare ${bare.toFixed(0)} events/s`);
+    printInfo(
+      'the same rebuild vs a bare SQLite SELECT + JSON.parse (below the port)',
+      `ratio ${(rebuild.subject / bare).toFixed(2)}; bare ${bare.toFixed(0)} events/s`,
+    );
     raw.close();
     global.gc?.();
-    printInfo(`resident memory with the read model of ${options.large.toLocaleString('en-US')} events loaded`, `${rssMiB().toFixed(0)} MiB (players ${model!.players.size})`);
+    printInfo(
+      `resident memory with the read model of ${options.large.toLocaleString('en-US')} events loaded`,
+      `${rssMiB().toFixed(0)} MiB (players ${model!.players.size})`,
+    );
 
     // The rebuild leaves some indexing to the first read that needs it (each club's targets by
     // year, each player's pursuits, reports by id): what those first reads pay.
@@ -143,7 +162,10 @@ export async function benchReadModels(options: { small: number; large: number })
       met: largeTimes.p99 / smallTimes.p99 <= 2,
     };
     printFigure(figure);
-    printInfo('as-of query p50', `${largeTimes.p50.toFixed(3)} ms with ${options.large.toLocaleString('en-US')} events, ${smallTimes.p50.toFixed(3)} ms with ${options.small.toLocaleString('en-US')}`);
+    printInfo(
+      'as-of query p50',
+      `${largeTimes.p50.toFixed(3)} ms with ${options.large.toLocaleString('en-US')} events, ${smallTimes.p50.toFixed(3)} ms with ${options.small.toLocaleString('en-US')}`,
+    );
     figures.push(figure);
   } finally {
     rmSync(dir, { recursive: true, force: true });

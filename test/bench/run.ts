@@ -14,7 +14,9 @@ import type { Figure } from './harness';
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  console.log(`squad-planner bench (${quick ? 'quick' : 'full'}) on Node ${process.version}, ${new Date().toISOString()}`);
+  console.log(
+    `squad-planner bench (${quick ? 'quick' : 'full'}) on Node ${process.version}, ${new Date().toISOString()}`,
+  );
   const figures: Figure[] = [];
 
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -32,7 +34,14 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'branches') {
     console.log('\n# Branches and replays');
-    figures.push(...(await benchBranchesReplays({ small: 10_000, large: quick ? 100_000 : 1_000_000, forks: quick ? 100 : 400, replayRounds: quick ? 1 : 3 })));
+    figures.push(
+      ...(await benchBranchesReplays({
+        small: 10_000,
+        large: quick ? 100_000 : 1_000_000,
+        forks: quick ? 100 : 400,
+        replayRounds: quick ? 1 : 3,
+      })),
+    );
   }
   if (!only || only === 'postgres') {
     console.log('\n# PostgreSQL adapter');
@@ -40,11 +49,15 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'soak') {
     console.log('\n# Soak (mixed load: writes, as-of reads, 200 SSE subscribers)');
-    figures.push(...(await benchSoak({ seconds: quick ? 10 : 60, subscribers: 200, writesPerSecond: 20, readsPerSecond: 100 })));
+    figures.push(
+      ...(await benchSoak({ seconds: quick ? 10 : 60, subscribers: 200, writesPerSecond: 20, readsPerSecond: 100 })),
+    );
   }
 
   const missed = figures.filter((f) => !f.met);
-  console.log(`\n${figures.length - missed.length} of ${figures.length} targets met${missed.length ? `; missed: ${missed.map((f) => f.name).join('; ')}` : ''}`);
+  console.log(
+    `\n${figures.length - missed.length} of ${figures.length} targets met${missed.length ? `; missed: ${missed.map((f) => f.name).join('; ')}` : ''}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -123,7 +123,10 @@ class Subscriber {
       // a club's frame is the same message with only that club's changes
       const message = JSON.parse(data);
       for (const club of new Set<string>(message.changes.map((c: Json) => c.club))) {
-        const frame = JSON.stringify({ position: message.position, changes: message.changes.filter((c: Json) => c.club === club) });
+        const frame = JSON.stringify({
+          position: message.position,
+          changes: message.changes.filter((c: Json) => c.club === club),
+        });
         this.expectedByClub.set(club, [...(this.expectedByClub.get(club) ?? []), { id, hash: sha(frame) }]);
       }
     }
@@ -198,7 +201,8 @@ class Pool {
 
   constructor() {
     for (const [c, club] of SOAK_CLUBS.entries()) {
-      for (let i = 0; i < SQUAD_SIZE; i++) this.players.push({ slug: `soak-player-${c}-${i}`, club, injured: false, onLoan: false });
+      for (let i = 0; i < SQUAD_SIZE; i++)
+        this.players.push({ slug: `soak-player-${c}-${i}`, club, injured: false, onLoan: false });
     }
   }
 
@@ -210,7 +214,13 @@ class Pool {
       publishedOn: today(),
       claims: this.players
         .filter((p) => p.club === club)
-        .map((p, i) => ({ type: 'PlayerRegistered', player: p.slug, name: p.slug.replace(/-/g, ' '), club, position: POSITIONS[i % POSITIONS.length] })),
+        .map((p, i) => ({
+          type: 'PlayerRegistered',
+          player: p.slug,
+          name: p.slug.replace(/-/g, ' '),
+          club,
+          position: POSITIONS[i % POSITIONS.length],
+        })),
     }));
   }
 
@@ -227,14 +237,24 @@ class Pool {
         claims.push({ type: 'MarketValueReported', player: player.slug, valueEur: 500_000 * (1 + (n % 80)) });
         break;
       case 3:
-        claims.push(player.injured ? { type: 'PlayerReturnedFromInjury', player: player.slug } : { type: 'PlayerInjured', player: player.slug, injury: 'knock' });
+        claims.push(
+          player.injured
+            ? { type: 'PlayerReturnedFromInjury', player: player.slug }
+            : { type: 'PlayerInjured', player: player.slug, injury: 'knock' },
+        );
         player.injured = !player.injured;
         break;
       case 4:
       case 5: {
         if (player.onLoan) break;
         const to = SOAK_CLUBS[(SOAK_CLUBS.indexOf(player.club) + 1 + (n % 3)) % SOAK_CLUBS.length];
-        claims.push({ type: 'TransferCompleted', player: player.slug, fromClub: player.club, toClub: to, feeEur: 1_000_000 * (1 + (n % 20)) });
+        claims.push({
+          type: 'TransferCompleted',
+          player: player.slug,
+          fromClub: player.club,
+          toClub: to,
+          feeEur: 1_000_000 * (1 + (n % 20)),
+        });
         player.club = to;
         break;
       }
@@ -242,7 +262,12 @@ class Pool {
       case 7: {
         const suitor = CLUBS[(n * 3) % CLUBS.length];
         if (suitor === player.club || this.pursuits[lane].some(([c, p]) => c === suitor && p === player.slug)) break;
-        claims.push({ type: 'InterestDeclared', club: suitor, player: player.slug, priority: ['top', 'high', 'medium', 'low'][n % 4] });
+        claims.push({
+          type: 'InterestDeclared',
+          club: suitor,
+          player: player.slug,
+          priority: ['top', 'high', 'medium', 'low'][n % 4],
+        });
         this.pursuits[lane].push([suitor, player.slug]);
         break;
       }
@@ -252,7 +277,11 @@ class Pool {
         break;
       }
       default:
-        claims.push(player.onLoan ? { type: 'LoanReturned', player: player.slug, fromClub: LOAN_CLUB } : { type: 'LoanDeparted', player: player.slug, toClub: LOAN_CLUB, until: '2099-06-30' });
+        claims.push(
+          player.onLoan
+            ? { type: 'LoanReturned', player: player.slug, fromClub: LOAN_CLUB }
+            : { type: 'LoanDeparted', player: player.slug, toClub: LOAN_CLUB, until: '2099-06-30' },
+        );
         player.onLoan = !player.onLoan;
     }
     if (claims.length === 0) claims.push({ type: 'MarketValueReported', player: player.slug, valueEur: 750_000 });
@@ -263,7 +292,8 @@ class Pool {
 /** A random as-of read: a club document or a player, on a day of 2025 or today, sometimes as then known. */
 function soakRead(n: number): string {
   const club = CLUBS[n % CLUBS.length];
-  const asOf = n % 4 === 0 ? today() : `2025-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`;
+  const asOf =
+    n % 4 === 0 ? today() : `2025-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`;
   const knownAt = n % 3 === 0 ? `&knownAt=2025-${String(1 + ((n >> 2) % 12)).padStart(2, '0')}-15` : '';
   switch (n % 6) {
     case 0:
@@ -280,7 +310,12 @@ function soakRead(n: number): string {
 }
 
 /** Runs `step(i)` at `perSecond` (spread over `lanes` concurrent loops) until `until`. */
-async function paced(perSecond: number, lanes: number, until: number, step: (lane: number, i: number) => Promise<void>): Promise<number> {
+async function paced(
+  perSecond: number,
+  lanes: number,
+  until: number,
+  step: (lane: number, i: number) => Promise<void>,
+): Promise<number> {
   let count = 0;
   const interval = (1000 * lanes) / perSecond;
   const started = Date.now();
@@ -313,8 +348,13 @@ async function liveHeapMiB(server: BenchServer, probe: string): Promise<number> 
 }
 
 const post = (server: BenchServer, path: string, body: unknown) =>
-  fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WRITE_KEY}` }, body: JSON.stringify(body) });
-const get = (server: BenchServer, path: string) => fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${READ_KEY}` } });
+  fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${WRITE_KEY}` },
+    body: JSON.stringify(body),
+  });
+const get = (server: BenchServer, path: string) =>
+  fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${READ_KEY}` } });
 
 export async function benchSoak(options: SoakOptions): Promise<Figure[]> {
   const { seconds, subscribers: subscriberCount, writesPerSecond, readsPerSecond } = options;
@@ -345,18 +385,22 @@ export async function benchSoak(options: SoakOptions): Promise<Figure[]> {
     const pool = new Pool();
     for (const squad of pool.squads()) {
       const response = await post(server, '/v1/reports', squad);
-      if (response.status !== 201) throw new Error(`could not found ${squad.reportId}: ${response.status} ${await response.text()}`);
+      if (response.status !== 201)
+        throw new Error(`could not found ${squad.reportId}: ${response.status} ${await response.text()}`);
     }
 
     // subscribers: most on one club each (the first of each club keeps its documents), some on every club
     const reference = new Subscriber(undefined, 'everything');
     subscribers.push(reference);
     for (let i = 1; i < ALL_STREAMS; i++) subscribers.push(new Subscriber(undefined, 'hashes'));
-    for (let i = 0; i < subscriberCount - ALL_STREAMS; i++) subscribers.push(new Subscriber(CLUBS[i % CLUBS.length], i < CLUBS.length ? 'documents' : 'hashes'));
+    for (let i = 0; i < subscriberCount - ALL_STREAMS; i++)
+      subscribers.push(new Subscriber(CLUBS[i % CLUBS.length], i < CLUBS.length ? 'documents' : 'hashes'));
     // like the dashboard: the club streams carry the read key as access_token, the others a Bearer header
     await Promise.all(
       subscribers.map((s) =>
-        s.club ? s.open(`${server.url}/v1/clubs/${s.club}/updates?access_token=${READ_KEY}`, {}) : s.open(`${server.url}/v1/updates`, { authorization: `Bearer ${READ_KEY}` }),
+        s.club
+          ? s.open(`${server.url}/v1/clubs/${s.club}/updates?access_token=${READ_KEY}`, {})
+          : s.open(`${server.url}/v1/updates`, { authorization: `Bearer ${READ_KEY}` }),
       ),
     );
     await Promise.all(subscribers.map((s) => s.reached(0)));
@@ -367,7 +411,10 @@ export async function benchSoak(options: SoakOptions): Promise<Figure[]> {
     const heap = [await liveHeapMiB(server, probe)];
     const rss: number[] = [server.rssKiB()];
     const sampler = setInterval(() => rss.push(server.rssKiB()), 1000);
-    const halfway = setTimeout(() => void liveHeapMiB(server, probe).then((mib) => heap.push(mib)), (seconds * 1000) / 2);
+    const halfway = setTimeout(
+      () => void liveHeapMiB(server, probe).then((mib) => heap.push(mib)),
+      (seconds * 1000) / 2,
+    );
     const writes = new Tally();
     const reads = new Tally();
     const until = Date.now() + seconds * 1000;
@@ -377,16 +424,31 @@ export async function benchSoak(options: SoakOptions): Promise<Figure[]> {
         if (i % 5 === 4) {
           const reports = [pool.next(lane), pool.next(lane), pool.next(lane)];
           reportsSent += 3;
-          const body = await writes.time('batch', () => post(server, '/v1/reports:batch', { reports }), (status) => status === 200);
-          if (body && body.summary?.recorded !== 3) writes.fail(`batch: ${JSON.stringify(body.results.filter((r: Json) => r.status !== 'recorded')).slice(0, 300)}`);
+          const body = await writes.time(
+            'batch',
+            () => post(server, '/v1/reports:batch', { reports }),
+            (status) => status === 200,
+          );
+          if (body && body.summary?.recorded !== 3)
+            writes.fail(
+              `batch: ${JSON.stringify(body.results.filter((r: Json) => r.status !== 'recorded')).slice(0, 300)}`,
+            );
         } else {
           reportsSent++;
-          await writes.time('report', () => post(server, '/v1/reports', pool.next(lane)), (status) => status === 201);
+          await writes.time(
+            'report',
+            () => post(server, '/v1/reports', pool.next(lane)),
+            (status) => status === 201,
+          );
         }
       }),
       paced(readsPerSecond, 8, until, async (lane, i) => {
         const path = soakRead(lane * 100_003 + i);
-        await reads.time(path, () => get(server, path), (status) => status === 200);
+        await reads.time(
+          path,
+          () => get(server, path),
+          (status) => status === 200,
+        );
       }),
     ]);
     clearInterval(sampler);
@@ -400,7 +462,12 @@ export async function benchSoak(options: SoakOptions): Promise<Figure[]> {
         reportId: 'soak-marker',
         source: { name: 'Soak' },
         publishedOn: today(),
-        claims: CLUBS.map((club) => ({ type: 'InterestDeclared', club, player: 'soak-marker-prospect', priority: 'top' })),
+        claims: CLUBS.map((club) => ({
+          type: 'InterestDeclared',
+          club,
+          player: 'soak-marker-prospect',
+          priority: 'top',
+        })),
       })
     ).json()) as Json;
     const last = marker.position as number;
@@ -422,7 +489,8 @@ export async function benchSoak(options: SoakOptions): Promise<Figure[]> {
       const want = (s.club ? (expectedByClub.get(s.club) ?? []) : referenceUpdates).filter((u) => u.id > s.snapshotId);
       expected += want.length;
       received += s.updates.length;
-      for (let i = 0; i < want.length; i++) if (s.updates[i]?.id !== want[i].id || s.updates[i]?.hash !== want[i].hash) mismatched++;
+      for (let i = 0; i < want.length; i++)
+        if (s.updates[i]?.id !== want[i].id || s.updates[i]?.hash !== want[i].hash) mismatched++;
       mismatched += Math.max(0, s.updates.length - want.length);
       outOfOrder += s.outOfOrder;
       resets += s.resets;
@@ -434,30 +502,69 @@ export async function benchSoak(options: SoakOptions): Promise<Figure[]> {
     const checkers = subscribers.filter((s) => s.keeps === 'documents');
     for (const checker of checkers) {
       for (const model of MODELS) {
-        const rest = (await (await get(server, `/v1/clubs/${checker.club}/${model}?minPosition=${last}`)).json()) as Json;
+        const rest = (await (
+          await get(server, `/v1/clubs/${checker.club}/${model}?minPosition=${last}`)
+        ).json()) as Json;
         const live = checker.documents.get(model);
         if (JSON.stringify({ ...live, position: 0 }) !== JSON.stringify({ ...rest, position: 0 })) documentsDiffer++;
       }
     }
     const status = (await (await get(server, '/v1/updates/status')).json()) as Json;
     const sseBytes = subscribers.reduce((sum, s) => sum + s.bytes, 0);
-    const documentBytes = await Promise.all(MODELS.map(async (model) => (await (await get(server, `/v1/clubs/${SOAK_CLUBS[0]}/${model}`)).text()).length));
+    const documentBytes = await Promise.all(
+      MODELS.map(async (model) => (await (await get(server, `/v1/clubs/${SOAK_CLUBS[0]}/${model}`)).text()).length),
+    );
     const rssEnd = server.rssKiB();
 
     const errors = writes.errors + reads.errors + refused;
     const lost = expected - (received - mismatched);
-    printInfo('  load', `${seconds} s: ${writeRequests} write requests (${reportsSent} reports, ${(writeRequests / seconds).toFixed(1)}/s), ${readRequests} as-of reads (${(readRequests / seconds).toFixed(1)}/s), ${subscribers.length} SSE subscribers (${subscribers.length - ALL_STREAMS} on ${CLUBS.length} clubs, ${ALL_STREAMS} on all clubs)`);
-    printInfo('  latency p50 / p99', `writes ${writes.percentile(0.5).toFixed(1)} / ${writes.percentile(0.99).toFixed(1)} ms, reads ${reads.percentile(0.5).toFixed(1)} / ${reads.percentile(0.99).toFixed(1)} ms`);
-    printInfo('  errors', `${errors} (writes ${writes.errors}, reads ${reads.errors}, subscribers refused ${refused})${[...writes.examples, ...reads.examples].map((e) => `\n         ${e}`).join('')}`);
-    printInfo('  SSE messages', `expected ${expected}, received ${received}, mismatched ${mismatched}, ids out of order ${outOfOrder}, resets ${resets}, streams closed early ${closedEarly}, slow clients dropped ${status.slowClientsDisconnected}; documents differing from REST ${documentsDiffer} of ${checkers.length * MODELS.length}`);
-    printInfo('  SSE bytes', `${(sseBytes / 2 ** 20).toFixed(0)} MiB received in all (${(sseBytes / 2 ** 20 / seconds).toFixed(1)} MiB/s); ${SOAK_CLUBS[0]}'s documents at the end: ${MODELS.map((m, i) => `${m} ${(documentBytes[i] / 1024).toFixed(0)} KiB`).join(', ')}`);
-    printInfo('  server RSS', `at start ${(rss[0] / 1024).toFixed(1)} MiB, end of load ${(rssEndOfLoad / 1024).toFixed(1)} MiB, after checks ${(rssEnd / 1024).toFixed(1)} MiB, highest ${(Math.max(...rss, rssEndOfLoad, rssEnd) / 1024).toFixed(1)} MiB; journal ${status.journalEntries} entries, store position ${status.position}`);
-    printInfo('  server heap after a full GC', `at start ${heap[0].toFixed(1)} MiB, halfway ${heap[1]?.toFixed(1)} MiB, end of load ${heap.at(-1)!.toFixed(1)} MiB (the journal of live updates may hold LIVE_JOURNAL_BYTES, 64 MiB by default)`);
-    printInfo('  server RSS every 10 s', rss.filter((_, i) => i % 10 === 0).map((kib) => `${(kib / 1024).toFixed(0)}`).join(' ') + ' MiB');
+    printInfo(
+      '  load',
+      `${seconds} s: ${writeRequests} write requests (${reportsSent} reports, ${(writeRequests / seconds).toFixed(1)}/s), ${readRequests} as-of reads (${(readRequests / seconds).toFixed(1)}/s), ${subscribers.length} SSE subscribers (${subscribers.length - ALL_STREAMS} on ${CLUBS.length} clubs, ${ALL_STREAMS} on all clubs)`,
+    );
+    printInfo(
+      '  latency p50 / p99',
+      `writes ${writes.percentile(0.5).toFixed(1)} / ${writes.percentile(0.99).toFixed(1)} ms, reads ${reads.percentile(0.5).toFixed(1)} / ${reads.percentile(0.99).toFixed(1)} ms`,
+    );
+    printInfo(
+      '  errors',
+      `${errors} (writes ${writes.errors}, reads ${reads.errors}, subscribers refused ${refused})${[...writes.examples, ...reads.examples].map((e) => `\n         ${e}`).join('')}`,
+    );
+    printInfo(
+      '  SSE messages',
+      `expected ${expected}, received ${received}, mismatched ${mismatched}, ids out of order ${outOfOrder}, resets ${resets}, streams closed early ${closedEarly}, slow clients dropped ${status.slowClientsDisconnected}; documents differing from REST ${documentsDiffer} of ${checkers.length * MODELS.length}`,
+    );
+    printInfo(
+      '  SSE bytes',
+      `${(sseBytes / 2 ** 20).toFixed(0)} MiB received in all (${(sseBytes / 2 ** 20 / seconds).toFixed(1)} MiB/s); ${SOAK_CLUBS[0]}'s documents at the end: ${MODELS.map((m, i) => `${m} ${(documentBytes[i] / 1024).toFixed(0)} KiB`).join(', ')}`,
+    );
+    printInfo(
+      '  server RSS',
+      `at start ${(rss[0] / 1024).toFixed(1)} MiB, end of load ${(rssEndOfLoad / 1024).toFixed(1)} MiB, after checks ${(rssEnd / 1024).toFixed(1)} MiB, highest ${(Math.max(...rss, rssEndOfLoad, rssEnd) / 1024).toFixed(1)} MiB; journal ${status.journalEntries} entries, store position ${status.position}`,
+    );
+    printInfo(
+      '  server heap after a full GC',
+      `at start ${heap[0].toFixed(1)} MiB, halfway ${heap[1]?.toFixed(1)} MiB, end of load ${heap.at(-1)!.toFixed(1)} MiB (the journal of live updates may hold LIVE_JOURNAL_BYTES, 64 MiB by default)`,
+    );
+    printInfo(
+      '  server RSS every 10 s',
+      rss
+        .filter((_, i) => i % 10 === 0)
+        .map((kib) => `${(kib / 1024).toFixed(0)}`)
+        .join(' ') + ' MiB',
+    );
 
     const requests = writeRequests + readRequests;
     const figures: Figure[] = [
-      { name: `soak ${seconds} s: failed requests (writes, as-of reads, stream opens)`, subject: errors, baseline: requests + subscribers.length, unit: 'requests', ratio: errors / (requests + subscribers.length), target: '= 0', met: errors === 0 },
+      {
+        name: `soak ${seconds} s: failed requests (writes, as-of reads, stream opens)`,
+        subject: errors,
+        baseline: requests + subscribers.length,
+        unit: 'requests',
+        ratio: errors / (requests + subscribers.length),
+        target: '= 0',
+        met: errors === 0,
+      },
       {
         name: `soak ${seconds} s: SSE messages lost or wrong across ${subscribers.length} subscribers`,
         subject: lost + mismatched,
@@ -465,7 +572,13 @@ export async function benchSoak(options: SoakOptions): Promise<Figure[]> {
         unit: 'messages',
         ratio: (lost + mismatched) / Math.max(1, expected),
         target: '= 0',
-        met: lost === 0 && mismatched === 0 && outOfOrder === 0 && resets === 0 && closedEarly === 0 && documentsDiffer === 0,
+        met:
+          lost === 0 &&
+          mismatched === 0 &&
+          outOfOrder === 0 &&
+          resets === 0 &&
+          closedEarly === 0 &&
+          documentsDiffer === 0,
       },
       // what the service holds once the journal is full: the read models grow a little with the
       // data written, nothing else should (resident memory also counts garbage not yet collected)

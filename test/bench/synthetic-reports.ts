@@ -27,7 +27,8 @@ export async function writeSyntheticHistory(store: EventStore, events: number): 
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
   const start = Date.UTC(2000, 6, 1);
   const totalDays = seasons * 365;
-  const dayOf = (n: number) => new Date(start + Math.floor((n / events) * totalDays) * 86_400_000).toISOString().slice(0, 10);
+  const dayOf = (n: number) =>
+    new Date(start + Math.floor((n / events) * totalDays) * 86_400_000).toISOString().slice(0, 10);
 
   const clubOf = new Map<string, string>();
   const injured = new Set<string>();
@@ -68,7 +69,13 @@ export async function writeSyntheticHistory(store: EventStore, events: number): 
     for (let i = 0; i < 25 && n < events; i++) {
       const player = `${club}-player-${i}`;
       clubOf.set(player, club);
-      emit('PlayerRegistered', { player, name: `Player ${i} of ${club}`, club, position: POSITIONS[i % POSITIONS.length] }, i, 25, dayOf(n));
+      emit(
+        'PlayerRegistered',
+        { player, name: `Player ${i} of ${club}`, club, position: POSITIONS[i % POSITIONS.length] },
+        i,
+        25,
+        dayOf(n),
+      );
     }
     if (batch.length >= 1000) await flush();
   }
@@ -103,19 +110,41 @@ export async function writeSyntheticHistory(store: EventStore, events: number): 
         emit('LoanDeparted', { player, toClub: other }, ...nextClaim(), on);
       }
     } else if (roll < 0.55) {
-      const type = pick(['InterestDeclared', 'TalksRequested', 'TalksRefused', 'BidSubmitted', 'BidRejected', 'PursuitAbandoned'] as const);
+      const type = pick([
+        'InterestDeclared',
+        'TalksRequested',
+        'TalksRefused',
+        'BidSubmitted',
+        'BidRejected',
+        'PursuitAbandoned',
+      ] as const);
       emit(type, pursuitData(type, other, player, club, random), ...nextClaim(), on);
     } else if (roll < 0.6 && claimsInReport - claim >= 2) {
       emit('TalksRefused', { club: other, player, byClub: club }, ...nextClaim(), on);
-      emit('ClaimDisputed', { club: other, player, disputedType: 'TalksRefused', statement: 'no offer was ever blocked' }, ...nextClaim(), on);
+      emit(
+        'ClaimDisputed',
+        { club: other, player, disputedType: 'TalksRefused', statement: 'no offer was ever blocked' },
+        ...nextClaim(),
+        on,
+      );
     } else if (roll < 0.68) {
       onLoan.delete(player);
       clubOf.set(player, other);
-      emit('TransferCompleted', { player, fromClub: club, toClub: other, feeEur: Math.round(random() * 50) * 1_000_000 }, ...nextClaim(), on);
+      emit(
+        'TransferCompleted',
+        { player, fromClub: club, toClub: other, feeEur: Math.round(random() * 50) * 1_000_000 },
+        ...nextClaim(),
+        on,
+      );
     } else if (roll < 0.8) {
       emit('MarketValueReported', { player, valueEur: Math.round(random() * 80) * 1_000_000 }, ...nextClaim(), on);
     } else if (roll < 0.9) {
-      emit('ContractRecorded', { player, club, expiresOn: `${Number(on.slice(0, 4)) + 1 + Math.floor(random() * 4)}-06-30` }, ...nextClaim(), on);
+      emit(
+        'ContractRecorded',
+        { player, club, expiresOn: `${Number(on.slice(0, 4)) + 1 + Math.floor(random() * 4)}-06-30` },
+        ...nextClaim(),
+        on,
+      );
     } else if (roll < 0.97) {
       emit('OutgoingCandidateFlagged', { club, player, reason: 'saturated position' }, ...nextClaim(), on);
     } else {
@@ -127,9 +156,23 @@ export async function writeSyntheticHistory(store: EventStore, events: number): 
   return { events: n, clubs, firstDay: dayOf(0), lastDay: dayOf(events - 1) };
 }
 
-const SOURCES = ['Tuttojuve', 'La Gazzetta dello Sport', 'Tuttomercatoweb', 'Football Italia', 'La Tribune Olympienne', "L'Équipe", 'Marca'];
+const SOURCES = [
+  'Tuttojuve',
+  'La Gazzetta dello Sport',
+  'Tuttomercatoweb',
+  'Football Italia',
+  'La Tribune Olympienne',
+  "L'Équipe",
+  'Marca',
+];
 
-function pursuitData(type: string, club: string, player: string, holder: string, random: () => number): Record<string, unknown> {
+function pursuitData(
+  type: string,
+  club: string,
+  player: string,
+  holder: string,
+  random: () => number,
+): Record<string, unknown> {
   switch (type) {
     case 'InterestDeclared':
       return { club, player, priority: ['top', 'high', 'medium', 'low'][Math.floor(random() * 4)] };

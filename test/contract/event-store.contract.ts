@@ -31,7 +31,11 @@ export interface ContractTarget {
   readonly enforcesUniqueEventIds?: boolean;
 }
 
-export function event(type = 'SomethingHappened', data: unknown = { n: 1 }, metadata?: EventToAppend['metadata']): EventToAppend {
+export function event(
+  type = 'SomethingHappened',
+  data: unknown = { n: 1 },
+  metadata?: EventToAppend['metadata'],
+): EventToAppend {
   return { id: randomUUID(), type, data, ...(metadata ? { metadata } : {}) };
 }
 
@@ -49,7 +53,11 @@ async function collect(iterable: AsyncIterable<StoredEvent>): Promise<StoredEven
  * Takes the next `count` events from a subscription's iterator. The bound is a failure
  * deadline, not a wait: the promise settles as soon as the events arrive.
  */
-export async function takeFrom(iterator: AsyncIterator<StoredEvent>, count: number, deadlineMs = 10_000): Promise<StoredEvent[]> {
+export async function takeFrom(
+  iterator: AsyncIterator<StoredEvent>,
+  count: number,
+  deadlineMs = 10_000,
+): Promise<StoredEvent[]> {
   const received: StoredEvent[] = [];
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -76,7 +84,10 @@ export function reader(subscription: AllSubscription) {
   return { subscription, take: (count: number) => takeFrom(iterator, count) };
 }
 
-async function expectRejected<E extends EventStoreError>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
+async function expectRejected<E extends EventStoreError>(
+  promise: Promise<unknown>,
+  type: new (...args: never[]) => E,
+): Promise<E> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
@@ -138,7 +149,10 @@ export function describeEventStoreContract(adapterName: string, target: Contract
 
     describe('optimistic concurrency', () => {
       it('checks each kind of expected revision', async () => {
-        await expectRejected(store.append('s', [event()], { expectedRevision: 'stream_exists' }), WrongExpectedRevisionError);
+        await expectRejected(
+          store.append('s', [event()], { expectedRevision: 'stream_exists' }),
+          WrongExpectedRevisionError,
+        );
         await expectRejected(store.append('s', [event()], { expectedRevision: 0n }), WrongExpectedRevisionError);
         await store.append('s', [event()], { expectedRevision: 'no_stream' });
         await store.append('s', [event()], { expectedRevision: 'stream_exists' });
@@ -146,14 +160,23 @@ export function describeEventStoreContract(adapterName: string, target: Contract
         await store.append('s', [event()], { expectedRevision: 'any' });
         await store.append('s', [event()]);
 
-        const conflict = await expectRejected(store.append('s', [event()], { expectedRevision: 2n }), WrongExpectedRevisionError);
+        const conflict = await expectRejected(
+          store.append('s', [event()], { expectedRevision: 2n }),
+          WrongExpectedRevisionError,
+        );
         expect(conflict).toMatchObject({ code: 'WRONG_EXPECTED_REVISION', stream: 's', expected: 2n, actual: 4n });
         expect(conflict.message).toContain('"s"');
 
-        const exists = await expectRejected(store.append('s', [event()], { expectedRevision: 'no_stream' }), WrongExpectedRevisionError);
+        const exists = await expectRejected(
+          store.append('s', [event()], { expectedRevision: 'no_stream' }),
+          WrongExpectedRevisionError,
+        );
         expect(exists).toMatchObject({ expected: 'no_stream', actual: 4n });
 
-        const missing = await expectRejected(store.append('t', [event()], { expectedRevision: 3n }), WrongExpectedRevisionError);
+        const missing = await expectRejected(
+          store.append('t', [event()], { expectedRevision: 3n }),
+          WrongExpectedRevisionError,
+        );
         expect(missing).toMatchObject({ stream: 't', expected: 3n, actual: 'no_stream' });
         expect(await store.readStream('s')).toHaveLength(5);
       });
@@ -162,7 +185,9 @@ export function describeEventStoreContract(adapterName: string, target: Contract
         await store.append('race', [event()], { expectedRevision: 'no_stream' });
         const racers = 16;
         const outcomes = await Promise.allSettled(
-          Array.from({ length: racers }, (_, i) => store.append('race', [event('Raced', { racer: i })], { expectedRevision: 0n })),
+          Array.from({ length: racers }, (_, i) =>
+            store.append('race', [event('Raced', { racer: i })], { expectedRevision: 0n }),
+          ),
         );
 
         const winners = outcomes.filter((o) => o.status === 'fulfilled');
@@ -229,7 +254,10 @@ export function describeEventStoreContract(adapterName: string, target: Contract
         const circular: Record<string, unknown> = {};
         circular.self = circular;
 
-        const error = await expectRejected(store.append('s', [event(), event(), event('T', circular)]), InvalidAppendError);
+        const error = await expectRejected(
+          store.append('s', [event(), event(), event('T', circular)]),
+          InvalidAppendError,
+        );
         expect(error).toMatchObject({ reason: 'NOT_SERIALISABLE', field: 'events[2].data.self' });
         expect(await store.headPosition()).toBe(head);
       });
@@ -245,18 +273,68 @@ export function describeEventStoreContract(adapterName: string, target: Contract
       });
 
       const badAppends: [string, () => [string, unknown, unknown], string, string][] = [
-        ['an unknown expected revision', () => ['s', [event()], 'latest'], 'UNKNOWN_EXPECTED_REVISION', 'expectedRevision'],
+        [
+          'an unknown expected revision',
+          () => ['s', [event()], 'latest'],
+          'UNKNOWN_EXPECTED_REVISION',
+          'expectedRevision',
+        ],
         ['a negative expected revision', () => ['s', [event()], -1n], 'UNKNOWN_EXPECTED_REVISION', 'expectedRevision'],
-        ['a number instead of a bigint revision', () => ['s', [event()], 3], 'UNKNOWN_EXPECTED_REVISION', 'expectedRevision'],
+        [
+          'a number instead of a bigint revision',
+          () => ['s', [event()], 3],
+          'UNKNOWN_EXPECTED_REVISION',
+          'expectedRevision',
+        ],
         ['an empty batch', () => ['s', [], 'any'], 'EMPTY_BATCH', 'events'],
-        ['a bigint in the data', () => ['s', [event('T', { fee: 10n })], 'any'], 'NOT_SERIALISABLE', 'events[0].data.fee'],
-        ['a function in the data', () => ['s', [event('T', { f: () => 1 })], 'any'], 'NOT_SERIALISABLE', 'events[0].data.f'],
-        ['NaN in the data', () => ['s', [event('T', { x: [1, NaN] })], 'any'], 'NOT_SERIALISABLE', 'events[0].data.x[1]'],
-        ['a Date in the data', () => ['s', [event('T', { on: new Date() })], 'any'], 'NOT_SERIALISABLE', 'events[0].data.on'],
-        ['undefined data', () => ['s', [{ id: randomUUID(), type: 'T', data: undefined }], 'any'], 'NOT_SERIALISABLE', 'events[0].data'],
-        ['an event over 1 MiB', () => ['s', [event('T', 'x'.repeat(1024 * 1024))], 'any'], 'EVENT_TOO_LARGE', 'events[0]'],
-        ['an id that is not a UUID', () => ['s', [{ id: 'abc', type: 'T', data: 1 }], 'any'], 'INVALID_EVENT_ID', 'events[0].id'],
-        ['an empty type', () => ['s', [{ id: randomUUID(), type: '', data: 1 }], 'any'], 'INVALID_EVENT_TYPE', 'events[0].type'],
+        [
+          'a bigint in the data',
+          () => ['s', [event('T', { fee: 10n })], 'any'],
+          'NOT_SERIALISABLE',
+          'events[0].data.fee',
+        ],
+        [
+          'a function in the data',
+          () => ['s', [event('T', { f: () => 1 })], 'any'],
+          'NOT_SERIALISABLE',
+          'events[0].data.f',
+        ],
+        [
+          'NaN in the data',
+          () => ['s', [event('T', { x: [1, NaN] })], 'any'],
+          'NOT_SERIALISABLE',
+          'events[0].data.x[1]',
+        ],
+        [
+          'a Date in the data',
+          () => ['s', [event('T', { on: new Date() })], 'any'],
+          'NOT_SERIALISABLE',
+          'events[0].data.on',
+        ],
+        [
+          'undefined data',
+          () => ['s', [{ id: randomUUID(), type: 'T', data: undefined }], 'any'],
+          'NOT_SERIALISABLE',
+          'events[0].data',
+        ],
+        [
+          'an event over 1 MiB',
+          () => ['s', [event('T', 'x'.repeat(1024 * 1024))], 'any'],
+          'EVENT_TOO_LARGE',
+          'events[0]',
+        ],
+        [
+          'an id that is not a UUID',
+          () => ['s', [{ id: 'abc', type: 'T', data: 1 }], 'any'],
+          'INVALID_EVENT_ID',
+          'events[0].id',
+        ],
+        [
+          'an empty type',
+          () => ['s', [{ id: randomUUID(), type: '', data: 1 }], 'any'],
+          'INVALID_EVENT_TYPE',
+          'events[0].type',
+        ],
         ['an empty stream name', () => ['', [event()], 'any'], 'INVALID_STREAM_NAME', 'stream'],
         ['a reserved stream name', () => ['$all', [event()], 'any'], 'INVALID_STREAM_NAME', 'stream'],
       ];
@@ -307,7 +385,11 @@ export function describeEventStoreContract(adapterName: string, target: Contract
         let deep: unknown = 'bottom';
         for (let i = 0; i < 100; i++) deep = { level: i, next: deep };
         const wide = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i % 2 ? i : `v${i}`]));
-        await store.append('shapes', [event('Deep', deep), event('Wide', wide), event('Values', [0, -0.5, 1e300, null, false, ''])]);
+        await store.append('shapes', [
+          event('Deep', deep),
+          event('Wide', wide),
+          event('Values', [0, -0.5, 1e300, null, false, '']),
+        ]);
         const stored = await store.readStream('shapes');
         expect(stored.map((e) => e.data)).toEqual([deep, wide, [0, -0.5, 1e300, null, false, '']]);
       });
@@ -353,8 +435,12 @@ export function describeEventStoreContract(adapterName: string, target: Contract
 
         const from = all[target.readPageSize - 2].position;
         const slice = await collect(store.readAll({ fromPosition: from, maxCount: 5 }));
-        expect(slice.map((e) => e.id)).toEqual(all.slice(target.readPageSize - 2, target.readPageSize + 3).map((e) => e.id));
-        expect(await collect(store.readAll({ maxCount: target.readPageSize + 1 }))).toHaveLength(target.readPageSize + 1);
+        expect(slice.map((e) => e.id)).toEqual(
+          all.slice(target.readPageSize - 2, target.readPageSize + 3).map((e) => e.id),
+        );
+        expect(await collect(store.readAll({ maxCount: target.readPageSize + 1 }))).toHaveLength(
+          target.readPageSize + 1,
+        );
       });
     });
 
@@ -430,7 +516,12 @@ export function describeEventStoreContract(adapterName: string, target: Contract
 
     describe('against the reference model', () => {
       type Op =
-        | { kind: 'append'; stream: number; size: number; expected: 'any' | 'no_stream' | 'stream_exists' | 'current' | 'stale' | 'ahead' }
+        | {
+            kind: 'append';
+            stream: number;
+            size: number;
+            expected: 'any' | 'no_stream' | 'stream_exists' | 'current' | 'stale' | 'ahead';
+          }
         | { kind: 'retry'; pick: number; stream: number }
         | { kind: 'reuse-id'; pick: number; stream: number };
       const op: fc.Arbitrary<Op> = fc.oneof(
@@ -443,9 +534,23 @@ export function describeEventStoreContract(adapterName: string, target: Contract
             expected: fc.constantFrom('any', 'no_stream', 'stream_exists', 'current', 'stale', 'ahead'),
           }),
         },
-        { weight: 2, arbitrary: fc.record({ kind: fc.constant('retry' as const), pick: fc.nat(), stream: fc.integer({ min: 0, max: 2 }) }) },
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            kind: fc.constant('retry' as const),
+            pick: fc.nat(),
+            stream: fc.integer({ min: 0, max: 2 }),
+          }),
+        },
         // reusing an id outside a retry is refused only by adapters that enforce unique ids
-        { weight: uniqueIds ? 1 : 0, arbitrary: fc.record({ kind: fc.constant('reuse-id' as const), pick: fc.nat(), stream: fc.integer({ min: 0, max: 2 }) }) },
+        {
+          weight: uniqueIds ? 1 : 0,
+          arbitrary: fc.record({
+            kind: fc.constant('reuse-id' as const),
+            pick: fc.nat(),
+            stream: fc.integer({ min: 0, max: 2 }),
+          }),
+        },
       );
 
       it('agrees with the model on every outcome and on the final log', async () => {
@@ -464,9 +569,16 @@ export function describeEventStoreContract(adapterName: string, target: Contract
                   const current = BigInt(model.streamEvents(stream).length) - 1n;
                   const kind = o.kind === 'append' ? o.expected : 'any';
                   const expected: ExpectedRevision =
-                    kind === 'current' ? (current < 0n ? 'no_stream' : current)
-                      : kind === 'stale' ? (current > 0n ? current - 1n : 0n)
-                        : kind === 'ahead' ? current + 1n
+                    kind === 'current'
+                      ? current < 0n
+                        ? 'no_stream'
+                        : current
+                      : kind === 'stale'
+                        ? current > 0n
+                          ? current - 1n
+                          : 0n
+                        : kind === 'ahead'
+                          ? current + 1n
                           : kind;
                   request = { stream, events: events(size), expected };
                 } else if (o.kind === 'retry') {
@@ -477,10 +589,12 @@ export function describeEventStoreContract(adapterName: string, target: Contract
                 }
                 batches.push(request);
                 const expectedOutcome = model.append(request.stream, request.events, request.expected);
-                const actualOutcome = await adapter.append(request.stream, request.events, { expectedRevision: request.expected }).then(
-                  (r) => r,
-                  (e: unknown) => ({ error: e instanceof EventStoreError ? e.code : String(e) }),
-                );
+                const actualOutcome = await adapter
+                  .append(request.stream, request.events, { expectedRevision: request.expected })
+                  .then(
+                    (r) => r,
+                    (e: unknown) => ({ error: e instanceof EventStoreError ? e.code : String(e) }),
+                  );
                 outcomes.push({ model: expectedOutcome, adapter: actualOutcome });
               }
 
@@ -495,7 +609,10 @@ export function describeEventStoreContract(adapterName: string, target: Contract
                 if ('error' in (m as object)) expect(a).toEqual(m);
                 else {
                   const r = m as { nextExpectedRevision: bigint; position: bigint };
-                  expect(a).toEqual({ nextExpectedRevision: r.nextExpectedRevision, position: toAdapterPosition(r.position) });
+                  expect(a).toEqual({
+                    nextExpectedRevision: r.nextExpectedRevision,
+                    position: toAdapterPosition(r.position),
+                  });
                 }
               }
             } finally {

@@ -71,9 +71,9 @@ function dockerAvailability(): true | string {
 
 describe('EventStoreDB event store without a server', () => {
   it('reports an unreachable server as unavailable', async () => {
-    await expect(EventStoreDbEventStore.open({ connectionString: 'esdb://127.0.0.1:1?tls=false' })).rejects.toBeInstanceOf(
-      EventStoreUnavailableError,
-    );
+    await expect(
+      EventStoreDbEventStore.open({ connectionString: 'esdb://127.0.0.1:1?tls=false' }),
+    ).rejects.toBeInstanceOf(EventStoreUnavailableError);
   });
 
   it('refuses a stream prefix in the system namespace', async () => {
@@ -93,8 +93,7 @@ if (server.kind === 'none') {
   describe.skip(`${SUITE} [SKIPPED: ${server.reason}]`, () =>
     suite(() => {
       throw new Error(server.reason);
-    }),
-  );
+    }));
 } else {
   describe(SUITE, () => {
     let container: StartedTestContainer | undefined;
@@ -200,7 +199,9 @@ function suite(connectionString: () => string): void {
       expect((await next).map((e) => e.id)).toEqual([mine.id]);
       await sub.subscription.stop();
 
-      const whole = await track(EventStoreDbEventStore.open({ connectionString: connectionString(), readPageSize: 500 }));
+      const whole = await track(
+        EventStoreDbEventStore.open({ connectionString: connectionString(), readPageSize: 500 }),
+      );
       const all = await collect(whole.readAll());
       expect(all.some((e) => e.type.startsWith('$') || e.stream.startsWith('$'))).toBe(false);
       expect(all.map((e) => e.id)).toContain(mine.id);

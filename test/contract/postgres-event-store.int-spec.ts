@@ -10,7 +10,12 @@ describeWithPostgres('PostgreSQL event store', (database) => {
   // A fresh, empty store is a fresh schema of the suite's database.
   let schemas = 0;
   const open = (options: Partial<PostgresEventStoreOptions> = {}) =>
-    PostgresEventStore.open({ connectionString: database().url, schema: `store_${schemas++}`, readPageSize, ...options });
+    PostgresEventStore.open({
+      connectionString: database().url,
+      schema: `store_${schemas++}`,
+      readPageSize,
+      ...options,
+    });
 
   describeEventStoreContract('PostgreSQL', { readPageSize, open: () => open() });
 
@@ -43,7 +48,9 @@ describeWithPostgres('PostgreSQL event store', (database) => {
       );
       await opened[0].append('s', [event()]);
       expect(await opened[3].readStream('s')).toHaveLength(1);
-      expect(await sql(`SELECT version, name FROM "${schema}".schema_migrations`)).toEqual([{ version: 1, name: 'events' }]);
+      expect(await sql(`SELECT version, name FROM "${schema}".schema_migrations`)).toEqual([
+        { version: 1, name: 'events' },
+      ]);
     });
 
     it('refuses to open a schema migrated by a newer build', async () => {
@@ -57,7 +64,7 @@ describeWithPostgres('PostgreSQL event store', (database) => {
 
     it('stores the exact JSON text the writer serialised', async () => {
       const store = await track(open());
-      const data = { b: 1, a: [1e300, -0.5, 'x\u0000y', '\ud800'], 'é': { z: null, y: true } };
+      const data = { b: 1, a: [1e300, -0.5, 'x\u0000y', '\ud800'], é: { z: null, y: true } };
       await store.append('s', [event('Exact', data, { z: 1, a: 2 })]);
       const [row] = await sql(`SELECT data, metadata FROM "${store.schema}".events`);
       expect(row).toEqual({ data: JSON.stringify(data), metadata: '{"z":1,"a":2}' });
@@ -92,15 +99,18 @@ describeWithPostgres('PostgreSQL event store', (database) => {
 
       // bounds past int8 find nothing rather than fail the query
       expect(await store.readStream('long', { fromRevision: 2n ** 64n })).toEqual([]);
-      expect((await store.readStream('long', { direction: 'backwards', fromRevision: 2n ** 64n, maxCount: 1 }))[0].revision).toBe(
-        beyond + 2n,
-      );
+      expect(
+        (await store.readStream('long', { direction: 'backwards', fromRevision: 2n ** 64n, maxCount: 1 }))[0].revision,
+      ).toBe(beyond + 2n);
     });
 
     it('reads a long $all across gaps in positions, and on to what is appended while it reads', async () => {
       const store = await track(open());
       const burn = (count: number) =>
-        sql(`SELECT nextval(pg_get_serial_sequence('"${store.schema}".events', 'position')) FROM generate_series(1, $1)`, [count]);
+        sql(
+          `SELECT nextval(pg_get_serial_sequence('"${store.schema}".events', 'position')) FROM generate_series(1, $1)`,
+          [count],
+        );
       const written: string[] = [];
       const append = async (count: number) => {
         const batch = events(count);
@@ -143,7 +153,10 @@ describeWithPostgres('PostgreSQL event store', (database) => {
 
     it('refuses names PostgreSQL text cannot hold with a typed error', async () => {
       const store = await track(open());
-      await expect(store.append('a\u0000b', [event()])).rejects.toMatchObject({ reason: 'INVALID_STREAM_NAME', field: 'stream' });
+      await expect(store.append('a\u0000b', [event()])).rejects.toMatchObject({
+        reason: 'INVALID_STREAM_NAME',
+        field: 'stream',
+      });
       await expect(store.append('s', [event(), event('T\u0000')])).rejects.toBeInstanceOf(InvalidAppendError);
       expect(await store.readStream('a\u0000b')).toEqual([]);
       expect(await store.headPosition()).toBe(0n);
@@ -168,12 +181,13 @@ describeWithPostgres('PostgreSQL event store', (database) => {
       const applicationName = `listener-test-${schemas}`;
       const options = { connectionString: database().url, schema, pollIntervalMs: 60_000 };
       const errors: Error[] = [];
-      const subscriber = await track(PostgresEventStore.open({ ...options, applicationName, onBackgroundError: (e) => errors.push(e) }));
+      const subscriber = await track(
+        PostgresEventStore.open({ ...options, applicationName, onBackgroundError: (e) => errors.push(e) }),
+      );
       const writer = await track(PostgresEventStore.open(options));
       const listenerPid = async () =>
-        (await sql('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [`${applicationName}:listen`]))[0]?.pid as
-          | number
-          | undefined;
+        (await sql('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [`${applicationName}:listen`]))[0]
+          ?.pid as number | undefined;
 
       const sub = reader(subscriber.subscribeToAll());
       const before = sub.take(1);
@@ -188,12 +202,15 @@ describeWithPostgres('PostgreSQL event store', (database) => {
         return pid !== undefined && pid !== first;
       });
       // LISTEN is issued right after connecting; wait until the server has registered it
-      await waitUntil('the new connection listens', async () =>
-        (
-          await sql("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle' AND query LIKE 'LISTEN%'", [
-            `${applicationName}:listen`,
-          ])
-        ).length === 1,
+      await waitUntil(
+        'the new connection listens',
+        async () =>
+          (
+            await sql(
+              "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle' AND query LIKE 'LISTEN%'",
+              [`${applicationName}:listen`],
+            )
+          ).length === 1,
       );
 
       const after = sub.take(2);
@@ -205,7 +222,10 @@ describeWithPostgres('PostgreSQL event store', (database) => {
 
     it('reports an unreachable server and a closed store as unavailable', async () => {
       await expect(
-        PostgresEventStore.open({ connectionString: 'postgres://postgres@127.0.0.1:1/nowhere', connectTimeoutMs: 2000 }),
+        PostgresEventStore.open({
+          connectionString: 'postgres://postgres@127.0.0.1:1/nowhere',
+          connectTimeoutMs: 2000,
+        }),
       ).rejects.toBeInstanceOf(EventStoreUnavailableError);
 
       const store = await open();

@@ -84,75 +84,72 @@ describeWithPostgres('PostgreSQL event store: gap-safe global order', (database)
   it.each([
     ['in the same process', false],
     ['in another process', true],
-  ])(
-    'never lets a reader past an append still in flight, when a later append comes %s',
-    async (_, separateWriter) => {
-      const schema = `interleave_${schemas++}`;
-      const pollIntervalMs = 20; // readers look often, so a premature delivery would show
-      const store = await open(schema, { pollIntervalMs });
-      const writerB = separateWriter ? await open(schema, { pollIntervalMs }) : store;
-      await store.append('seed', events(3));
-      const seedHead = await store.headPosition();
-      await installTestTrigger(schema);
+  ])('never lets a reader past an append still in flight, when a later append comes %s', async (_, separateWriter) => {
+    const schema = `interleave_${schemas++}`;
+    const pollIntervalMs = 20; // readers look often, so a premature delivery would show
+    const store = await open(schema, { pollIntervalMs });
+    const writerB = separateWriter ? await open(schema, { pollIntervalMs }) : store;
+    await store.append('seed', events(3));
+    const seedHead = await store.headPosition();
+    await installTestTrigger(schema);
 
-      const sub = reader(store.subscribeToAll());
-      expect(await sub.take(3)).toHaveLength(3);
-      let checkpoint = seedHead; // a readAll reader resuming from its checkpoint
+    const sub = reader(store.subscribeToAll());
+    expect(await sub.take(3)).toHaveLength(3);
+    let checkpoint = seedHead; // a readAll reader resuming from its checkpoint
 
-      const gate = await connect();
-      await gate.query('SELECT pg_advisory_lock($1)', [GATE]);
+    const gate = await connect();
+    await gate.query('SELECT pg_advisory_lock($1)', [GATE]);
 
-      // A draws its positions, then waits at the gate with its transaction open.
-      const batchA = [event('Gated'), event('Gated')];
-      const appendA = store.append('a', batchA);
-      await waitUntil('append A waits at the gate', async () => (await advisoryWaiters(GATE)) === 1);
-      const aPosition = await lastDrawnPosition(schema);
-      expect(aPosition).toBe(seedHead + 1n);
+    // A draws its positions, then waits at the gate with its transaction open.
+    const batchA = [event('Gated'), event('Gated')];
+    const appendA = store.append('a', batchA);
+    await waitUntil('append A waits at the gate', async () => (await advisoryWaiters(GATE)) === 1);
+    const aPosition = await lastDrawnPosition(schema);
+    expect(aPosition).toBe(seedHead + 1n);
 
-      // B starts after A drew its position, on another stream.
-      const batchB = [event('Free')];
-      let bSettled = false;
-      const appendB = writerB.append('b', batchB).finally(() => {
-        bSettled = true;
-      });
-      await waitUntil('append B commits or waits', async () => bSettled || (await advisoryWaiters()) === 2);
+    // B starts after A drew its position, on another stream.
+    const batchB = [event('Free')];
+    let bSettled = false;
+    const appendB = writerB.append('b', batchB).finally(() => {
+      bSettled = true;
+    });
+    await waitUntil('append B commits or waits', async () => bSettled || (await advisoryWaiters()) === 2);
 
-      // While A is open nothing at or past A's position is visible to any reader.
-      const pending = sub.take(3);
-      expect((await readAll(store)).map((e) => e.position).every((p) => p < aPosition)).toBe(true);
-      expect(await writerB.headPosition()).toBe(seedHead);
-      expect(await readAll(store, checkpoint + 1n)).toEqual([]);
-      // Absence needs a window: ten of the subscription's polls, then it must still be waiting.
-      let quietTimer: NodeJS.Timeout | undefined;
-      const early = await Promise.race([
-        pending.then(() => 'delivered'),
-        new Promise((resolve) => (quietTimer = setTimeout(resolve, 10 * pollIntervalMs, 'quiet'))),
-      ]);
-      clearTimeout(quietTimer);
-      expect(early).toBe('quiet');
-      expect(sub.subscription.lastPosition).toBe(seedHead);
-      // The mechanism of this adapter: appends are serialised, so B waits for A's append lock
-      // instead of committing first.
-      expect(bSettled).toBe(false);
+    // While A is open nothing at or past A's position is visible to any reader.
+    const pending = sub.take(3);
+    expect((await readAll(store)).map((e) => e.position).every((p) => p < aPosition)).toBe(true);
+    expect(await writerB.headPosition()).toBe(seedHead);
+    expect(await readAll(store, checkpoint + 1n)).toEqual([]);
+    // Absence needs a window: ten of the subscription's polls, then it must still be waiting.
+    let quietTimer: NodeJS.Timeout | undefined;
+    const early = await Promise.race([
+      pending.then(() => 'delivered'),
+      new Promise((resolve) => (quietTimer = setTimeout(resolve, 10 * pollIntervalMs, 'quiet'))),
+    ]);
+    clearTimeout(quietTimer);
+    expect(early).toBe('quiet');
+    expect(sub.subscription.lastPosition).toBe(seedHead);
+    // The mechanism of this adapter: appends are serialised, so B waits for A's append lock
+    // instead of committing first.
+    expect(bSettled).toBe(false);
 
-      await gate.query('SELECT pg_advisory_unlock($1)', [GATE]);
-      const [resultA, resultB] = await Promise.all([appendA, appendB]);
-      expect(resultA.position).toBeLessThan(resultB.position);
+    await gate.query('SELECT pg_advisory_unlock($1)', [GATE]);
+    const [resultA, resultB] = await Promise.all([appendA, appendB]);
+    expect(resultA.position).toBeLessThan(resultB.position);
 
-      // Both arrive, A before B, nothing skipped, for the subscription and the checkpointed reader.
-      const all = await readAll(store);
-      const expectedIds = [...batchA, ...batchB].map((e) => e.id);
-      expect(all.slice(3).map((e) => e.id)).toEqual(expectedIds);
-      const delivered = await pending;
-      expect(delivered.map((e) => e.id)).toEqual(expectedIds);
-      expect(delivered.map((e) => e.position)).toEqual(all.slice(3).map((e) => e.position));
-      const resumed = await readAll(store, checkpoint + 1n);
-      expect(resumed.map((e) => e.id)).toEqual(expectedIds);
-      checkpoint = resumed[resumed.length - 1].position;
-      expect(checkpoint).toBe(resultB.position);
-      await sub.subscription.stop();
-    },
-  );
+    // Both arrive, A before B, nothing skipped, for the subscription and the checkpointed reader.
+    const all = await readAll(store);
+    const expectedIds = [...batchA, ...batchB].map((e) => e.id);
+    expect(all.slice(3).map((e) => e.id)).toEqual(expectedIds);
+    const delivered = await pending;
+    expect(delivered.map((e) => e.id)).toEqual(expectedIds);
+    expect(delivered.map((e) => e.position)).toEqual(all.slice(3).map((e) => e.position));
+    const resumed = await readAll(store, checkpoint + 1n);
+    expect(resumed.map((e) => e.id)).toEqual(expectedIds);
+    checkpoint = resumed[resumed.length - 1].position;
+    expect(checkpoint).toBe(resultB.position);
+    await sub.subscription.stop();
+  });
 
   it('delivers exactly the committed events under concurrent writers, failures and rollbacks', async () => {
     const seed = Number(process.env.SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -212,7 +209,9 @@ describeWithPostgres('PostgreSQL event store: gap-safe global order', (database)
         await pause(random() * 4);
         const roll = random();
         if (roll < 0.5) {
-          const batch = Array.from({ length: 1 + Math.floor(random() * 3) }, () => event(random() < 0.3 ? 'Slow' : 'Normal'));
+          const batch = Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
+            event(random() < 0.3 ? 'Slow' : 'Normal'),
+          );
           const result = await store.append(stream, batch, { expectedRevision: revision ?? 'no_stream' });
           revision = result.nextExpectedRevision;
           batch.forEach((e) => committed.add(e.id));
@@ -224,9 +223,9 @@ describeWithPostgres('PostgreSQL event store: gap-safe global order', (database)
           );
         } else if (roll < 0.75) {
           // fails inside the insert, after drawing positions: the transaction rolls back
-          await expect(store.append(stream, [event('Slow'), event('Doomed')], { expectedRevision: revision ?? 'any' })).rejects.toThrow(
-            /doomed/,
-          );
+          await expect(
+            store.append(stream, [event('Slow'), event('Doomed')], { expectedRevision: revision ?? 'any' }),
+          ).rejects.toThrow(/doomed/);
         } else if (roll < 0.9) {
           const batch = [event(random() < 0.3 ? 'Slow' : 'Normal')];
           await store.append('shared', batch);
@@ -260,7 +259,10 @@ describeWithPostgres('PostgreSQL event store: gap-safe global order', (database)
         const ids = seen.map((e) => e.id);
         expect({ name, duplicates: ids.length - new Set(ids).size }).toEqual({ name, duplicates: 0 });
         expect({ name, set: new Set(ids) }).toEqual({ name, set: committed });
-        expect({ name, positions: seen.map((e) => e.position) }).toEqual({ name, positions: all.map((e) => e.position) });
+        expect({ name, positions: seen.map((e) => e.position) }).toEqual({
+          name,
+          positions: all.map((e) => e.position),
+        });
       }
       for (let i = 1; i < all.length; i++) expect(all[i].position).toBeGreaterThan(all[i - 1].position);
       // gaps were there to skip: rolled-back positions never show up

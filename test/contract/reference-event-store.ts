@@ -8,7 +8,11 @@ import type { AppendResult, EventToAppend, ExpectedRevision } from '@squad/event
 export class ReferenceEventStore {
   private readonly log: { id: string; stream: string; revision: bigint; type: string; data: unknown }[] = [];
 
-  append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult | { error: string } {
+  append(
+    stream: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+  ): AppendResult | { error: string } {
     const first = this.log.findIndex((e) => e.id === events[0].id);
     if (first !== -1) {
       const stored = this.log.filter((e) => e.stream === stream && e.revision >= this.log[first].revision);

@@ -18,5 +18,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeEventStoreContract('SQLite file (WAL)', {
   readPageSize,
-  open: () => Promise.resolve(SqliteEventStore.open({ path: join(dir, `store-${files++}.db`), readPageSize, synchronous: 'NORMAL' })),
+  open: () =>
+    Promise.resolve(
+      SqliteEventStore.open({ path: join(dir, `store-${files++}.db`), readPageSize, synchronous: 'NORMAL' }),
+    ),
 });

@@ -46,27 +46,53 @@ function report(writer: number, n: number): Sent {
   const suitor = CLUBS[(writer + n + 1 + (n % 3)) % CLUBS.length];
   const day = String(1 + (n % 28)).padStart(2, '0');
   const claims: Json[] = [
-    { type: 'PlayerRegistered', player, name: `Crash Player ${writer}-${n}`, club: home, position: POSITIONS[n % POSITIONS.length] },
+    {
+      type: 'PlayerRegistered',
+      player,
+      name: `Crash Player ${writer}-${n}`,
+      club: home,
+      position: POSITIONS[n % POSITIONS.length],
+    },
     { type: 'InterestDeclared', club: suitor, player, priority: n % 2 ? 'high' : 'medium' },
     { type: 'MarketValueReported', player, valueEur: 1_000_000 * (1 + (n % 40)) },
   ];
   if (n % 3 === 0) claims.push({ type: 'PlayerInjured', player, injury: 'knock', expectedReturnOn: `2025-09-${day}` });
   if (n % 4 === 0) claims.push({ type: 'BidSubmitted', club: suitor, player, toClub: home, amountEur: 5_000_000 });
-  if (n % 5 === 0) claims.push({ type: 'TransferCompleted', player, fromClub: home, toClub: suitor, feeEur: 6_000_000, effectiveOn: `2025-08-${day}` });
+  if (n % 5 === 0)
+    claims.push({
+      type: 'TransferCompleted',
+      player,
+      fromClub: home,
+      toClub: suitor,
+      feeEur: 6_000_000,
+      effectiveOn: `2025-08-${day}`,
+    });
   if (n % 7 === 0) claims.push({ type: 'OutgoingCandidateFlagged', club: home, player, reason: 'surplus' });
-  return { reportId: `crash-${writer}-${n}`, claims: claims.map((claim) => ({ ...claim, effectiveOn: claim.effectiveOn ?? `2025-07-${day}` })) };
+  return {
+    reportId: `crash-${writer}-${n}`,
+    claims: claims.map((claim) => ({ ...claim, effectiveOn: claim.effectiveOn ?? `2025-07-${day}` })),
+  };
 }
 
-const body = (sent: Sent) => ({ reportId: sent.reportId, source: { name: 'Crash test' }, publishedOn: `2025-07-${sent.claims[0].effectiveOn.slice(-2)}`, claims: sent.claims });
+const body = (sent: Sent) => ({
+  reportId: sent.reportId,
+  source: { name: 'Crash test' },
+  publishedOn: `2025-07-${sent.claims[0].effectiveOn.slice(-2)}`,
+  claims: sent.claims,
+});
 
 async function post(url: string, path: string, payload: unknown): Promise<Response> {
-  return fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify(payload) });
+  return fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    body: JSON.stringify(payload),
+  });
 }
 
 /** Every stored event, a page at a time. */
 async function allEvents(url: string): Promise<Json[]> {
   const events: Json[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = (await (await fetch(`${url}/v1/events?after=${after}&limit=1000`)).json()) as Json;
     events.push(...page.events);
     if (page.events.length === 0) return events;
@@ -78,7 +104,14 @@ describe('crash under load', () => {
   const dir = mkdtempSync(join(tmpdir(), 'squad-crash-load-'));
   const servers: Started[] = [];
   const start = (env: Record<string, string>) => {
-    const server = startServer({ PORT: '0', HOST: '127.0.0.1', API_KEYS: KEY, WRITE_RATE_LIMIT: '1000000', SEED_ON_EMPTY: 'true', ...env });
+    const server = startServer({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      API_KEYS: KEY,
+      WRITE_RATE_LIMIT: '1000000',
+      SEED_ON_EMPTY: 'true',
+      ...env,
+    });
     servers.push(server);
     return server;
   };
@@ -111,7 +144,10 @@ describe('crash under load', () => {
     let stopped = false;
     const refused: string[] = [];
     const acknowledge = (r: Sent, result: Json) => {
-      acked.set(r.reportId, { ...r, events: result.events.map((e: Json) => ({ id: e.id, position: e.position, type: e.type })) });
+      acked.set(r.reportId, {
+        ...r,
+        events: result.events.map((e: Json) => ({ id: e.id, position: e.position, type: e.type })),
+      });
       if (acked.size >= killAfter && !stopped) {
         stopped = true;
         second.child.kill('SIGKILL');
@@ -124,7 +160,10 @@ describe('crash under load', () => {
         let response: Response;
         let answer: Json;
         try {
-          response = batch.length > 1 ? await post(url, '/v1/reports:batch', { reports: batch.map(body) }) : await post(url, '/v1/reports', body(batch[0]));
+          response =
+            batch.length > 1
+              ? await post(url, '/v1/reports:batch', { reports: batch.map(body) })
+              : await post(url, '/v1/reports', body(batch[0]));
           answer = await response.json();
         } catch {
           return; // the server died with this request in flight: its report may or may not be there
@@ -149,7 +188,8 @@ describe('crash under load', () => {
     // a byte-for-byte copy of the store as the crash left it, for the full rebuild
     const copyDir = join(dir, 'copy');
     mkdirSync(copyDir);
-    for (const suffix of ['', '-wal', '-shm']) if (existsSync(`${store}${suffix}`)) copyFileSync(`${store}${suffix}`, join(copyDir, `squad.db${suffix}`));
+    for (const suffix of ['', '-wal', '-shm'])
+      if (existsSync(`${store}${suffix}`)) copyFileSync(`${store}${suffix}`, join(copyDir, `squad.db${suffix}`));
 
     // 3. restart on the same file (the snapshot of life 1, caught up from the store), and a rebuild beside it
     const restarted = start(env);
@@ -158,20 +198,32 @@ describe('crash under load', () => {
 
     const events = await allEvents(restartedUrl);
     const byReport = new Map<string, Json[]>();
-    for (const event of events) byReport.set(event.metadata.reportId, [...(byReport.get(event.metadata.reportId) ?? []), event]);
+    for (const event of events)
+      byReport.set(event.metadata.reportId, [...(byReport.get(event.metadata.reportId) ?? []), event]);
 
     // every acknowledged report is there in full: the very events its answer listed, with what was sent
     for (const report of acked.values()) {
       const stored = byReport.get(report.reportId) ?? [];
-      expect({ reportId: report.reportId, events: stored.map((e) => ({ id: e.id, position: e.position, type: e.type })) }).toEqual({ reportId: report.reportId, events: report.events });
-      expect(stored.map(({ type, data }) => ({ type, ...data }))).toEqual(report.claims.map((claim) => expect.objectContaining(claim)));
+      expect({
+        reportId: report.reportId,
+        events: stored.map((e) => ({ id: e.id, position: e.position, type: e.type })),
+      }).toEqual({ reportId: report.reportId, events: report.events });
+      expect(stored.map(({ type, data }) => ({ type, ...data }))).toEqual(
+        report.claims.map((claim) => expect.objectContaining(claim)),
+      );
     }
     // no report is there in part, acknowledged or not: all its claims, at consecutive positions
     for (const [reportId, stored] of byReport) {
       const expected = sent.get(reportId)?.claims.length ?? stored[0].metadata.claimCount;
-      expect({ reportId, claims: stored.length, consecutive: stored.every((e, i) => e.position === stored[0].position + i) }).toEqual({ reportId, claims: expected, consecutive: true });
+      expect({
+        reportId,
+        claims: stored.length,
+        consecutive: stored.every((e, i) => e.position === stored[0].position + i),
+      }).toEqual({ reportId, claims: expected, consecutive: true });
     }
-    const unacknowledgedPresent = [...byReport.keys()].filter((id) => sent.has(id) && !acked.has(id) && !id.startsWith('crash-9-')).length;
+    const unacknowledgedPresent = [...byReport.keys()].filter(
+      (id) => sent.has(id) && !acked.has(id) && !id.startsWith('crash-9-'),
+    ).length;
 
     // 4. the read models after the restart equal a full rebuild from the store
     const head = events.at(-1).position;
@@ -185,7 +237,14 @@ describe('crash under load', () => {
     const paths: string[] = [];
     for (const club of clubs) {
       for (const model of ['squad-depth', 'targets', 'outgoing']) {
-        for (const clock of ['asOf=2025-06-20', 'asOf=2025-07-15', 'asOf=2025-08-31', `asOf=${today()}`, 'asOf=2025-08-31&knownAt=2025-07-14']) paths.push(`/v1/clubs/${club}/${model}?${clock}`);
+        for (const clock of [
+          'asOf=2025-06-20',
+          'asOf=2025-07-15',
+          'asOf=2025-08-31',
+          `asOf=${today()}`,
+          'asOf=2025-08-31&knownAt=2025-07-14',
+        ])
+          paths.push(`/v1/clubs/${club}/${model}?${clock}`);
       }
     }
     const players = [...acked.values()].filter((_, i) => i % 10 === 0).map((r) => r.claims[0].player as string);

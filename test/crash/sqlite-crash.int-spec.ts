@@ -18,10 +18,14 @@ interface Ack {
  */
 function appendUntilKilled(path: string, firstBatch: number, killAfter: number): Promise<Ack[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'append-loop.child.ts'), path, String(firstBatch)], {
-      cwd: join(__dirname, '..', '..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(__dirname, 'append-loop.child.ts'), path, String(firstBatch)],
+      {
+        cwd: join(__dirname, '..', '..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const acks: Ack[] = [];
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));

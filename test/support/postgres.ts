@@ -20,7 +20,10 @@ export interface FreshDatabase {
   drop(): Promise<void>;
 }
 
-export async function createFreshDatabase(prefix = 'squad_test', adminUrl = ADMIN_DATABASE_URL): Promise<FreshDatabase> {
+export async function createFreshDatabase(
+  prefix = 'squad_test',
+  adminUrl = ADMIN_DATABASE_URL,
+): Promise<FreshDatabase> {
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   // template0 accepts no connections, so concurrent CREATE DATABASE calls never find their
   // template busy (template1 would fail them while anyone is connected to it).
@@ -30,7 +33,10 @@ export async function createFreshDatabase(prefix = 'squad_test', adminUrl = ADMI
   return {
     name,
     url: url.toString(),
-    drop: () => withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 
@@ -69,7 +75,10 @@ export function postgresAvailability(adminUrl = ADMIN_DATABASE_URL): Availabilit
   availability =
     probe.status === 0
       ? { reachable: true }
-      : { reachable: false, reason: (probe.stderr || probe.error?.message || `probe exited with ${probe.status}`).trim() };
+      : {
+          reachable: false,
+          reason: (probe.stderr || probe.error?.message || `probe exited with ${probe.status}`).trim(),
+        };
   return availability;
 }
 
@@ -108,8 +117,7 @@ export function describeWithPostgres(name: string, body: (database: () => FreshD
     describe.skip(`${name} [SKIPPED: ${why}]`, () =>
       body(() => {
         throw new Error(why);
-      }),
-    );
+      }));
     return;
   }
 
@@ -129,7 +137,12 @@ export function describeWithPostgres(name: string, body: (database: () => FreshD
 }
 
 /** Polls a condition (a database state, not a consumer's progress) until it holds or the deadline passes. */
-export async function waitUntil(what: string, condition: () => Promise<boolean>, deadlineMs = 10_000, everyMs = 10): Promise<void> {
+export async function waitUntil(
+  what: string,
+  condition: () => Promise<boolean>,
+  deadlineMs = 10_000,
+  everyMs = 10,
+): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${deadlineMs} ms waiting until ${what}`);

@@ -37,7 +37,12 @@
     LW: 'Left winger',
     ST: 'Striker',
   };
-  const STATUS_LABELS = { available: 'Available', injured: 'Injured', 'away-on-loan': 'Away on loan', 'on-loan-here': 'On loan here' };
+  const STATUS_LABELS = {
+    available: 'Available',
+    injured: 'Injured',
+    'away-on-loan': 'Away on loan',
+    'on-loan-here': 'On loan here',
+  };
 
   const find = (testId) => document.querySelector(`[data-testid="${testId}"]`);
   const els = {
@@ -115,11 +120,27 @@
   }
 
   /** "atletico-madrid" → "Atletico Madrid": the API only knows clubs by slug. */
-  const clubName = (slug) => (slug ? slug.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ') : '');
+  const clubName = (slug) =>
+    slug
+      ? slug
+          .split('-')
+          .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+          .join(' ')
+      : '';
   /** "TalksRefused" → "Talks refused". */
-  const humanType = (type) => String(type).replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/ ([A-Z])/g, (_, c) => ` ${c.toLowerCase()}`);
+  const humanType = (type) =>
+    String(type)
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .replace(/^./, (c) => c.toUpperCase())
+      .replace(/ ([A-Z])/g, (_, c) => ` ${c.toLowerCase()}`);
   const humanStage = (stage) => String(stage).replace(/-/g, ' ');
-  const euros = (value) => new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 }).format(value);
+  const euros = (value) =>
+    new Intl.NumberFormat('en', {
+      style: 'currency',
+      currency: 'EUR',
+      notation: 'compact',
+      maximumFractionDigits: 1,
+    }).format(value);
   const playerName = (entry) => entry.name || entry.player;
   const sourceName = (source) => (typeof source === 'string' ? source : source && source.name) || 'unknown source';
   const reportDate = (ref) => (ref.publishedOn ? `${ref.publishedOnApprox ? '~' : ''}${ref.publishedOn}` : 'undated');
@@ -187,7 +208,9 @@
     closeStream();
     const hadKey = Boolean(state.apiKey);
     storeKey('');
-    els.keyReason.textContent = hadKey ? 'That API key was refused; enter another.' : 'This service needs an API key to read.';
+    els.keyReason.textContent = hadKey
+      ? 'That API key was refused; enter another.'
+      : 'This service needs an API key to read.';
     els.keyForm.hidden = false;
     els.keyInput.value = '';
     els.keyInput.focus();
@@ -200,8 +223,19 @@
 
   function showError(problem, prefix) {
     const errors = problem.errors || [];
-    const parts = [h('strong', {}, prefix || problem.title || 'Error'), ' ', h('span', { 'data-testid': 'error-detail' }, problem.message)];
-    if (errors.length) parts.push(h('ul', {}, errors.map((e) => h('li', {}, `${e.field}: ${e.reason}`))));
+    const parts = [
+      h('strong', {}, prefix || problem.title || 'Error'),
+      ' ',
+      h('span', { 'data-testid': 'error-detail' }, problem.message),
+    ];
+    if (errors.length)
+      parts.push(
+        h(
+          'ul',
+          {},
+          errors.map((e) => h('li', {}, `${e.field}: ${e.reason}`)),
+        ),
+      );
     els.error.replaceChildren(...parts);
     els.error.hidden = false;
   }
@@ -290,7 +324,10 @@
       await getJson(`/v1/clubs/${encodeURIComponent(state.club)}/squad-depth`);
       if (generation !== state.generation) return;
       // the club exists: the refusal was passing (the server starting or catching up); try again
-      showError(new Problem({ detail: `Live updates were interrupted; retrying in ${STREAM_RETRY_MS / 1000} s.` }, 0), 'Live updates');
+      showError(
+        new Problem({ detail: `Live updates were interrupted; retrying in ${STREAM_RETRY_MS / 1000} s.` }, 0),
+        'Live updates',
+      );
       state.retryTimer = setTimeout(() => {
         if (generation === state.generation) reload();
       }, STREAM_RETRY_MS);
@@ -347,7 +384,8 @@
       for (const player of depth.unpositioned || []) put(`player:${player.player}`, player);
     }
     for (const target of (docs && docs.targets && docs.targets.targets) || []) put(`target:${target.player}`, target);
-    for (const candidate of (docs && docs.outgoing && docs.outgoing.outgoing) || []) put(`outgoing:${candidate.player}`, candidate);
+    for (const candidate of (docs && docs.outgoing && docs.outgoing.outgoing) || [])
+      put(`outgoing:${candidate.player}`, candidate);
     return out;
   }
 
@@ -372,7 +410,8 @@
   function applyHighlights() {
     const now = Date.now();
     for (const [key, until] of state.highlights) if (until <= now) state.highlights.delete(key);
-    for (const el of document.querySelectorAll('[data-key]')) el.classList.toggle('is-changed', state.highlights.has(el.dataset.key));
+    for (const el of document.querySelectorAll('[data-key]'))
+      el.classList.toggle('is-changed', state.highlights.has(el.dataset.key));
     clearTimeout(state.highlightTimer);
     if (state.highlights.size > 0) {
       const next = Math.min(...state.highlights.values());
@@ -389,7 +428,12 @@
     const targets = docs && docs.targets;
     const outgoing = docs && docs.outgoing;
     const waiting = els.main.getAttribute('aria-busy') === 'true';
-    const placeholder = (what) => h('p', { class: 'placeholder' }, !state.club ? 'Pick a club.' : waiting ? `Loading ${what}…` : `No ${what} to show.`);
+    const placeholder = (what) =>
+      h(
+        'p',
+        { class: 'placeholder' },
+        !state.club ? 'Pick a club.' : waiting ? `Loading ${what}…` : `No ${what} to show.`,
+      );
 
     els.board.replaceChildren(...(depth ? renderBoard(depth) : [placeholder('squad')]));
     els.board.dataset.position = depth ? String(depth.position) : '';
@@ -411,7 +455,11 @@
     }
     const asOf = doc ? `${doc.asOf}${isLive() ? ' (today)' : ''}` : state.asOf || 'today';
     const knownAt = doc ? doc.knownAt || 'latest' : state.knownAt || 'latest';
-    const parts = [h('strong', {}, clubName(state.club)), h('span', {}, `as of ${asOf}`), h('span', {}, `known at ${knownAt}`)];
+    const parts = [
+      h('strong', {}, clubName(state.club)),
+      h('span', {}, `as of ${asOf}`),
+      h('span', {}, `known at ${knownAt}`),
+    ];
     if (doc) parts.push(h('span', {}, `store position ${doc.position}`));
     els.context.replaceChildren(...parts);
   }
@@ -426,15 +474,26 @@
     const cards = (depth.groups || []).map((group) =>
       h(
         'article',
-        { class: `group verdict-${group.verdict}`, 'data-testid': `group-${group.group}`, 'data-verdict': group.verdict },
+        {
+          class: `group verdict-${group.verdict}`,
+          'data-testid': `group-${group.group}`,
+          'data-verdict': group.verdict,
+        },
         h(
           'header',
           { class: 'group-head', 'data-key': `group:${group.group}` },
           h('h3', {}, clubName(group.group)),
           badge('verdict', group.verdict, group.verdict),
-          h('p', { class: 'counts' }, `${group.squad} in squad / need ${group.need} · ${group.available} available · ${group.injured} injured · ${group.awayOnLoan} away on loan`),
+          h(
+            'p',
+            { class: 'counts' },
+            `${group.squad} in squad / need ${group.need} · ${group.available} available · ${group.injured} injured · ${group.awayOnLoan} away on loan`,
+          ),
         ),
-        group.positions.map((code) => positions.get(code)).filter(Boolean).map(renderPosition),
+        group.positions
+          .map((code) => positions.get(code))
+          .filter(Boolean)
+          .map(renderPosition),
       ),
     );
     if ((depth.unpositioned || []).length) {
@@ -460,7 +519,12 @@
         { class: 'position-head', 'data-key': `position:${position.position}` },
         h('abbr', { title: POSITION_NAMES[position.position] || position.position }, position.position),
         // squad (not away on loan) against the formation's need
-        h('span', { class: 'position-counts', title: 'in squad / needed' }, `${position.squad}/${position.need}`, h('small', {}, players.length ? ` · ${position.available} available` : ' · no players')),
+        h(
+          'span',
+          { class: 'position-counts', title: 'in squad / needed' },
+          `${position.squad}/${position.need}`,
+          h('small', {}, players.length ? ` · ${position.available} available` : ' · no players'),
+        ),
         badge('verdict', position.verdict, position.verdict, { 'data-testid': `verdict-${position.position}` }),
       ),
       // an empty position is one line, so thin squads (seed data) stay short on a phone
@@ -472,7 +536,12 @@
   function renderPlayer(player) {
     return h(
       'li',
-      { class: `player status-${player.status}`, 'data-testid': `player-${player.player}`, 'data-status': player.status, 'data-key': `player:${player.player}` },
+      {
+        class: `player status-${player.status}`,
+        'data-testid': `player-${player.player}`,
+        'data-status': player.status,
+        'data-key': `player:${player.player}`,
+      },
       h('span', { class: 'player-name', title: player.player }, playerName(player)),
       badge('status', player.status, STATUS_LABELS[player.status] || player.status),
       statusDetail(player) ? h('span', { class: 'player-detail' }, statusDetail(player)) : null,
@@ -483,7 +552,13 @@
   function statusDetail(player) {
     if (player.status === 'injured' && player.injury) {
       const i = player.injury;
-      return [i.injury, `since ${i.since}`, i.expectedReturnOn ? `expected back ${i.expectedReturnOn}` : 'return date unknown'].filter(Boolean).join(' · ');
+      return [
+        i.injury,
+        `since ${i.since}`,
+        i.expectedReturnOn ? `expected back ${i.expectedReturnOn}` : 'return date unknown',
+      ]
+        .filter(Boolean)
+        .join(' · ');
     }
     if (player.status === 'away-on-loan' && player.loan) {
       return `at ${clubName(player.loan.toClub)}${player.loan.until ? ` until ${player.loan.until}` : ''}`;
@@ -498,21 +573,45 @@
   function notes(position) {
     const lines = [];
     const list = (items, describe) => items.map(describe).join(', ');
-    if ((position.cover || []).length) lines.push(['Cover', list(position.cover, (c) => `${playerName(c)} (${STATUS_LABELS[c.status] || c.status})`)]);
+    if ((position.cover || []).length)
+      lines.push(['Cover', list(position.cover, (c) => `${playerName(c)} (${STATUS_LABELS[c.status] || c.status})`)]);
     if ((position.incomingTargets || []).length) {
-      lines.push(['Targets', list(position.incomingTargets, (t) => `${playerName(t)} (${humanStage(t.stage)}${t.priority ? `, ${t.priority}` : ''})`)]);
+      lines.push([
+        'Targets',
+        list(
+          position.incomingTargets,
+          (t) => `${playerName(t)} (${humanStage(t.stage)}${t.priority ? `, ${t.priority}` : ''})`,
+        ),
+      ]);
     }
-    if ((position.outgoingCandidates || []).length) lines.push(['May leave', list(position.outgoingCandidates, playerName)]);
+    if ((position.outgoingCandidates || []).length)
+      lines.push(['May leave', list(position.outgoingCandidates, playerName)]);
     if (!lines.length) return null;
-    return h('dl', { class: 'notes' }, lines.map(([term, text]) => [h('dt', {}, term), h('dd', {}, text)]));
+    return h(
+      'dl',
+      { class: 'notes' },
+      lines.map(([term, text]) => [h('dt', {}, term), h('dd', {}, text)]),
+    );
   }
 
   function renderTargets(doc) {
-    if (!doc.targets.length) return [h('p', { class: 'empty-state', 'data-testid': 'targets-empty' }, `No targets with news in the year before ${doc.asOf}.`)];
+    if (!doc.targets.length)
+      return [
+        h(
+          'p',
+          { class: 'empty-state', 'data-testid': 'targets-empty' },
+          `No targets with news in the year before ${doc.asOf}.`,
+        ),
+      ];
     return doc.targets.map((t) =>
       h(
         'article',
-        { class: `card target${t.open ? '' : ' closed'}`, 'data-testid': `target-${t.player}`, 'data-stage': t.stage, 'data-key': `target:${t.player}` },
+        {
+          class: `card target${t.open ? '' : ' closed'}`,
+          'data-testid': `target-${t.player}`,
+          'data-stage': t.stage,
+          'data-key': `target:${t.player}`,
+        },
         h(
           'header',
           { class: 'card-head' },
@@ -524,10 +623,23 @@
         facts([
           ['Club', t.currentClub && clubName(t.currentClub)],
           ['Since', t.since],
-          ['Rivals', (t.rivals || []).map((r) => `${clubName(r.club)} (${humanStage(r.stage)})`).join(', ') || 'none known'],
-          ['Valuation', t.valuation && `${euros(t.valuation.valueEur)} (${sourceName(t.valuation.source)}, ${t.valuation.on})`],
-          ['Contract', t.contractExpiry && `until ${t.contractExpiry.expiresOn}${t.contractExpiry.club ? ` at ${clubName(t.contractExpiry.club)}` : ''}`],
-          ['Last bid', t.lastBid && `${euros(t.lastBid.amountEur)} on ${t.lastBid.on}${t.lastBid.rejected ? ', rejected' : ''}`],
+          [
+            'Rivals',
+            (t.rivals || []).map((r) => `${clubName(r.club)} (${humanStage(r.stage)})`).join(', ') || 'none known',
+          ],
+          [
+            'Valuation',
+            t.valuation && `${euros(t.valuation.valueEur)} (${sourceName(t.valuation.source)}, ${t.valuation.on})`,
+          ],
+          [
+            'Contract',
+            t.contractExpiry &&
+              `until ${t.contractExpiry.expiresOn}${t.contractExpiry.club ? ` at ${clubName(t.contractExpiry.club)}` : ''}`,
+          ],
+          [
+            'Last bid',
+            t.lastBid && `${euros(t.lastBid.amountEur)} on ${t.lastBid.on}${t.lastBid.rejected ? ', rejected' : ''}`,
+          ],
           ['Renewal expected', t.renewalExpectedFrom && `from ${t.renewalExpectedFrom}`],
         ]),
         reports('Supporting reports', 'supporting', t.supporting || [], (r) => [
@@ -545,8 +657,11 @@
   }
 
   function describeClaim(claim) {
-    const detail = claim.reason || claim.priority || (claim.amountEur ? euros(claim.amountEur) : '') || claim.expectedFrom || '';
-    const disputed = (claim.contradictedBy || []).length ? ` (disputed by ${claim.contradictedBy.map((c) => sourceName(c.source)).join(', ')})` : '';
+    const detail =
+      claim.reason || claim.priority || (claim.amountEur ? euros(claim.amountEur) : '') || claim.expectedFrom || '';
+    const disputed = (claim.contradictedBy || []).length
+      ? ` (disputed by ${claim.contradictedBy.map((c) => sourceName(c.source)).join(', ')})`
+      : '';
     return `${humanType(claim.type)}${detail ? `: ${detail}` : ''}${disputed}`;
   }
 
@@ -556,17 +671,28 @@
       'div',
       { class: `reports ${kind}`, 'data-testid': kind },
       h('h4', {}, `${title} (${items.length})`),
-      h('ul', {}, items.map((r) => h('li', {}, row(r)))),
+      h(
+        'ul',
+        {},
+        items.map((r) => h('li', {}, row(r))),
+      ),
     );
   }
 
   function facts(rows) {
     const present = rows.filter(([, value]) => value);
-    return h('dl', { class: 'facts' }, present.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+    return h(
+      'dl',
+      { class: 'facts' },
+      present.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
+    );
   }
 
   function renderOutgoing(doc) {
-    if (!doc.outgoing.length) return [h('p', { class: 'empty-state', 'data-testid': 'outgoing-empty' }, `No outgoing candidates on ${doc.asOf}.`)];
+    if (!doc.outgoing.length)
+      return [
+        h('p', { class: 'empty-state', 'data-testid': 'outgoing-empty' }, `No outgoing candidates on ${doc.asOf}.`),
+      ];
     return doc.outgoing.map((o) => {
       const depth = o.depthAtPosition;
       const line = (d) => `${d.squad} in squad, ${d.available} available`;
@@ -583,15 +709,28 @@
         h('p', { class: 'reason' }, o.reason),
         facts([
           ['Flagged', `${o.flaggedOn} by ${sourceName(o.source)}`],
-          ['Back from loan', o.returnedFromLoan && `${clubName(o.returnedFromLoan.fromClub)}, ${o.returnedFromLoan.on}`],
+          [
+            'Back from loan',
+            o.returnedFromLoan && `${clubName(o.returnedFromLoan.fromClub)}, ${o.returnedFromLoan.on}`,
+          ],
         ]),
         depth
           ? h(
               'div',
               { class: 'depth-change', 'data-testid': 'depth-without' },
-              h('span', {}, `${o.position} now: ${line(depth.now)} `, badge('verdict', depth.now.verdict, depth.now.verdict)),
+              h(
+                'span',
+                {},
+                `${o.position} now: ${line(depth.now)} `,
+                badge('verdict', depth.now.verdict, depth.now.verdict),
+              ),
               h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
-              h('span', {}, `without him: ${line(depth.withoutHim)} `, badge('verdict', depth.withoutHim.verdict, depth.withoutHim.verdict)),
+              h(
+                'span',
+                {},
+                `without him: ${line(depth.withoutHim)} `,
+                badge('verdict', depth.withoutHim.verdict, depth.withoutHim.verdict),
+              ),
               h('small', {}, `need ${depth.need}`),
             )
           : null,
@@ -635,7 +774,10 @@
       state.club = els.club.value;
       reload({ keepDocs: false });
     });
-    for (const [field, input] of [['asOf', els.asOf], ['knownAt', els.knownAt]]) {
+    for (const [field, input] of [
+      ['asOf', els.asOf],
+      ['knownAt', els.knownAt],
+    ]) {
       input.addEventListener('change', () => {
         // a half-typed date reads as '' in date inputs; only a complete one (or a cleared field) counts
         if (input.value && !validDate(input.value)) return;

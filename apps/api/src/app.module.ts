@@ -14,7 +14,9 @@ export class AppModule implements OnApplicationShutdown {
   private readonly logger = new Logger('lifecycle');
 
   static forRoot(env: Environment): DynamicModule {
-    return { module: AppModule, imports: [
+    return {
+      module: AppModule,
+      imports: [
         CoreModule.forRoot(env),
         AccessModule,
         HealthModule,
@@ -23,7 +25,8 @@ export class AppModule implements OnApplicationShutdown {
         BranchesModule,
         LiveModule,
         ReplaysModule,
-      ] };
+      ],
+    };
   }
 
   /** Runs after the HTTP server has drained and the event store has closed. */

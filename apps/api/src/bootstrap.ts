@@ -39,7 +39,8 @@ export async function startApi(env: Record<string, string | undefined> = process
   acceptOnlyJsonBodies(fastify);
   // Swagger UI needs inline styles: its routes (added below) get a policy of their own
   fastify.addHook('onRoute', (route) => {
-    if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)) route.config = { ...route.config, helmet: DOCS_SECURITY_HEADERS };
+    if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`))
+      route.config = { ...route.config, helmet: DOCS_SECURITY_HEADERS };
   });
   await app.register(helmet, SECURITY_HEADERS);
   app.useGlobalFilters(new ProblemDetailsFilter());
@@ -48,7 +49,11 @@ export async function startApi(env: Record<string, string | undefined> = process
     .setDescription('Transfer-news reports in, squad depth, targets and outgoing candidates out, in two clocks.')
     .setVersion('1')
     // API_KEYS / READ_API_KEYS: "Authorize" in the page sends the key with "Try it out"
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: one of API_KEYS (writes and reads) or READ_API_KEYS (reads)' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'An API key: one of API_KEYS (writes and reads) or READ_API_KEYS (reads)',
+    })
     .addSecurityRequirements('bearer')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });

@@ -20,7 +20,8 @@ export async function openEventStore(env: Environment): Promise<EventStore> {
         schema: env.DATABASE_SCHEMA,
         applicationName: 'squad-planner',
         // the LISTEN connection reconnects by itself; say so rather than stay silent
-        onBackgroundError: (error) => logger.warn({ msg: 'PostgreSQL notification connection lost; reconnecting', err: error }),
+        onBackgroundError: (error) =>
+          logger.warn({ msg: 'PostgreSQL notification connection lost; reconnecting', err: error }),
       });
     }
     case 'eventstoredb': {

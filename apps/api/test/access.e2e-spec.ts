@@ -25,7 +25,12 @@ function newReport(claims = 1) {
     reportId: `access-${id}`,
     source: { name: 'Access test' },
     publishedOn: '2025-07-01',
-    claims: Array.from({ length: claims }, (_, i) => ({ type: 'InterestDeclared', club: 'juventus', player: `access-prospect-${id}-${i}`, priority: 'medium' })),
+    claims: Array.from({ length: claims }, (_, i) => ({
+      type: 'InterestDeclared',
+      club: 'juventus',
+      player: `access-prospect-${id}-${i}`,
+      priority: 'medium',
+    })),
   };
 }
 
@@ -41,7 +46,10 @@ async function operations(api: TestApi, methods: string[]): Promise<Operation[]>
   for (const [path, item] of Object.entries<Json>(doc.paths)) {
     for (const method of Object.keys(item)) {
       if (!methods.includes(method)) continue;
-      const filled = path.replace(/\{club\}/g, 'juventus').replace(/\{player\}/g, 'gleison-bremer').replace(/\{[^}]+\}/g, 'access-test-unknown');
+      const filled = path
+        .replace(/\{club\}/g, 'juventus')
+        .replace(/\{player\}/g, 'gleison-bremer')
+        .replace(/\{[^}]+\}/g, 'access-test-unknown');
       found.push({ method: method.toUpperCase(), path: filled });
     }
   }
@@ -64,7 +72,10 @@ function send(api: TestApi, op: Operation, headers: Record<string, string>, body
 }
 
 async function expectProblem(response: Response, status: number, code: string): Promise<Json> {
-  expect({ status: response.status, type: response.headers.get('content-type') }).toEqual({ status, type: expect.stringContaining('application/problem+json') });
+  expect({ status: response.status, type: response.headers.get('content-type') }).toEqual({
+    status,
+    type: expect.stringContaining('application/problem+json'),
+  });
   const body = (await response.json()) as Json;
   expect(body).toMatchObject({ status, code, title: expect.any(String), detail: expect.any(String) });
   return body;
@@ -73,7 +84,12 @@ async function expectProblem(response: Response, status: number, code: string): 
 describe('writes need a write key (API_KEYS), reads stay open', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi({ SEED_ON_EMPTY: 'true', API_KEYS: `${WRITE_KEY},${OTHER_WRITE_KEY}`, BODY_LIMIT_BYTES: '65536', WRITE_RATE_LIMIT: '100000' });
+    api = await startTestApi({
+      SEED_ON_EMPTY: 'true',
+      API_KEYS: `${WRITE_KEY},${OTHER_WRITE_KEY}`,
+      BODY_LIMIT_BYTES: '65536',
+      WRITE_RATE_LIMIT: '100000',
+    });
   });
   afterAll(() => api.close());
 
@@ -82,9 +98,21 @@ describe('writes need a write key (API_KEYS), reads stay open', () => {
     const all = await operations(api, ['post', 'put', 'patch', 'delete']);
     const writes = all.filter((op) => !op.path.startsWith('/v1/replays'));
     expect(all.length - writes.length).toBeGreaterThanOrEqual(5);
-    expect(writes).toEqual(expect.arrayContaining([{ method: 'POST', path: '/v1/reports' }, { method: 'POST', path: '/v1/reports:batch' }]));
+    expect(writes).toEqual(
+      expect.arrayContaining([
+        { method: 'POST', path: '/v1/reports' },
+        { method: 'POST', path: '/v1/reports:batch' },
+      ]),
+    );
     const head = await api.head();
-    const wrongKeys = ['nope', WRITE_KEY.slice(0, -1), `${WRITE_KEY}x`, WRITE_KEY.toUpperCase(), READ_KEY, `${WRITE_KEY} ${WRITE_KEY}`];
+    const wrongKeys = [
+      'nope',
+      WRITE_KEY.slice(0, -1),
+      `${WRITE_KEY}x`,
+      WRITE_KEY.toUpperCase(),
+      READ_KEY,
+      `${WRITE_KEY} ${WRITE_KEY}`,
+    ];
     for (const op of writes) {
       const missing = await expectProblem(await send(api, op, {}), 401, 'API_KEY_REQUIRED');
       expect(missing.detail).toContain('Authorization');
@@ -94,9 +122,17 @@ describe('writes need a write key (API_KEYS), reads stay open', () => {
         await expectProblem(response, 401, 'API_KEY_INVALID');
       }
       await expectProblem(await send(api, op, { authorization: WRITE_KEY }), 401, 'API_KEY_REQUIRED'); // no scheme
-      await expectProblem(await send(api, op, { authorization: `Basic ${Buffer.from(`x:${WRITE_KEY}`).toString('base64')}` }), 401, 'API_KEY_REQUIRED');
+      await expectProblem(
+        await send(api, op, { authorization: `Basic ${Buffer.from(`x:${WRITE_KEY}`).toString('base64')}` }),
+        401,
+        'API_KEY_REQUIRED',
+      );
       // a key in the URL or a cookie never authorises a write
-      await expectProblem(await send(api, { ...op, path: `${op.path}?access_token=${WRITE_KEY}` }, {}), 401, 'API_KEY_REQUIRED');
+      await expectProblem(
+        await send(api, { ...op, path: `${op.path}?access_token=${WRITE_KEY}` }, {}),
+        401,
+        'API_KEY_REQUIRED',
+      );
       await expectProblem(await send(api, op, { cookie: `squad_api_key=${WRITE_KEY}` }), 401, 'API_KEY_REQUIRED');
     }
     expect(await api.head()).toBe(head);
@@ -106,7 +142,11 @@ describe('writes need a write key (API_KEYS), reads stay open', () => {
     const head = await api.head();
     const withoutKey = await api.post('/v1/reports', newReport());
     expect(withoutKey.status).toBe(401);
-    const recorded = await fetch(`${api.url}/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) }, body: JSON.stringify(newReport(2)) });
+    const recorded = await fetch(`${api.url}/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) },
+      body: JSON.stringify(newReport(2)),
+    });
     expect(recorded.status).toBe(201);
     const batch = await fetch(`${api.url}/v1/reports:batch`, {
       method: 'POST',
@@ -119,7 +159,16 @@ describe('writes need a write key (API_KEYS), reads stay open', () => {
   });
 
   it('keeps reads, live streams, health, the dashboard and the docs open', async () => {
-    for (const path of ['/v1/clubs', '/v1/clubs/juventus/squad-depth', '/v1/events', '/health', '/', '/app.js', '/docs', '/docs-json']) {
+    for (const path of [
+      '/v1/clubs',
+      '/v1/clubs/juventus/squad-depth',
+      '/v1/events',
+      '/health',
+      '/',
+      '/app.js',
+      '/docs',
+      '/docs-json',
+    ]) {
       const response = await fetch(`${api.url}${path}`);
       expect({ path, status: response.status }).toEqual({ path, status: 200 });
     }
@@ -135,7 +184,11 @@ describe('writes need a write key (API_KEYS), reads stay open', () => {
   it('refuses a body over BODY_LIMIT_BYTES with 413, writing nothing', async () => {
     const head = await api.head();
     const report = { ...newReport(), source: { name: 'x'.repeat(70_000) } };
-    const response = await fetch(`${api.url}/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) }, body: JSON.stringify(report) });
+    const response = await fetch(`${api.url}/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) },
+      body: JSON.stringify(report),
+    });
     await expectProblem(response, 413, 'BODY_TOO_LARGE');
     const batch = await fetch(`${api.url}/v1/reports:batch`, {
       method: 'POST',
@@ -148,14 +201,34 @@ describe('writes need a write key (API_KEYS), reads stay open', () => {
 
   it(`caps claims per report at ${MAX_CLAIMS_PER_REPORT} and reports per batch at ${MAX_REPORTS_PER_BATCH}: 400 naming the field, nothing written`, async () => {
     const head = await api.head();
-    const post = (path: string, body: unknown) => fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) =>
+      fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) },
+        body: JSON.stringify(body),
+      });
 
-    const tooManyClaims = await expectProblem(await post('/v1/reports', newReport(MAX_CLAIMS_PER_REPORT + 1)), 400, 'INVALID_REQUEST');
-    expect(tooManyClaims.errors).toEqual([{ field: 'claims', reason: expect.stringContaining(String(MAX_CLAIMS_PER_REPORT)) }]);
+    const tooManyClaims = await expectProblem(
+      await post('/v1/reports', newReport(MAX_CLAIMS_PER_REPORT + 1)),
+      400,
+      'INVALID_REQUEST',
+    );
+    expect(tooManyClaims.errors).toEqual([
+      { field: 'claims', reason: expect.stringContaining(String(MAX_CLAIMS_PER_REPORT)) },
+    ]);
 
     // a compact invalid report, so the batch stays under the body limit: the cap is checked first
-    const tooManyReports = await expectProblem(await post('/v1/reports:batch', { reports: Array.from({ length: MAX_REPORTS_PER_BATCH + 1 }, () => ({})) }), 400, 'INVALID_REQUEST');
-    expect(tooManyReports.errors).toEqual([{ field: 'reports', reason: `a batch holds 1 to ${MAX_REPORTS_PER_BATCH} reports, got ${MAX_REPORTS_PER_BATCH + 1}` }]);
+    const tooManyReports = await expectProblem(
+      await post('/v1/reports:batch', { reports: Array.from({ length: MAX_REPORTS_PER_BATCH + 1 }, () => ({})) }),
+      400,
+      'INVALID_REQUEST',
+    );
+    expect(tooManyReports.errors).toEqual([
+      {
+        field: 'reports',
+        reason: `a batch holds 1 to ${MAX_REPORTS_PER_BATCH} reports, got ${MAX_REPORTS_PER_BATCH + 1}`,
+      },
+    ]);
     expect(await api.head()).toBe(head);
 
     // right at the cap is fine
@@ -166,7 +239,11 @@ describe('writes need a write key (API_KEYS), reads stay open', () => {
   it('sends security headers on pages, JSON, problems and live streams', async () => {
     const stream = await SseClient.open(`${api.url}/v1/updates`);
     stream.close();
-    const answers = [await fetch(`${api.url}/`), await fetch(`${api.url}/v1/clubs`), await fetch(`${api.url}/v1/nothing-here`)];
+    const answers = [
+      await fetch(`${api.url}/`),
+      await fetch(`${api.url}/v1/clubs`),
+      await fetch(`${api.url}/v1/nothing-here`),
+    ];
     const headerSets = [...answers.map((r) => Object.fromEntries(r.headers.entries())), stream.response.headers];
     for (const headers of headerSets) {
       expect(headers).toMatchObject({
@@ -183,12 +260,15 @@ describe('writes need a write key (API_KEYS), reads stay open', () => {
       expect(headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     }
     // Swagger UI's page has inline styles: allowed there only
-    expect((await fetch(`${api.url}/docs`)).headers.get('content-security-policy')).toContain("style-src 'self' 'unsafe-inline'");
+    expect((await fetch(`${api.url}/docs`)).headers.get('content-security-policy')).toContain(
+      "style-src 'self' 'unsafe-inline'",
+    );
   });
 
   it('takes only JSON bodies: other content types get 415, invalid UTF-8 gets 400', async () => {
     const head = await api.head();
-    const post = (type: string, body: string | Buffer) => fetch(`${api.url}/v1/reports`, { method: 'POST', headers: { 'content-type': type, ...bearer(WRITE_KEY) }, body });
+    const post = (type: string, body: string | Buffer) =>
+      fetch(`${api.url}/v1/reports`, { method: 'POST', headers: { 'content-type': type, ...bearer(WRITE_KEY) }, body });
     const report = JSON.stringify(newReport());
     await expectProblem(await post('text/plain', report), 415, 'UNSUPPORTED_MEDIA_TYPE');
     await expectProblem(await post('application/x-www-form-urlencoded', 'reportId=x'), 415, 'UNSUPPORTED_MEDIA_TYPE');
@@ -197,12 +277,27 @@ describe('writes need a write key (API_KEYS), reads stay open', () => {
     await expectProblem(await post('application/json', latin1), 400, 'INVALID_UTF8');
     // an empty body labelled JSON is no body: refused where one is needed, naming what is missing
     const empty = await expectProblem(await post('application/json', ''), 400, 'INVALID_REQUEST');
-    expect(empty.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: expect.any(String), reason: expect.any(String) })]));
+    expect(empty.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: expect.any(String), reason: expect.any(String) })]),
+    );
     expect(await api.head()).toBe(head);
     // ...and accepted where none is (steering a replay)
-    const replay = (await (await fetch(`${api.url}/v1/replays`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) }, body: JSON.stringify({ from: '2025-06-01', to: '2025-06-30', speed: 'step' }) })).json()) as Json;
-    const pause = await fetch(`${api.url}/v1/replays/${replay.id}/pause`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) }, body: '' });
-    expect({ status: pause.status, state: ((await pause.json()) as Json).state }).toEqual({ status: 200, state: 'paused' });
+    const replay = (await (
+      await fetch(`${api.url}/v1/replays`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) },
+        body: JSON.stringify({ from: '2025-06-01', to: '2025-06-30', speed: 'step' }),
+      })
+    ).json()) as Json;
+    const pause = await fetch(`${api.url}/v1/replays/${replay.id}/pause`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) },
+      body: '',
+    });
+    expect({ status: pause.status, state: ((await pause.json()) as Json).state }).toEqual({
+      status: 200,
+      state: 'paused',
+    });
   });
 });
 
@@ -215,11 +310,21 @@ describe('reads need a key when READ_API_KEYS is set', () => {
 
   it('refuses every read without a key or with a wrong one, and serves it with a key in the header, the query or the cookie', async () => {
     const reads = (await operations(api, ['get'])).filter((op) => !op.path.startsWith('/health'));
-    expect(reads.map((op) => op.path)).toEqual(expect.arrayContaining(['/v1/clubs', '/v1/events', '/v1/clubs/juventus/squad-depth']));
+    expect(reads.map((op) => op.path)).toEqual(
+      expect.arrayContaining(['/v1/clubs', '/v1/events', '/v1/clubs/juventus/squad-depth']),
+    );
     for (const op of reads.filter((r) => !r.path.endsWith('updates'))) {
       await expectProblem(await fetch(`${api.url}${op.path}`), 401, 'API_KEY_REQUIRED');
-      await expectProblem(await fetch(`${api.url}${op.path}`, { headers: bearer('wrong-key-0123456789abcdef') }), 401, 'API_KEY_INVALID');
-      await expectProblem(await fetch(`${api.url}${op.path}?access_token=wrong-key-0123456789abcdef`), 401, 'API_KEY_INVALID');
+      await expectProblem(
+        await fetch(`${api.url}${op.path}`, { headers: bearer('wrong-key-0123456789abcdef') }),
+        401,
+        'API_KEY_INVALID',
+      );
+      await expectProblem(
+        await fetch(`${api.url}${op.path}?access_token=wrong-key-0123456789abcdef`),
+        401,
+        'API_KEY_INVALID',
+      );
       for (const [how, init, query] of [
         ['read key in header', { headers: bearer(READ_KEY) }, ''],
         ['write key in header', { headers: bearer(WRITE_KEY) }, ''],
@@ -228,7 +333,11 @@ describe('reads need a key when READ_API_KEYS is set', () => {
       ] as const) {
         const response = await fetch(`${api.url}${op.path}${query}`, init);
         // admitted: answered (a made-up id in the path may be unknown), not refused
-        expect({ path: op.path, how, status: response.status }).toEqual({ path: op.path, how, status: op.path.includes('access-test-unknown') ? expect.any(Number) : 200 });
+        expect({ path: op.path, how, status: response.status }).toEqual({
+          path: op.path,
+          how,
+          status: op.path.includes('access-test-unknown') ? expect.any(Number) : 200,
+        });
         expect([401, 403]).not.toContain(response.status);
       }
     }
@@ -237,7 +346,11 @@ describe('reads need a key when READ_API_KEYS is set', () => {
   it('opens live streams only with a key: the query token (EventSource) or the cookie', async () => {
     for (const path of ['/v1/clubs/juventus/updates', '/v1/updates']) {
       await expectProblem(await fetch(`${api.url}${path}`), 401, 'API_KEY_REQUIRED');
-      for (const [query, headers] of [[`?access_token=${READ_KEY}`, {}], ['', { cookie: `squad_api_key=${READ_KEY}` }], ['', bearer(READ_KEY)]] as const) {
+      for (const [query, headers] of [
+        [`?access_token=${READ_KEY}`, {}],
+        ['', { cookie: `squad_api_key=${READ_KEY}` }],
+        ['', bearer(READ_KEY)],
+      ] as const) {
         const stream = await SseClient.open(`${api.url}${path}${query}`, headers);
         try {
           expect(stream.status).toBe(200);
@@ -251,7 +364,11 @@ describe('reads need a key when READ_API_KEYS is set', () => {
 
   it('lets a read key read but not write (403), and keeps health, the dashboard files and the docs open', async () => {
     const head = await api.head();
-    const response = await fetch(`${api.url}/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(READ_KEY) }, body: JSON.stringify(newReport()) });
+    const response = await fetch(`${api.url}/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(READ_KEY) },
+      body: JSON.stringify(newReport()),
+    });
     await expectProblem(response, 403, 'API_KEY_READ_ONLY');
     expect(await api.head()).toBe(head);
     for (const path of ['/health', '/health/live', '/', '/app.js', '/styles.css', '/docs', '/docs-json']) {
@@ -264,10 +381,19 @@ describe('reads need a key when READ_API_KEYS is set', () => {
 describe('replays are reads: they write nothing', () => {
   const replay = { from: '2025-06-01', to: '2025-06-30', speed: 'step' };
   const create = (api: TestApi, headers: Record<string, string>) =>
-    fetch(`${api.url}/v1/replays`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(replay) });
+    fetch(`${api.url}/v1/replays`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(replay),
+    });
 
   it('need a key when READ_API_KEYS is set, a read key is enough, and steering one does not count against the write rate limit', async () => {
-    const api = await startTestApi({ SEED_ON_EMPTY: 'true', API_KEYS: WRITE_KEY, READ_API_KEYS: READ_KEY, WRITE_RATE_LIMIT: '1' });
+    const api = await startTestApi({
+      SEED_ON_EMPTY: 'true',
+      API_KEYS: WRITE_KEY,
+      READ_API_KEYS: READ_KEY,
+      WRITE_RATE_LIMIT: '1',
+    });
     try {
       const head = await api.head();
       await expectProblem(await create(api, {}), 401, 'API_KEY_REQUIRED');
@@ -278,10 +404,16 @@ describe('replays are reads: they write nothing', () => {
         const paused = await fetch(`${api.url}/v1/replays/${id}/pause`, { method: 'POST', headers: bearer(READ_KEY) });
         expect(paused.status).toBe(200);
       }
-      expect((await fetch(`${api.url}/v1/replays/${id}`, { method: 'DELETE', headers: bearer(READ_KEY) })).status).toBe(204);
+      expect((await fetch(`${api.url}/v1/replays/${id}`, { method: 'DELETE', headers: bearer(READ_KEY) })).status).toBe(
+        204,
+      );
       expect(await api.head()).toBe(head);
       // the write budget (1 a minute) is untouched: the write key still records one report
-      const recorded = await fetch(`${api.url}/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) }, body: JSON.stringify(newReport()) });
+      const recorded = await fetch(`${api.url}/v1/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) },
+        body: JSON.stringify(newReport()),
+      });
       expect(recorded.status).toBe(201);
     } finally {
       await api.close();
@@ -300,7 +432,9 @@ describe('replays are reads: they write nothing', () => {
       const refused = await expectProblem(await create(api, bearer(READ_KEY)), 429, 'REPLAY_LIMIT');
       expect(refused).toMatchObject({ limit: MAX_REPLAYS_PER_CLIENT });
       expect((await create(api, bearer(WRITE_KEY))).status).toBe(201);
-      expect((await fetch(`${api.url}/v1/replays/${ids[0]}`, { method: 'DELETE', headers: bearer(READ_KEY) })).status).toBe(204);
+      expect(
+        (await fetch(`${api.url}/v1/replays/${ids[0]}`, { method: 'DELETE', headers: bearer(READ_KEY) })).status,
+      ).toBe(204);
       expect((await create(api, bearer(READ_KEY))).status).toBe(201);
     } finally {
       await api.close();
@@ -317,7 +451,11 @@ describe('write rate limit (WRITE_RATE_LIMIT per minute per key)', () => {
 
   it('answers 429 with Retry-After past the limit, writing nothing, and counts each key on its own; reads are not limited', async () => {
     const post = (key: string, path = '/v1/reports', body: unknown = newReport()) =>
-      fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(key) }, body: JSON.stringify(body) });
+      fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(key) },
+        body: JSON.stringify(body),
+      });
     // every write counts, whatever its outcome and endpoint (a batch counts once)
     expect((await post(WRITE_KEY)).status).toBe(201);
     expect((await post(WRITE_KEY, '/v1/reports', { nonsense: true })).status).toBe(400);
@@ -341,7 +479,11 @@ describe('write rate limit (WRITE_RATE_LIMIT per minute per key)', () => {
 
 describe('clients behind a proxy (TRUST_PROXY)', () => {
   const post = (api: TestApi, forwardedFor: string) =>
-    fetch(`${api.url}/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor }, body: JSON.stringify(newReport()) });
+    fetch(`${api.url}/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+      body: JSON.stringify(newReport()),
+    });
 
   it('counts anonymous writers by their forwarded address when the proxy is trusted, and by the peer address when it is not', async () => {
     const trusting = await startTestApi({ WRITE_RATE_LIMIT: '1', TRUST_PROXY: '127.0.0.1' });
@@ -367,7 +509,11 @@ describe('live connections per client (LIVE_MAX_CONNECTIONS_PER_CLIENT)', () => 
   let api: TestApi;
   const streams: SseClient[] = [];
   beforeAll(async () => {
-    api = await startTestApi({ SEED_ON_EMPTY: 'true', API_KEYS: `${WRITE_KEY},${OTHER_WRITE_KEY}`, LIVE_MAX_CONNECTIONS_PER_CLIENT: '2' });
+    api = await startTestApi({
+      SEED_ON_EMPTY: 'true',
+      API_KEYS: `${WRITE_KEY},${OTHER_WRITE_KEY}`,
+      LIVE_MAX_CONNECTIONS_PER_CLIENT: '2',
+    });
   });
   afterAll(async () => {
     for (const stream of streams) stream.close();
@@ -388,7 +534,11 @@ describe('live connections per client (LIVE_MAX_CONNECTIONS_PER_CLIENT)', () => 
   it('refuses a client past the cap with 429, counts by key when the request carries one and by address otherwise, and frees the slot when a stream closes', async () => {
     const first = await open('/v1/clubs/juventus/updates', bearer(WRITE_KEY));
     await open('/v1/updates', bearer(WRITE_KEY));
-    const refused = await expectProblem(await fetch(`${api.url}/v1/clubs/marseille/updates`, { headers: bearer(WRITE_KEY) }), 429, 'LIVE_CONNECTION_LIMIT');
+    const refused = await expectProblem(
+      await fetch(`${api.url}/v1/clubs/marseille/updates`, { headers: bearer(WRITE_KEY) }),
+      429,
+      'LIVE_CONNECTION_LIMIT',
+    );
     expect(refused).toMatchObject({ limit: 2 });
 
     // another key, and the address without a key (or with a key nobody knows), have their own slots
@@ -409,19 +559,26 @@ describe('live connections per client (LIVE_MAX_CONNECTIONS_PER_CLIENT)', () => 
   });
 
   it('frees the slot of a client that leaves while its resume waits for a position not reached yet', async () => {
-    const slots = async () => ((await (await fetch(`${api.url}/v1/updates/status`)).json()) as Json).streamSlots as number;
+    const slots = async () =>
+      ((await (await fetch(`${api.url}/v1/updates/status`)).json()) as Json).streamSlots as number;
     const until = async (what: string, check: () => Promise<boolean>) => {
       const deadline = Date.now() + 5000;
       while (!(await check())) if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
     };
     const before = await slots();
-    const leaving: ClientRequest = request(`${api.url}/v1/clubs/juventus/updates`, { headers: { ...bearer(OTHER_WRITE_KEY), 'last-event-id': String((await api.head()) + 1) } });
+    const leaving: ClientRequest = request(`${api.url}/v1/clubs/juventus/updates`, {
+      headers: { ...bearer(OTHER_WRITE_KEY), 'last-event-id': String((await api.head()) + 1) },
+    });
     leaving.on('error', () => undefined);
     leaving.end();
     await until('the resume to wait, holding a slot', async () => (await slots()) === before + 1);
     leaving.destroy();
     // the position arrives: the stream opens on a response whose client is gone, and must close at once
-    const recorded = await fetch(`${api.url}/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) }, body: JSON.stringify(newReport()) });
+    const recorded = await fetch(`${api.url}/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(WRITE_KEY) },
+      body: JSON.stringify(newReport()),
+    });
     expect(recorded.status).toBe(201);
     await until('the slot of the client that left to be freed', async () => (await slots()) === before);
   });
@@ -433,7 +590,9 @@ describe('replay streams share the per-client stream cap', () => {
     const streams: SseClient[] = [];
     try {
       const replayStream = async () => {
-        const created = (await (await api.post('/v1/replays', { from: '2025-06-01', to: '2025-06-30', speed: 'step' })).json()) as Json;
+        const created = (await (
+          await api.post('/v1/replays', { from: '2025-06-01', to: '2025-06-30', speed: 'step' })
+        ).json()) as Json;
         return `${api.url}/v1/replays/${created.id}/stream`;
       };
       const live = await SseClient.open(`${api.url}/v1/updates`);
@@ -441,7 +600,8 @@ describe('replay streams share the per-client stream cap', () => {
       const replay = await SseClient.open(await replayStream());
       streams.push(replay);
       expect([live.status, replay.status]).toEqual([200, 200]);
-      const slots = async () => ((await (await fetch(`${api.url}/v1/updates/status`)).json()) as Json).streamSlots as number;
+      const slots = async () =>
+        ((await (await fetch(`${api.url}/v1/updates/status`)).json()) as Json).streamSlots as number;
       expect(await slots()).toBe(2);
       await expectProblem(await fetch(await replayStream()), 429, 'LIVE_CONNECTION_LIMIT');
       await expectProblem(await fetch(`${api.url}/v1/clubs/juventus/updates`), 429, 'LIVE_CONNECTION_LIMIT');
@@ -465,17 +625,38 @@ describe('access mode in the log', () => {
   it('says at start, in one warn line, that writes are open without keys; with keys it names counts only, and no key reaches any log line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'squad-access-'));
     try {
-      const open = startServer({ PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: join(dir, 'open.db'), SEED_ON_EMPTY: 'false' });
+      const open = startServer({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SQLITE_PATH: join(dir, 'open.db'),
+        SEED_ON_EMPTY: 'false',
+      });
       const warned = await open.waitForLog((l) => l.context === 'access');
-      expect(warned).toMatchObject({ level: 'warn', mode: 'local-development', writes: 'open', msg: expect.stringContaining('writes are open') });
+      expect(warned).toMatchObject({
+        level: 'warn',
+        mode: 'local-development',
+        writes: 'open',
+        msg: expect.stringContaining('writes are open'),
+      });
       const listening = await open.waitForLog((l) => l.msg === 'squad planner listening');
-      const response = await fetch(`${listening.url as string}/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(newReport()) });
+      const response = await fetch(`${listening.url as string}/v1/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(newReport()),
+      });
       expect(response.status).toBe(201);
       open.child.kill('SIGTERM');
       await open.exited;
       expect(open.lines.filter((l) => l.level === 'warn' && l.context === 'access')).toHaveLength(1);
 
-      const closed = startServer({ PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: join(dir, 'closed.db'), SEED_ON_EMPTY: 'false', API_KEYS: WRITE_KEY, READ_API_KEYS: READ_KEY });
+      const closed = startServer({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SQLITE_PATH: join(dir, 'closed.db'),
+        SEED_ON_EMPTY: 'false',
+        API_KEYS: WRITE_KEY,
+        READ_API_KEYS: READ_KEY,
+      });
       const mode = await closed.waitForLog((l) => l.context === 'access');
       expect(mode).toMatchObject({ level: 'info', mode: 'keys', writes: 'key', reads: 'key' });
       const url = (await closed.waitForLog((l) => l.msg === 'squad planner listening')).url as string;

@@ -5,12 +5,19 @@ import { startTestApi } from './test-api';
 const ROOT = join(__dirname, '..', '..', '..');
 
 /** `npm run cli -- replay ...` from the sources (no build needed), with its exit code and output. */
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps', 'api', 'src', 'cli', 'main.ts'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(ROOT, 'apps', 'api', 'src', 'cli', 'main.ts'), ...args],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -36,14 +43,23 @@ describe('npm run cli -- replay', () => {
       expect(all.stdout).toMatch(/6 reports from 2025-06-01 to 2025-09-10/);
 
       // at a speed, every calendar day, empty ones included
-      const paced = await cli(['replay', '--from', '2025-06-16', '--to', '2025-06-18', '--club', 'juventus', '--speed', '50'], env);
-      expect([...paced.stdout.matchAll(/^── (\S+)/gm)].map((m) => m[1])).toEqual(['2025-06-16', '2025-06-17', '2025-06-18']);
+      const paced = await cli(
+        ['replay', '--from', '2025-06-16', '--to', '2025-06-18', '--club', 'juventus', '--speed', '50'],
+        env,
+      );
+      expect([...paced.stdout.matchAll(/^── (\S+)/gm)].map((m) => m[1])).toEqual([
+        '2025-06-16',
+        '2025-06-17',
+        '2025-06-18',
+      ]);
       expect(paced.stdout).toContain('(no reports)');
 
       const bad = await cli(['replay', '--from', '2025-06-16', '--club', 'Juve'], env);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain('--club must be a club slug');
-      expect((await cli(['replay', '--from', '2025-06-16', '--to', '2025-06-18', '--club', 'real-madrid'], env)).stderr).toContain('no report mentions the club "real-madrid"');
+      expect(
+        (await cli(['replay', '--from', '2025-06-16', '--to', '2025-06-18', '--club', 'real-madrid'], env)).stderr,
+      ).toContain('no report mentions the club "real-madrid"');
     } finally {
       const { rmSync } = await import('node:fs');
       rmSync(api.dir, { recursive: true, force: true });

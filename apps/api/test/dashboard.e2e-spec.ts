@@ -15,9 +15,18 @@ const IN_CI = process.env.CI === 'true';
 const ARTIFACTS = join(__dirname, '..', '..', '..', 'test', 'artifacts');
 
 // flags that keep a headless Chromium quiet and self-contained on a machine without internet
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const testId = (id: string) => `[data-testid="${id}"]`;
 
 let api: TestApi;
@@ -30,7 +39,10 @@ describe('dashboard files and the club list', () => {
   it('lists the clubs the reports mention, sorted, with the store position', async () => {
     const response = await fetch(`${api.url}/v1/clubs`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ position: await api.head(), clubs: ['ajax', 'atletico-madrid', 'juventus', 'marseille'] });
+    expect(await response.json()).toEqual({
+      position: await api.head(),
+      clubs: ['ajax', 'atletico-madrid', 'juventus', 'marseille'],
+    });
   });
 
   it('serves the page at / without shadowing the API, the docs or the problem-details 404', async () => {
@@ -38,7 +50,12 @@ describe('dashboard files and the club list', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('data-testid="squad-board"');
-    for (const [path, type] of [['/app.js', 'javascript'], ['/styles.css', 'text/css'], ['/health', 'json'], ['/docs-json', 'json']]) {
+    for (const [path, type] of [
+      ['/app.js', 'javascript'],
+      ['/styles.css', 'text/css'],
+      ['/health', 'json'],
+      ['/docs-json', 'json'],
+    ]) {
       const response = await fetch(`${api.url}${path}`);
       expect({ path, status: response.status }).toEqual({ path, status: 200 });
       expect(response.headers.get('content-type')).toContain(type);
@@ -53,7 +70,9 @@ describe('dashboard files and the club list', () => {
 
 // Without a browser: fail loudly in CI (where .ci/run installs one), skip loudly elsewhere.
 if (!HAS_CHROMIUM && !IN_CI) {
-  process.stderr.write(`\n*** dashboard browser test SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH) ***\n\n`);
+  process.stderr.write(
+    `\n*** dashboard browser test SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH) ***\n\n`,
+  );
 }
 const describeInBrowser = HAS_CHROMIUM || IN_CI ? describe : describe.skip;
 const browserSuiteName = HAS_CHROMIUM
@@ -66,7 +85,10 @@ describeInBrowser(browserSuiteName, () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!HAS_CHROMIUM) throw new Error(`CI=true but no Chromium at ${CHROMIUM}: the dashboard test needs it (.ci/run installs Debian's chromium)`);
+    if (!HAS_CHROMIUM)
+      throw new Error(
+        `CI=true but no Chromium at ${CHROMIUM}: the dashboard test needs it (.ci/run installs Debian's chromium)`,
+      );
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -129,7 +151,9 @@ describeInBrowser(browserSuiteName, () => {
     // 4. the same view on a phone-sized window: one column, nothing wider than the screen
     await page.setViewportSize({ width: 390, height: 844 });
     await bremer.waitFor();
-    const widths = await page.evaluate<{ scroll: number; window: number }>('({ scroll: document.scrollingElement.scrollWidth, window: window.innerWidth })');
+    const widths = await page.evaluate<{ scroll: number; window: number }>(
+      '({ scroll: document.scrollingElement.scrollWidth, window: window.innerWidth })',
+    );
     expect(widths.scroll).toBeLessThanOrEqual(widths.window);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-2025-06-20-390x844.png'), fullPage: true });
 
@@ -149,8 +173,15 @@ describeInBrowser(`${browserSuiteName}: API keys and the docs page`, () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!HAS_CHROMIUM) throw new Error(`CI=true but no Chromium at ${CHROMIUM}: the dashboard test needs it (.ci/run installs Debian's chromium)`);
-    keyed = await startTestApi({ SEED_ON_EMPTY: 'true', API_KEYS: 'dashboard-write-key-0123456789', READ_API_KEYS: READ_KEY });
+    if (!HAS_CHROMIUM)
+      throw new Error(
+        `CI=true but no Chromium at ${CHROMIUM}: the dashboard test needs it (.ci/run installs Debian's chromium)`,
+      );
+    keyed = await startTestApi({
+      SEED_ON_EMPTY: 'true',
+      API_KEYS: 'dashboard-write-key-0123456789',
+      READ_API_KEYS: READ_KEY,
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 30_000);
   afterAll(async () => {
@@ -163,7 +194,8 @@ describeInBrowser(`${browserSuiteName}: API keys and the docs page`, () => {
     page.setDefaultTimeout(10_000);
     page.on('console', (message) => {
       // the 401s that make the page ask for a key are expected; nothing else may fail
-      if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(`console.error: ${message.text()}`);
+      if (message.type() === 'error' && !/status of 401/.test(message.text()))
+        problems.push(`console.error: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     return page;
@@ -191,7 +223,12 @@ describeInBrowser(`${browserSuiteName}: API keys and the docs page`, () => {
     const response = await fetch(`${keyed.url}/v1/reports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer dashboard-write-key-0123456789' },
-      body: JSON.stringify({ reportId: 'dashboard-key-gatti', source: { name: 'Dashboard test' }, publishedOn: today(), claims: [{ type: 'PlayerInjured', player: 'federico-gatti' }] }),
+      body: JSON.stringify({
+        reportId: 'dashboard-key-gatti',
+        source: { name: 'Dashboard test' },
+        publishedOn: today(),
+        claims: [{ type: 'PlayerInjured', player: 'federico-gatti' }],
+      }),
     });
     expect(response.status).toBe(201);
     await page.locator(`${testId('player-federico-gatti')}[data-status="injured"].is-changed`).waitFor();

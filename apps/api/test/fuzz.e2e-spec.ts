@@ -21,31 +21,102 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
 /** Strings that have broken parsers, validators, databases and pages before. */
 const EDGE_STRINGS = [
-  '', ' ', '\u0000', 'a\u0000b', '\uD800', '\uDFFF', 'x\uDBFFy', '\u202Ejuventus', 'juve\u200Fntus', '\u200B', '\uFEFF', '\u2028\u2029',
-  'e\u0301', '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}', '\u{1D54F}', '\\', '"', '</script><script>alert(1)</script>', "'; DROP TABLE events;--",
-  '${7*7}', '%00', '../../etc/passwd', 'juventus\n', 'JUVENTUS', 'juventus ', '2025-02-30', '2025-13-01', '0000-00-00', '+002025-06-17',
-  '2025-06-17T00:00:00Z', 'NaN', 'Infinity', '-0', '1e400', '__proto__', 'constructor', 'prototype', 'null', 'undefined', 'true',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\uD800',
+  '\uDFFF',
+  'x\uDBFFy',
+  '\u202Ejuventus',
+  'juve\u200Fntus',
+  '\u200B',
+  '\uFEFF',
+  '\u2028\u2029',
+  'e\u0301',
+  '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}',
+  '\u{1D54F}',
+  '\\',
+  '"',
+  '</script><script>alert(1)</script>',
+  "'; DROP TABLE events;--",
+  '${7*7}',
+  '%00',
+  '../../etc/passwd',
+  'juventus\n',
+  'JUVENTUS',
+  'juventus ',
+  '2025-02-30',
+  '2025-13-01',
+  '0000-00-00',
+  '+002025-06-17',
+  '2025-06-17T00:00:00Z',
+  'NaN',
+  'Infinity',
+  '-0',
+  '1e400',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'null',
+  'undefined',
+  'true',
 ];
 /** Keys aimed at prototypes and at code that trusts an object's own methods. */
-const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf', 'toJSON', '__defineGetter__', 'isPrototypeOf', 'then', 'length', 'polluted'];
+const HOSTILE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+  'toJSON',
+  '__defineGetter__',
+  'isPrototypeOf',
+  'then',
+  'length',
+  'polluted',
+];
 
 /** Every field some DTO declares: a key outside this set is refused as unknown. */
-const KNOWN_KEYS = new Set([...Object.keys(new ReportDto()), ...Object.keys(new SourceDto()), ...Object.values(CLAIM_DTOS).flatMap((Dto) => Object.keys(new Dto()))]);
+const KNOWN_KEYS = new Set([
+  ...Object.keys(new ReportDto()),
+  ...Object.keys(new SourceDto()),
+  ...Object.values(CLAIM_DTOS).flatMap((Dto) => Object.keys(new Dto())),
+]);
 
 /** A long string near the body limit: under it (refused by a length check) or over it (413). */
 const hugeString = fc
-  .tuple(fc.integer({ min: BODY_LIMIT / 4 - 2048, max: BODY_LIMIT + 2048 }), fc.constantFrom('x', '\u00e9', '\u20ac', '\u{1D54F}', '\u0000', '"'))
-  .map(([bytes, unit]) => unit.repeat(Math.max(1, Math.floor(bytes / Buffer.byteLength(JSON.stringify(unit).slice(1, -1))))));
+  .tuple(
+    fc.integer({ min: BODY_LIMIT / 4 - 2048, max: BODY_LIMIT + 2048 }),
+    fc.constantFrom('x', '\u00e9', '\u20ac', '\u{1D54F}', '\u0000', '"'),
+  )
+  .map(([bytes, unit]) =>
+    unit.repeat(Math.max(1, Math.floor(bytes / Buffer.byteLength(JSON.stringify(unit).slice(1, -1))))),
+  );
 
 const hostileString = fc.oneof(
   { arbitrary: fc.constantFrom(...EDGE_STRINGS), weight: 4 },
   { arbitrary: fc.string({ unit: 'binary', maxLength: 40 }), weight: 2 },
-  { arbitrary: fc.string({ unit: fc.constantFrom('\uD800', '\uDC00', '\u0000', '\u202E', '\u200F', 'a', '-', '\uFFFF'), maxLength: 24 }), weight: 2 },
+  {
+    arbitrary: fc.string({
+      unit: fc.constantFrom('\uD800', '\uDC00', '\u0000', '\u202E', '\u200F', 'a', '-', '\uFFFF'),
+      maxLength: 24,
+    }),
+    weight: 2,
+  },
   { arbitrary: fc.string({ unit: 'grapheme', minLength: 1990, maxLength: 2100, size: 'max' }), weight: 1 },
   { arbitrary: hugeString, weight: 1 },
 );
-const hostileNumber = fc.oneof(fc.constantFrom(-1, 0.5, 2 ** 53 + 2, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, 1e21), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }));
-const hostileKey = fc.oneof(fc.constantFrom(...HOSTILE_KEYS), hostileString.filter((key) => key.length < 5000));
+const hostileNumber = fc.oneof(
+  fc.constantFrom(-1, 0.5, 2 ** 53 + 2, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, 1e21),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+);
+const hostileKey = fc.oneof(
+  fc.constantFrom(...HOSTILE_KEYS),
+  hostileString.filter((key) => key.length < 5000),
+);
 
 const { value: hostileValue } = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
@@ -62,7 +133,8 @@ const { value: hostileValue } = fc.letrec<{ value: unknown }>((tie) => ({
 /** An object with exactly these own keys, `__proto__` included (an own key, as JSON.parse makes it). */
 function objectOf(entries: [string, unknown][]): Record<string, unknown> {
   const object: Record<string, unknown> = {};
-  for (const [key, value] of entries) Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const [key, value] of entries)
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
   return object;
 }
 
@@ -81,7 +153,13 @@ function validReport(): Json {
     publishedOnApprox: false,
     claims: [
       { type: 'PlayerRegistered', player: `fuzz-player-${id}`, name: 'Fuzz Player', club: 'fuzz-fc', position: 'CM' },
-      { type: 'InterestDeclared', club: 'juventus', player: `fuzz-player-${id}`, priority: 'high', effectiveOn: '2025-07-02' },
+      {
+        type: 'InterestDeclared',
+        club: 'juventus',
+        player: `fuzz-player-${id}`,
+        priority: 'high',
+        effectiveOn: '2025-07-02',
+      },
       { type: 'MarketValueReported', player: `fuzz-player-${id}`, valueEur: 1_000_000 },
     ],
   };
@@ -94,56 +172,115 @@ const rawNumber = fc.constantFrom(...RAW_NUMBERS).map((raw) => `\u0000RAW:${raw}
 const withRawNumbers = (text: string) => text.replace(/"\\u0000RAW:([^\\]+)\\u0000"/g, '$1');
 
 type Mutation = (report: Json) => void;
-const claimAt = (report: Json, index: number): Json => (Array.isArray(report.claims) && isPlainObject(report.claims[index % report.claims.length]) ? report.claims[index % report.claims.length] : undefined);
+const claimAt = (report: Json, index: number): Json =>
+  Array.isArray(report.claims) && isPlainObject(report.claims[index % report.claims.length])
+    ? report.claims[index % report.claims.length]
+    : undefined;
 
 /** Each of these alone makes a report invalid, whatever else it holds. */
 const breaking: fc.Arbitrary<Mutation> = fc.oneof(
-  hostileValue.filter((v) => !(typeof v === 'string' && REPORT_ID.test(v))).map((v) => (r: Json) => void (r.reportId = v)),
+  hostileValue
+    .filter((v) => !(typeof v === 'string' && REPORT_ID.test(v)))
+    .map((v) => (r: Json) => void (r.reportId = v)),
   hostileValue.filter((v) => !isIsoDate(v)).map((v) => (r: Json) => void (r.publishedOn = v)),
-  hostileValue.filter((v) => typeof v !== 'boolean' && v !== null).map((v) => (r: Json) => void (r.publishedOnApprox = v)),
+  hostileValue
+    .filter((v) => typeof v !== 'boolean' && v !== null)
+    .map((v) => (r: Json) => void (r.publishedOnApprox = v)),
   hostileValue.filter((v) => !isPlainObject(v)).map((v) => (r: Json) => void (r.source = v)),
-  hostileValue.filter((v) => !(typeof v === 'string' && v.length > 0 && v.length <= 200)).map((v) => (r: Json) => void (r.source = { ...r.source, name: v })),
-  fc.oneof(
-    hostileValue.filter((v) => !Array.isArray(v)),
-    fc.constant([]),
-    fc.array(hostileValue.filter((v) => !isPlainObject(v)), { minLength: 1, maxLength: 3 }),
-    fc.constant(Array.from({ length: MAX_CLAIMS_PER_REPORT + 1 }, () => ({ type: 'PlayerReturnedFromInjury', player: 'gleison-bremer' }))),
-  ).map((v) => (r: Json) => void (r.claims = v)),
-  fc.tuple(fc.nat(), hostileValue.filter((v) => !(typeof v === 'string' && (CLAIM_TYPES as readonly string[]).includes(v)))).map(([i, v]) => (r: Json) => {
-    const claim = claimAt(r, i);
-    if (claim) claim.type = v;
-    else r.claims = [{ type: v }];
-  }),
-  fc.tuple(fc.nat(), hostileValue.filter((v) => !(typeof v === 'string' && SLUG.test(v)))).map(([i, v]) => (r: Json) => {
-    const claim = claimAt(r, i);
-    if (claim) claim.player = v;
-    else r.claims = [{ type: 'PlayerInjured', player: v }];
-  }),
-  fc.tuple(fc.nat(), hostileValue.filter((v) => !isPlainObject(v))).map(([i, v]) => (r: Json) => {
-    if (Array.isArray(r.claims)) r.claims[i % r.claims.length] = v;
-    else r.claims = [v];
-  }),
-  rawNumber.map((v) => (r: Json) => void (r.claims = [...(Array.isArray(r.claims) ? r.claims : []), { type: 'MarketValueReported', player: 'gleison-bremer', valueEur: v }])),
-  fc.tuple(hostileKey.filter((k) => !KNOWN_KEYS.has(k)), hostileValue).map(([k, v]) => (r: Json) => void Object.defineProperty(r, k, { value: v, enumerable: true, writable: true, configurable: true })),
-  fc.tuple(fc.nat(), hostileKey.filter((k) => !KNOWN_KEYS.has(k)), hostileValue).map(([i, k, v]) => (r: Json) => {
-    const claim = claimAt(r, i) ?? {};
-    Object.defineProperty(claim, k, { value: v, enumerable: true, writable: true, configurable: true });
-    if (!claimAt(r, i)) r.claims = [claim];
-  }),
+  hostileValue
+    .filter((v) => !(typeof v === 'string' && v.length > 0 && v.length <= 200))
+    .map((v) => (r: Json) => void (r.source = { ...r.source, name: v })),
+  fc
+    .oneof(
+      hostileValue.filter((v) => !Array.isArray(v)),
+      fc.constant([]),
+      fc.array(
+        hostileValue.filter((v) => !isPlainObject(v)),
+        { minLength: 1, maxLength: 3 },
+      ),
+      fc.constant(
+        Array.from({ length: MAX_CLAIMS_PER_REPORT + 1 }, () => ({
+          type: 'PlayerReturnedFromInjury',
+          player: 'gleison-bremer',
+        })),
+      ),
+    )
+    .map((v) => (r: Json) => void (r.claims = v)),
+  fc
+    .tuple(
+      fc.nat(),
+      hostileValue.filter((v) => !(typeof v === 'string' && (CLAIM_TYPES as readonly string[]).includes(v))),
+    )
+    .map(([i, v]) => (r: Json) => {
+      const claim = claimAt(r, i);
+      if (claim) claim.type = v;
+      else r.claims = [{ type: v }];
+    }),
+  fc
+    .tuple(
+      fc.nat(),
+      hostileValue.filter((v) => !(typeof v === 'string' && SLUG.test(v))),
+    )
+    .map(([i, v]) => (r: Json) => {
+      const claim = claimAt(r, i);
+      if (claim) claim.player = v;
+      else r.claims = [{ type: 'PlayerInjured', player: v }];
+    }),
+  fc
+    .tuple(
+      fc.nat(),
+      hostileValue.filter((v) => !isPlainObject(v)),
+    )
+    .map(([i, v]) => (r: Json) => {
+      if (Array.isArray(r.claims)) r.claims[i % r.claims.length] = v;
+      else r.claims = [v];
+    }),
+  rawNumber.map(
+    (v) => (r: Json) =>
+      void (r.claims = [
+        ...(Array.isArray(r.claims) ? r.claims : []),
+        { type: 'MarketValueReported', player: 'gleison-bremer', valueEur: v },
+      ]),
+  ),
+  fc
+    .tuple(
+      hostileKey.filter((k) => !KNOWN_KEYS.has(k)),
+      hostileValue,
+    )
+    .map(
+      ([k, v]) =>
+        (r: Json) =>
+          void Object.defineProperty(r, k, { value: v, enumerable: true, writable: true, configurable: true }),
+    ),
+  fc
+    .tuple(
+      fc.nat(),
+      hostileKey.filter((k) => !KNOWN_KEYS.has(k)),
+      hostileValue,
+    )
+    .map(([i, k, v]) => (r: Json) => {
+      const claim = claimAt(r, i) ?? {};
+      Object.defineProperty(claim, k, { value: v, enumerable: true, writable: true, configurable: true });
+      if (!claimAt(r, i)) r.claims = [claim];
+    }),
 );
 
 /** Hostile but possibly valid contents of free-text fields: they ride along with a breaking mutation. */
-const decoration: fc.Arbitrary<Mutation> = fc.tuple(fc.nat(), hostileString, fc.constantFrom('source.name', 'name', 'reason', 'injury', 'statement', 'manager')).map(([i, v, field]) => (r: Json) => {
-  if (field === 'source.name' && isPlainObject(r.source)) r.source.name = v;
-  const claim = claimAt(r, i);
-  if (claim && field !== 'source.name') claim[field] = v;
-});
+const decoration: fc.Arbitrary<Mutation> = fc
+  .tuple(fc.nat(), hostileString, fc.constantFrom('source.name', 'name', 'reason', 'injury', 'statement', 'manager'))
+  .map(([i, v, field]) => (r: Json) => {
+    if (field === 'source.name' && isPlainObject(r.source)) r.source.name = v;
+    const claim = claimAt(r, i);
+    if (claim && field !== 'source.name') claim[field] = v;
+  });
 
-const invalidReport = fc.tuple(fc.array(breaking, { minLength: 1, maxLength: 3 }), fc.array(decoration, { maxLength: 3 })).map(([breaks, decorations]) => {
-  const report = validReport();
-  for (const mutate of [...decorations, ...breaks]) mutate(report);
-  return report;
-});
+const invalidReport = fc
+  .tuple(fc.array(breaking, { minLength: 1, maxLength: 3 }), fc.array(decoration, { maxLength: 3 }))
+  .map(([breaks, decorations]) => {
+    const report = validReport();
+    for (const mutate of [...decorations, ...breaks]) mutate(report);
+    return report;
+  });
 
 // ------------------------------------------------------------------ requests
 
@@ -156,25 +293,71 @@ interface Request {
   readonly itemsOnly?: boolean;
 }
 
-const json = (label: string, value: unknown): Request => ({ label, contentType: 'application/json', body: withRawNumbers(JSON.stringify(value)) });
+const json = (label: string, value: unknown): Request => ({
+  label,
+  contentType: 'application/json',
+  body: withRawNumbers(JSON.stringify(value)),
+});
 
 /** Bodies no endpoint can accept, whatever it expects (the other write endpoints get these). */
 const rawHostile: fc.Arbitrary<Request> = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 200 }).filter((text) => !parses(text)).map((text) => ({ label: 'not JSON', contentType: 'application/json', body: text })),
+  fc
+    .string({ unit: 'binary', maxLength: 200 })
+    .filter((text) => !parses(text))
+    .map((text) => ({ label: 'not JSON', contentType: 'application/json', body: text })),
   fc.tuple(fc.constantFrom('[', '{"a":[', '[{"x":'), fc.constantFrom(1_000, 10_000, 50_000)).map(([open, depth]) => ({
     label: `nested ${depth} deep`,
     contentType: 'application/json',
-    body: open === '[' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : open === '{"a":[' ? `${'['.repeat(depth)}{"a":1}${']'.repeat(depth)}` : `${'[{"x":'.repeat(depth)}0${'}]'.repeat(depth)}`,
+    body:
+      open === '['
+        ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+        : open === '{"a":['
+          ? `${'['.repeat(depth)}{"a":1}${']'.repeat(depth)}`
+          : `${'[{"x":'.repeat(depth)}0${'}]'.repeat(depth)}`,
   })),
-  fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => ({ label: 'invalid UTF-8 inside JSON text', contentType: 'application/json', body: Buffer.concat([Buffer.from('["'), Buffer.from(bytes), Buffer.from([0xff, 0xc0, 0xaf, 0xed, 0xa0, 0x80]), Buffer.from('"]')]) })),
-  fc.constantFrom('{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}', '[{"__proto__":{"polluted":true}}]').map((body) => ({ label: 'prototype poisoning', contentType: 'application/json', body })),
-  fc.integer({ min: BODY_LIMIT + 1, max: BODY_LIMIT + 4096 }).map((size) => ({ label: 'over the body limit', contentType: 'application/json', body: `["${'x'.repeat(size)}"]` })),
+  fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => ({
+    label: 'invalid UTF-8 inside JSON text',
+    contentType: 'application/json',
+    body: Buffer.concat([
+      Buffer.from('["'),
+      Buffer.from(bytes),
+      Buffer.from([0xff, 0xc0, 0xaf, 0xed, 0xa0, 0x80]),
+      Buffer.from('"]'),
+    ]),
+  })),
+  fc
+    .constantFrom(
+      '{"__proto__":{"polluted":true}}',
+      '{"constructor":{"prototype":{"polluted":true}}}',
+      '[{"__proto__":{"polluted":true}}]',
+    )
+    .map((body) => ({ label: 'prototype poisoning', contentType: 'application/json', body })),
+  fc.integer({ min: BODY_LIMIT + 1, max: BODY_LIMIT + 4096 }).map((size) => ({
+    label: 'over the body limit',
+    contentType: 'application/json',
+    body: `["${'x'.repeat(size)}"]`,
+  })),
   fc.constantFrom('', ' ', '\n').map((body) => ({ label: 'empty JSON body', contentType: 'application/json', body })),
-  fc.tuple(fc.constantFrom('1e400', '-1e400', 'null', 'true', '"text"', '[]', '[1,2,3]'), fc.constantFrom('application/json', 'application/json; charset=utf-8')).map(([body, contentType]) => ({ label: 'JSON that is no object', contentType, body })),
+  fc
+    .tuple(
+      fc.constantFrom('1e400', '-1e400', 'null', 'true', '"text"', '[]', '[1,2,3]'),
+      fc.constantFrom('application/json', 'application/json; charset=utf-8'),
+    )
+    .map(([body, contentType]) => ({ label: 'JSON that is no object', contentType, body })),
 );
 
 /** Wrong content types: refused (415) whatever the body, even a valid report. */
-const wrongContentType = fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=fuzz', 'application/octet-stream', 'text/json', 'application/jsonx', 'application/json-patch+json', undefined);
+const wrongContentType = fc.constantFrom(
+  'text/plain',
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=fuzz',
+  'application/octet-stream',
+  'text/json',
+  'application/jsonx',
+  'application/json-patch+json',
+  undefined,
+);
 
 /** Hostile requests for POST /v1/reports: all of the above, and valid reports made invalid in every way. */
 const reportRequest: fc.Arbitrary<Request> = fc.oneof(
@@ -187,34 +370,84 @@ const reportRequest: fc.Arbitrary<Request> = fc.oneof(
     }),
     weight: 1,
   },
-  { arbitrary: wrongContentType.map((contentType) => ({ label: `valid report as ${contentType ?? 'no content type'}`, contentType, body: JSON.stringify(validReport()) })), weight: 1 },
+  {
+    arbitrary: wrongContentType.map((contentType) => ({
+      label: `valid report as ${contentType ?? 'no content type'}`,
+      contentType,
+      body: JSON.stringify(validReport()),
+    })),
+    weight: 1,
+  },
   {
     arbitrary: fc.uint8Array({ minLength: 1, maxLength: 8 }).map((bytes) => {
       const [before, after] = JSON.stringify(validReport()).split('Fuzz Player');
       // 0xFF never occurs in UTF-8, so the body is invalid whatever the random bytes before it
-      return { label: 'valid report with invalid UTF-8 in a name', contentType: 'application/json', body: Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from([0xff]), Buffer.from(after)]) };
+      return {
+        label: 'valid report with invalid UTF-8 in a name',
+        contentType: 'application/json',
+        body: Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from([0xff]), Buffer.from(after)]),
+      };
     }),
     weight: 1,
   },
-  { arbitrary: fc.constantFrom('{"__proto__":{"polluted":true},', '{"constructor":{"prototype":{"polluted":true}},').map((prefix) => ({ label: 'valid report with a poisoned key', contentType: 'application/json', body: `${prefix}${JSON.stringify(validReport()).slice(1)}` })), weight: 1 },
-  { arbitrary: fc.string({ unit: 'grapheme-ascii', maxLength: 300 }).map((authorization) => ({ ...json('valid report, hostile key', validReport()), authorization: `Bearer ${authorization}` })), weight: 1 },
+  {
+    arbitrary: fc
+      .constantFrom('{"__proto__":{"polluted":true},', '{"constructor":{"prototype":{"polluted":true}},')
+      .map((prefix) => ({
+        label: 'valid report with a poisoned key',
+        contentType: 'application/json',
+        body: `${prefix}${JSON.stringify(validReport()).slice(1)}`,
+      })),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.string({ unit: 'grapheme-ascii', maxLength: 300 }).map((authorization) => ({
+      ...json('valid report, hostile key', validReport()),
+      authorization: `Bearer ${authorization}`,
+    })),
+    weight: 1,
+  },
 );
 
 /** Hostile requests for POST /v1/reports:batch: a broken envelope (4xx), or only broken reports (200, all rejected). */
 const batchRequest: fc.Arbitrary<Request> = fc.oneof(
   { arbitrary: rawHostile, weight: 2 },
   {
-    arbitrary: fc.oneof(
-      hostileValue.filter((v) => !isPlainObject(v)),
-      hostileValue.filter((v) => !Array.isArray(v)).map((reports) => ({ reports })),
-      fc.constant({ reports: [] }),
-      fc.constant({ reports: Array.from({ length: MAX_REPORTS_PER_BATCH + 1 }, () => ({})) }),
-      fc.tuple(hostileKey.filter((k) => k !== 'reports'), hostileValue).map(([k, v]) => objectOf([['reports', [validReport()]], [k, v]])),
-    ).map((body) => json('invalid batch', body)),
+    arbitrary: fc
+      .oneof(
+        hostileValue.filter((v) => !isPlainObject(v)),
+        hostileValue.filter((v) => !Array.isArray(v)).map((reports) => ({ reports })),
+        fc.constant({ reports: [] }),
+        fc.constant({ reports: Array.from({ length: MAX_REPORTS_PER_BATCH + 1 }, () => ({})) }),
+        fc
+          .tuple(
+            hostileKey.filter((k) => k !== 'reports'),
+            hostileValue,
+          )
+          .map(([k, v]) =>
+            objectOf([
+              ['reports', [validReport()]],
+              [k, v],
+            ]),
+          ),
+      )
+      .map((body) => json('invalid batch', body)),
     weight: 3,
   },
-  { arbitrary: fc.array(invalidReport, { minLength: 1, maxLength: 5 }).map((reports) => ({ ...json('batch of invalid reports', { reports }), itemsOnly: true })), weight: 3 },
-  { arbitrary: wrongContentType.map((contentType) => ({ label: `valid batch as ${contentType ?? 'no content type'}`, contentType, body: JSON.stringify({ reports: [validReport()] }) })), weight: 1 },
+  {
+    arbitrary: fc
+      .array(invalidReport, { minLength: 1, maxLength: 5 })
+      .map((reports) => ({ ...json('batch of invalid reports', { reports }), itemsOnly: true })),
+    weight: 3,
+  },
+  {
+    arbitrary: wrongContentType.map((contentType) => ({
+      label: `valid batch as ${contentType ?? 'no content type'}`,
+      contentType,
+      body: JSON.stringify({ reports: [validReport()] }),
+    })),
+    weight: 1,
+  },
 );
 
 function parses(text: string): boolean {
@@ -239,7 +472,12 @@ describe('fuzzing every write endpoint', () => {
   const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
   beforeAll(async () => {
-    api = await startTestApi({ SEED_ON_EMPTY: 'true', API_KEYS: KEY, BODY_LIMIT_BYTES: String(BODY_LIMIT), WRITE_RATE_LIMIT: '1000000' });
+    api = await startTestApi({
+      SEED_ON_EMPTY: 'true',
+      API_KEYS: KEY,
+      BODY_LIMIT_BYTES: String(BODY_LIMIT),
+      WRITE_RATE_LIMIT: '1000000',
+    });
     // every write the OpenAPI document lists, so endpoints added later are fuzzed too
     const doc = (await (await fetch(`${api.url}/docs-json`)).json()) as Json;
     writes = Object.entries<Json>(doc.paths).flatMap(([path, item]) =>
@@ -256,10 +494,17 @@ describe('fuzzing every write endpoint', () => {
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
   });
 
-  async function send(endpoint: Endpoint, request: Request): Promise<{ status: number; contentType: string; body: Json; text: string }> {
+  async function send(
+    endpoint: Endpoint,
+    request: Request,
+  ): Promise<{ status: number; contentType: string; body: Json; text: string }> {
     const headers: Record<string, string> = { authorization: request.authorization ?? `Bearer ${KEY}` };
     if (request.contentType !== undefined) headers['content-type'] = request.contentType;
-    const response = await fetch(`${api.url}${endpoint.path}`, { method: endpoint.method, headers, body: request.body });
+    const response = await fetch(`${api.url}${endpoint.path}`, {
+      method: endpoint.method,
+      headers,
+      body: request.body,
+    });
     const text = await response.text();
     let body: Json;
     try {
@@ -275,12 +520,25 @@ describe('fuzzing every write endpoint', () => {
     const seen = { label: request.label, status: answer.status, body: answer.text.slice(0, 300) };
     if (request.itemsOnly && answer.status === 200) {
       expect(answer.body.summary).toMatchObject({ recorded: 0, alreadyPresent: 0 });
-      for (const result of answer.body.results) expect({ ...seen, result }).toEqual({ ...seen, result: expect.objectContaining({ status: 'rejected', problem: expect.objectContaining({ status: expect.any(Number), code: expect.any(String) }) }) });
+      for (const result of answer.body.results)
+        expect({ ...seen, result }).toEqual({
+          ...seen,
+          result: expect.objectContaining({
+            status: 'rejected',
+            problem: expect.objectContaining({ status: expect.any(Number), code: expect.any(String) }),
+          }),
+        });
       return;
     }
     if (answer.status < 400 || answer.status > 499) throw new Error(`not a 4xx: ${JSON.stringify(seen)}`);
     expect(answer.contentType).toContain('application/problem+json');
-    expect(answer.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status: answer.status, code: expect.any(String), detail: expect.any(String) });
+    expect(answer.body).toMatchObject({
+      type: expect.any(String),
+      title: expect.any(String),
+      status: answer.status,
+      code: expect.any(String),
+      detail: expect.any(String),
+    });
   }
 
   async function fuzz(endpoint: Endpoint, requests: fc.Arbitrary<Request>, numRuns: number): Promise<void> {
@@ -290,7 +548,11 @@ describe('fuzzing every write endpoint', () => {
         // compared per request, so a shrunk counterexample is the request that wrote
         const head = await api.head();
         const answer = await send(endpoint, request);
-        expect({ label: request.label, status: answer.status, head: await api.head() }).toEqual({ label: request.label, status: answer.status, head });
+        expect({ label: request.label, status: answer.status, head: await api.head() }).toEqual({
+          label: request.label,
+          status: answer.status,
+          head,
+        });
         expectRefused(request, answer);
       }),
       { numRuns },
@@ -327,7 +589,12 @@ describe('fuzzing every write endpoint', () => {
     ];
     for (const [index, body] of bodies.entries()) {
       for (const path of ['/v1/reports', '/v1/reports:batch']) {
-        const request = { label: `deep body ${index} to ${path}`, contentType: 'application/json', body, itemsOnly: path.endsWith('batch') };
+        const request = {
+          label: `deep body ${index} to ${path}`,
+          contentType: 'application/json',
+          body,
+          itemsOnly: path.endsWith('batch'),
+        };
         expectRefused(request, await send({ method: 'POST', path }, request));
       }
     }

@@ -11,7 +11,14 @@ describe('GET /health', () => {
   let api: RunningApi;
 
   beforeAll(async () => {
-    api = await startApi({ PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: join(dir, 'nested', 'squad.db'), LOG_LEVEL: 'silent', SEED_ON_EMPTY: 'false', READ_MODEL_SNAPSHOT_PATH: 'none' });
+    api = await startApi({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SQLITE_PATH: join(dir, 'nested', 'squad.db'),
+      LOG_LEVEL: 'silent',
+      SEED_ON_EMPTY: 'false',
+      READ_MODEL_SNAPSHOT_PATH: 'none',
+    });
   });
   afterAll(async () => {
     await api.app.close();

@@ -17,7 +17,8 @@ function interest(reportId: string, club: string, players: string[]) {
 }
 
 const updatesOf = (client: SseClient) => client.parsed('update');
-const highestId = (client: SseClient) => Math.max(0, ...client.messages.filter((m) => m.id !== undefined).map((m) => Number(m.id)));
+const highestId = (client: SseClient) =>
+  Math.max(0, ...client.messages.filter((m) => m.id !== undefined).map((m) => Number(m.id)));
 
 describe('live updates over SSE', () => {
   let api: TestApi;
@@ -66,7 +67,10 @@ describe('live updates over SSE', () => {
     expect(update.data.changes.map((c: Json) => c.model)).toEqual(['targets']);
     const targets = update.data.changes[0].document;
     expect(targets.position).toBe(position);
-    expect(targets.targets.find((t: Json) => t.player === 'jonathan-david')).toMatchObject({ stage: 'interest', priority: 'high' });
+    expect(targets.targets.find((t: Json) => t.player === 'jonathan-david')).toMatchObject({
+      stage: 'interest',
+      priority: 'high',
+    });
   });
 
   it('resumes after Last-Event-ID exactly, without gap or duplicate, when dropped while reports are being recorded', async () => {
@@ -77,7 +81,8 @@ describe('live updates over SSE', () => {
     const written: number[] = [];
     const players = Array.from({ length: 30 }, (_, i) => `prospect-${i}`);
     const recording = (async () => {
-      for (const [i, player] of players.entries()) written.push(await record(interest(`resume-${i}`, 'juventus', [player])));
+      for (const [i, player] of players.entries())
+        written.push(await record(interest(`resume-${i}`, 'juventus', [player])));
     })();
     await dropped.until('a few updates', () => updatesOf(dropped).length >= 5, 20_000);
     dropped.close();
@@ -90,10 +95,13 @@ describe('live updates over SSE', () => {
     await resumed.until('the last report', () => highestId(resumed) >= last);
 
     // the resumed stream is exactly what a subscriber that never dropped received after that id
-    const after = (c: SseClient) => c.messages.filter((m) => m.event === 'update' && Number(m.id) > Number(resumedFrom));
+    const after = (c: SseClient) =>
+      c.messages.filter((m) => m.event === 'update' && Number(m.id) > Number(resumedFrom));
     expect(resumed.messages.every((m) => m.event === 'update')).toBe(true);
     expect(resumed.messages).toEqual(after(steady));
-    expect(dropped.messages.filter((m) => m.event === 'update')).toEqual(steady.messages.filter((m) => m.event === 'update' && Number(m.id) <= Number(resumedFrom)));
+    expect(dropped.messages.filter((m) => m.event === 'update')).toEqual(
+      steady.messages.filter((m) => m.event === 'update' && Number(m.id) <= Number(resumedFrom)),
+    );
 
     // compared with the log: ids rise, each is a stored event about Juventus, and every report shows up
     const ids = [...dropped.messages, ...resumed.messages].filter((m) => m.event === 'update').map((m) => Number(m.id));
@@ -104,7 +112,9 @@ describe('live updates over SSE', () => {
       expect(stored[0].position).toBe(BigInt(id));
       expect(stored[0].data).toMatchObject({ club: 'juventus' });
     }
-    const finalTargets = updatesOf(resumed).at(-1)!.data.changes.find((c: Json) => c.model === 'targets').document;
+    const finalTargets = updatesOf(resumed)
+      .at(-1)!
+      .data.changes.find((c: Json) => c.model === 'targets').document;
     expect(finalTargets.position).toBe(last);
     expect(finalTargets.targets.map((t: Json) => t.player)).toEqual(expect.arrayContaining(players));
   });
@@ -114,12 +124,17 @@ describe('live updates over SSE', () => {
     const juventusB = await open('/v1/clubs/juventus/updates');
     const marseille = await open('/v1/clubs/marseille/updates');
     const everything = await open('/v1/updates');
-    await Promise.all([juventusA, juventusB, marseille, everything].map((c) => c.until('the first message', () => c.messages.length >= 1)));
+    await Promise.all(
+      [juventusA, juventusB, marseille, everything].map((c) =>
+        c.until('the first message', () => c.messages.length >= 1),
+      ),
+    );
     expect(everything.messages[0]).toMatchObject({ event: 'ready', id: String(await api.head()) });
 
     const marseillePosition = await record(interest('om-1', 'marseille', ['amine-gouiri']));
     const juventusPosition = await record(interest('juve-1', 'juventus', ['teun-koopmeiners']));
-    for (const client of [juventusA, juventusB]) await client.until('the Juventus update', () => highestId(client) >= juventusPosition);
+    for (const client of [juventusA, juventusB])
+      await client.until('the Juventus update', () => highestId(client) >= juventusPosition);
     await marseille.until('the Marseille update', () => highestId(marseille) >= marseillePosition);
     await everything.until('both updates', () => highestId(everything) >= juventusPosition);
 
@@ -143,7 +158,9 @@ describe('live updates over SSE', () => {
   it('answers 400 for a malformed Last-Event-ID and 404 for an unknown club, as problem details', async () => {
     const bad = await fetch(`${api.url}/v1/clubs/juventus/updates`, { headers: { 'last-event-id': 'abc' } });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as Json).errors).toEqual([{ field: 'Last-Event-ID', reason: expect.stringContaining('whole number') }]);
+    expect(((await bad.json()) as Json).errors).toEqual([
+      { field: 'Last-Event-ID', reason: expect.stringContaining('whole number') },
+    ]);
     const unknown = await fetch(`${api.url}/v1/clubs/atlantis-fc/updates`);
     expect(unknown.status).toBe(404);
     const query = await fetch(`${api.url}/v1/updates?lastEventId=-4`);
@@ -176,7 +193,12 @@ describe('live updates: a client that stops reading', () => {
         reportId: `flood-${i}`,
         source: { name: 'Flood' },
         publishedOn: today(),
-        claims: clubs.map((club) => ({ type: 'InterestDeclared', club, player: `target-of-${club}`, priority: 'medium' })),
+        claims: clubs.map((club) => ({
+          type: 'InterestDeclared',
+          club,
+          player: `target-of-${club}`,
+          priority: 'medium',
+        })),
       });
       expect(response.status).toBe(201);
     }
@@ -224,7 +246,9 @@ describe('live updates of a what-if branch (branch=ID)', () => {
     const everyClub = await open(`/v1/updates?branch=${branch}`);
     expect(inBranch.status).toBe(200);
     expect(inBranch.response.headers['content-type']).toContain('text/event-stream');
-    await Promise.all([inBranch, canonical, everyClub].map((c) => c.until('the first message', () => c.messages.length >= 1)));
+    await Promise.all(
+      [inBranch, canonical, everyClub].map((c) => c.until('the first message', () => c.messages.length >= 1)),
+    );
 
     const [snapshot] = inBranch.parsed();
     expect(snapshot.event).toBe('snapshot');
@@ -258,7 +282,9 @@ describe('live updates of a what-if branch (branch=ID)', () => {
     const rest = await (await fetch(`${api.url}/v1/clubs/juventus/targets?branch=${branch}`)).json();
     expect(withoutPosition(targets)).toEqual(withoutPosition(rest));
     expect(updatesOf(everyClub)[1].data.changes).toEqual(last.data.changes);
-    expect(updatesOf(canonical)[0].data.changes[0].document.targets.map((t: Json) => t.player)).not.toContain('jonathan-david');
+    expect(updatesOf(canonical)[0].data.changes[0].document.targets.map((t: Json) => t.player)).not.toContain(
+      'jonathan-david',
+    );
     await inBranch.until('two heartbeats', () => inBranch.comments >= 2);
   });
 
@@ -274,7 +300,8 @@ describe('live updates of a what-if branch (branch=ID)', () => {
       for (const [i, player] of players.entries()) {
         written.push(await recordIn(branch, interest(`branch-resume-${i}`, 'juventus', [player])));
         // canonical writes in between: they move the store, not the branch
-        if (i % 5 === 0) await recordIn(undefined, interest(`canonical-resume-${i}`, 'juventus', [`canonical-${player}`]));
+        if (i % 5 === 0)
+          await recordIn(undefined, interest(`canonical-resume-${i}`, 'juventus', [`canonical-${player}`]));
       }
     })();
     await dropped.until('a few updates', () => updatesOf(dropped).length >= 5, 20_000);
@@ -287,17 +314,24 @@ describe('live updates of a what-if branch (branch=ID)', () => {
     await steady.until('the last write', () => highestId(steady) >= last);
     await resumed.until('the last write', () => highestId(resumed) >= last);
 
-    const after = (c: SseClient) => c.messages.filter((m) => m.event === 'update' && Number(m.id) > Number(resumedFrom));
+    const after = (c: SseClient) =>
+      c.messages.filter((m) => m.event === 'update' && Number(m.id) > Number(resumedFrom));
     expect(resumed.messages.every((m) => m.event === 'update')).toBe(true);
     expect(resumed.messages).toEqual(after(steady));
-    expect(dropped.messages.filter((m) => m.event === 'update')).toEqual(steady.messages.filter((m) => m.event === 'update' && Number(m.id) <= Number(resumedFrom)));
+    expect(dropped.messages.filter((m) => m.event === 'update')).toEqual(
+      steady.messages.filter((m) => m.event === 'update' && Number(m.id) <= Number(resumedFrom)),
+    );
 
     // compared with the log: ids rise, each is a write to the branch's stream, and every write shows up
     const ids = [...dropped.messages, ...resumed.messages].filter((m) => m.event === 'update').map((m) => Number(m.id));
     expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
-    const branchPositions = new Set((await api.store.readStream(`ledger-branch-${branch}`)).map((e) => Number(e.position)));
+    const branchPositions = new Set(
+      (await api.store.readStream(`ledger-branch-${branch}`)).map((e) => Number(e.position)),
+    );
     for (const id of ids) expect(branchPositions.has(id)).toBe(true);
-    const finalTargets = updatesOf(resumed).at(-1)!.data.changes.find((c: Json) => c.model === 'targets').document;
+    const finalTargets = updatesOf(resumed)
+      .at(-1)!
+      .data.changes.find((c: Json) => c.model === 'targets').document;
     expect(finalTargets.position).toBe(last);
     const finalPlayers = finalTargets.targets.map((t: Json) => t.player);
     expect(finalPlayers).toEqual(expect.arrayContaining(players));
@@ -319,14 +353,19 @@ describe('live updates of a what-if branch (branch=ID)', () => {
     const again = await fetch(`${api.url}/v1/clubs/juventus/updates?branch=${branch}`);
     expect(again.status).toBe(404);
     expect(await again.json()).toMatchObject({ code: 'UNKNOWN_BRANCH' });
-    expect(((await (await fetch(`${api.url}/v1/updates/status`)).json()) as Json).branches).toMatchObject({ club: 0, all: 0 });
+    expect(((await (await fetch(`${api.url}/v1/updates/status`)).json()) as Json).branches).toMatchObject({
+      club: 0,
+      all: 0,
+    });
   });
 
   it('answers 400 for a malformed branch id and 404 for an unknown branch or a club the branch does not know, as problem details', async () => {
     for (const path of ['/v1/updates?branch=Not_A_Branch', '/v1/clubs/juventus/updates?branch=Not_A_Branch']) {
       const bad = await fetch(`${api.url}${path}`);
       expect({ path, status: bad.status }).toEqual({ path, status: 400 });
-      expect(((await bad.json()) as Json).errors).toEqual([{ field: 'branch', reason: expect.stringContaining('branch id') }]);
+      expect(((await bad.json()) as Json).errors).toEqual([
+        { field: 'branch', reason: expect.stringContaining('branch id') },
+      ]);
     }
     for (const path of ['/v1/updates?branch=no-such-branch', '/v1/clubs/juventus/updates?branch=no-such-branch']) {
       const unknown = await fetch(`${api.url}${path}`);
@@ -345,7 +384,12 @@ describe('live updates of a what-if branch (branch=ID)', () => {
 describe('live updates of a what-if branch: limits', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi({ SEED_ON_EMPTY: 'true', LIVE_CLIENT_BUFFER_BYTES: String(64 * 1024), LIVE_MAX_CONNECTIONS_PER_CLIENT: '2', WRITE_RATE_LIMIT: '100000' });
+    api = await startTestApi({
+      SEED_ON_EMPTY: 'true',
+      LIVE_CLIENT_BUFFER_BYTES: String(64 * 1024),
+      LIVE_MAX_CONNECTIONS_PER_CLIENT: '2',
+      WRITE_RATE_LIMIT: '100000',
+    });
   });
   afterAll(() => api.close());
   const fork = async (name: string): Promise<string> => {
@@ -356,7 +400,10 @@ describe('live updates of a what-if branch: limits', () => {
 
   it("counts branch streams in the client's connection cap", async () => {
     const branch = await fork('Capped');
-    const streams = [await SseClient.open(`${api.url}/v1/updates?branch=${branch}`), await SseClient.open(`${api.url}/v1/clubs/juventus/updates`)];
+    const streams = [
+      await SseClient.open(`${api.url}/v1/updates?branch=${branch}`),
+      await SseClient.open(`${api.url}/v1/clubs/juventus/updates`),
+    ];
     await Promise.all(streams.map((c) => c.until('the first message', () => c.messages.length >= 1)));
     const third = await fetch(`${api.url}/v1/clubs/juventus/updates?branch=${branch}`);
     expect(third.status).toBe(429);
@@ -380,7 +427,12 @@ describe('live updates of a what-if branch: limits', () => {
         reportId: `branch-flood-${i}`,
         source: { name: 'Flood' },
         publishedOn: today(),
-        claims: clubs.map((club) => ({ type: 'InterestDeclared', club, player: `target-of-${club}`, priority: 'medium' })),
+        claims: clubs.map((club) => ({
+          type: 'InterestDeclared',
+          club,
+          player: `target-of-${club}`,
+          priority: 'medium',
+        })),
       });
       expect(response.status).toBe(201);
     }

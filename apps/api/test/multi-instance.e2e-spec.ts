@@ -42,7 +42,11 @@ describeWithPostgres('two API instances on one PostgreSQL database', (database) 
   });
 
   it('starts the second instance on the seed the first recorded', async () => {
-    const [a, b] = await Promise.all(urls.map(async (url) => (await fetch(`${url}/v1/clubs/juventus/squad-depth?asOf=2025-06-20`)).json() as Promise<Json>));
+    const [a, b] = await Promise.all(
+      urls.map(
+        async (url) => (await fetch(`${url}/v1/clubs/juventus/squad-depth?asOf=2025-06-20`)).json() as Promise<Json>,
+      ),
+    );
     expect(b.position).toBe(a.position);
     expect(b.positions).toEqual(a.positions);
   });
@@ -68,9 +72,14 @@ describeWithPostgres('two API instances on one PostgreSQL database', (database) 
     // read-your-writes across instances: the other one waits until it has applied the position
     const targets = (await (await fetch(`${second}/v1/clubs/juventus/targets?minPosition=${position}`)).json()) as Json;
     expect(targets.position).toBeGreaterThanOrEqual(position);
-    expect(targets.targets.find((t: Json) => t.player === 'jonathan-david')).toMatchObject({ stage: 'interest', priority: 'top' });
+    expect(targets.targets.find((t: Json) => t.player === 'jonathan-david')).toMatchObject({
+      stage: 'interest',
+      priority: 'top',
+    });
 
-    await live.until('the update from the other instance', () => live!.messages.some((m) => m.event === 'update' && Number(m.id) >= position));
+    await live.until('the update from the other instance', () =>
+      live!.messages.some((m) => m.event === 'update' && Number(m.id) >= position),
+    );
     const update = live.parsed('update').find((m) => Number(m.id) >= position)!;
     const changed = update.data.changes.find((c: Json) => c.model === 'targets').document;
     expect(changed.targets.map((t: Json) => t.player)).toContain('jonathan-david');

@@ -6,7 +6,11 @@ describe('read models over HTTP, on the seed data', () => {
   let api: TestApi;
   const get = async (path: string) => {
     const response = await fetch(`${api.url}${path}`);
-    return { status: response.status, body: (await response.json()) as Json, type: response.headers.get('content-type') };
+    return {
+      status: response.status,
+      body: (await response.json()) as Json,
+      type: response.headers.get('content-type'),
+    };
   };
 
   beforeAll(async () => {
@@ -17,12 +21,32 @@ describe('read models over HTTP, on the seed data', () => {
   it('shows Bremer and Cabal unavailable on 2025-06-20, the others available, and echoes both clocks', async () => {
     const { status, body } = await get('/v1/clubs/juventus/squad-depth?asOf=2025-06-20');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ club: 'juventus', asOf: '2025-06-20', knownAt: null, position: await api.head(), formation: '4-3-3' });
+    expect(body).toMatchObject({
+      club: 'juventus',
+      asOf: '2025-06-20',
+      knownAt: null,
+      position: await api.head(),
+      formation: '4-3-3',
+    });
     const players = body.positions.flatMap((p: Json) => p.players);
-    const byStatus = (s: string) => players.filter((p: Json) => p.status === s).map((p: Json) => p.player).sort();
+    const byStatus = (s: string) =>
+      players
+        .filter((p: Json) => p.status === s)
+        .map((p: Json) => p.player)
+        .sort();
     expect(byStatus('injured')).toEqual(['gleison-bremer', 'juan-cabal']);
-    expect(byStatus('available')).toEqual(['daniele-rugani', 'federico-gatti', 'lloyd-kelly', 'nicolo-savona', 'pierre-kalulu']);
-    expect(body.groups.find((g: Json) => g.group === 'defenders')).toMatchObject({ registered: 7, injured: 2, available: 5 });
+    expect(byStatus('available')).toEqual([
+      'daniele-rugani',
+      'federico-gatti',
+      'lloyd-kelly',
+      'nicolo-savona',
+      'pierre-kalulu',
+    ]);
+    expect(body.groups.find((g: Json) => g.group === 'defenders')).toMatchObject({
+      registered: 7,
+      injured: 2,
+      available: 5,
+    });
   });
 
   it('shows Bremer available again on 2025-09-05', async () => {
@@ -46,8 +70,16 @@ describe('read models over HTTP, on the seed data', () => {
   it('shows the ended pursuit, the expected renewal, Atlético as a rival and both versions when known on 2025-09-10', async () => {
     const { body } = await get('/v1/clubs/juventus/targets?asOf=2025-09-10&knownAt=2025-09-10');
     const [balerdi] = body.targets;
-    expect(balerdi).toMatchObject({ stage: 'abandoned', open: false, renewalExpectedFrom: '2026-06-01', rivals: [{ club: 'atletico-madrid' }] });
-    expect(balerdi.contradicting[0]).toMatchObject({ source: { name: 'La Tribune Olympienne' }, disputes: 'TalksRefused' });
+    expect(balerdi).toMatchObject({
+      stage: 'abandoned',
+      open: false,
+      renewalExpectedFrom: '2026-06-01',
+      rivals: [{ club: 'atletico-madrid' }],
+    });
+    expect(balerdi.contradicting[0]).toMatchObject({
+      source: { name: 'La Tribune Olympienne' },
+      disputes: 'TalksRefused',
+    });
     expect(balerdi.contradicting[0].contradicts).toHaveLength(3);
   });
 
@@ -59,22 +91,43 @@ describe('read models over HTTP, on the seed data', () => {
 
   it('answers 2025-06-20 differently as known on 2025-06-18: the clocks are independent', async () => {
     const rugani = async (query: string) =>
-      (await get(`/v1/clubs/juventus/squad-depth?${query}`)).body.positions.flatMap((p: Json) => p.players).find((p: Json) => p.player === 'daniele-rugani');
-    expect(await rugani('asOf=2025-06-20&knownAt=2025-06-18')).toMatchObject({ status: 'away-on-loan', loan: { toClub: 'ajax' } });
+      (await get(`/v1/clubs/juventus/squad-depth?${query}`)).body.positions
+        .flatMap((p: Json) => p.players)
+        .find((p: Json) => p.player === 'daniele-rugani');
+    expect(await rugani('asOf=2025-06-20&knownAt=2025-06-18')).toMatchObject({
+      status: 'away-on-loan',
+      loan: { toClub: 'ajax' },
+    });
     expect(await rugani('asOf=2025-06-20')).toMatchObject({ status: 'available' });
   });
 
   it('shows a player and his timeline', async () => {
     const player = await get('/v1/players/leonardo-balerdi?asOf=2025-09-10');
-    expect(player.body).toMatchObject({ player: 'leonardo-balerdi', status: 'available', club: 'marseille', contract: { expiresOn: '2028-06-30' } });
+    expect(player.body).toMatchObject({
+      player: 'leonardo-balerdi',
+      status: 'available',
+      club: 'marseille',
+      contract: { expiresOn: '2028-06-30' },
+    });
     expect(player.body.pursuedBy.map((p: Json) => p.club).sort()).toEqual(['atletico-madrid', 'juventus']);
     const timeline = await get('/v1/players/gleison-bremer/timeline');
-    expect(timeline.body.timeline.map((t: Json) => t.type)).toEqual(['PlayerRegistered', 'PlayerInjured', 'PlayerReturnedFromInjury']);
-    expect(timeline.body.timeline[1]).toMatchObject({ effectiveOn: '2025-06-17', publishedOn: '2025-06-17', source: { name: 'Tuttojuve' } });
+    expect(timeline.body.timeline.map((t: Json) => t.type)).toEqual([
+      'PlayerRegistered',
+      'PlayerInjured',
+      'PlayerReturnedFromInjury',
+    ]);
+    expect(timeline.body.timeline[1]).toMatchObject({
+      effectiveOn: '2025-06-17',
+      publishedOn: '2025-06-17',
+      source: { name: 'Tuttojuve' },
+    });
   });
 
   it('answers 404 for an unknown club or player and 400 for a bad date', async () => {
-    expect(await get('/v1/clubs/real-madrid/squad-depth')).toMatchObject({ status: 404, body: { code: 'UNKNOWN_CLUB' } });
+    expect(await get('/v1/clubs/real-madrid/squad-depth')).toMatchObject({
+      status: 404,
+      body: { code: 'UNKNOWN_CLUB' },
+    });
     expect(await get('/v1/players/nobody/timeline')).toMatchObject({ status: 404, body: { code: 'UNKNOWN_PLAYER' } });
     const bad = await get('/v1/clubs/juventus/targets?asOf=2025-02-30&knownAt=yesterday&formation=2-2-6');
     expect(bad.status).toBe(400);
@@ -99,10 +152,29 @@ describe('moves and read-your-writes', () => {
       source: { name: 'Test' },
       publishedOn: '2025-08-20',
       claims: [
-        { type: 'TransferCompleted', player: 'lloyd-kelly', fromClub: 'juventus', toClub: 'marseille', effectiveOn: '2025-08-15' },
-        { type: 'PlayerRegistered', player: 'jonathan-david', name: 'Jonathan David', club: 'lille', position: 'ST', effectiveOn: '2025-07-01' },
+        {
+          type: 'TransferCompleted',
+          player: 'lloyd-kelly',
+          fromClub: 'juventus',
+          toClub: 'marseille',
+          effectiveOn: '2025-08-15',
+        },
+        {
+          type: 'PlayerRegistered',
+          player: 'jonathan-david',
+          name: 'Jonathan David',
+          club: 'lille',
+          position: 'ST',
+          effectiveOn: '2025-07-01',
+        },
         { type: 'InterestDeclared', club: 'juventus', player: 'jonathan-david', priority: 'high' },
-        { type: 'TransferCompleted', player: 'jonathan-david', fromClub: 'lille', toClub: 'juventus', effectiveOn: '2025-08-16' },
+        {
+          type: 'TransferCompleted',
+          player: 'jonathan-david',
+          fromClub: 'lille',
+          toClub: 'juventus',
+          effectiveOn: '2025-08-16',
+        },
       ],
     });
     const at = (date: string) => `asOf=${date}&minPosition=${written.position}`;
@@ -116,9 +188,14 @@ describe('moves and read-your-writes', () => {
     expect(marseille.positions.flatMap((p: Json) => p.players).map((p: Json) => p.player)).toContain('lloyd-kelly');
 
     const targets = await get(`/v1/clubs/juventus/targets?${at('2025-08-16')}`);
-    expect(targets.targets.find((t: Json) => t.player === 'jonathan-david')).toMatchObject({ stage: 'signed', open: false });
+    expect(targets.targets.find((t: Json) => t.player === 'jonathan-david')).toMatchObject({
+      stage: 'signed',
+      open: false,
+    });
     const depth = await get(`/v1/clubs/juventus/squad-depth?${at('2025-08-16')}`);
-    expect(depth.positions.find((p: Json) => p.position === 'ST').players.map((p: Json) => p.player)).toEqual(['jonathan-david']);
+    expect(depth.positions.find((p: Json) => p.position === 'ST').players.map((p: Json) => p.player)).toEqual([
+      'jonathan-david',
+    ]);
   });
 
   it('shows a player away on loan from the loan date until it ends', async () => {
@@ -126,7 +203,15 @@ describe('moves and read-your-writes', () => {
       reportId: 'rugani-loan',
       source: { name: 'Test' },
       publishedOn: '2025-09-01',
-      claims: [{ type: 'LoanDeparted', player: 'daniele-rugani', toClub: 'ajax', until: '2026-06-30', effectiveOn: '2025-09-01' }],
+      claims: [
+        {
+          type: 'LoanDeparted',
+          player: 'daniele-rugani',
+          toClub: 'ajax',
+          until: '2026-06-30',
+          effectiveOn: '2025-09-01',
+        },
+      ],
     });
     const status = async (club: string, date: string) =>
       (await get(`/v1/clubs/${club}/squad-depth?asOf=${date}&minPosition=${written.position}`)).positions
@@ -173,8 +258,13 @@ describe('read models: edge cases', () => {
     });
     expect(later.status).toBe(201);
     const atSigning = await get(`/v1/clubs/juventus/targets?asOf=2026-07-02&minPosition=${signed.position}`);
-    expect(atSigning.targets.find((t: Json) => t.player === 'leonardo-balerdi')).toMatchObject({ stage: 'signed', since: '2026-07-01' });
-    const targets = await get(`/v1/clubs/juventus/targets?asOf=2027-10-01&minPosition=${((await later.json()) as Json).position}`);
+    expect(atSigning.targets.find((t: Json) => t.player === 'leonardo-balerdi')).toMatchObject({
+      stage: 'signed',
+      since: '2026-07-01',
+    });
+    const targets = await get(
+      `/v1/clubs/juventus/targets?asOf=2027-10-01&minPosition=${((await later.json()) as Json).position}`,
+    );
     expect(targets.targets.map((t: Json) => t.player)).toEqual([]);
   });
 
@@ -190,6 +280,8 @@ describe('read models: edge cases', () => {
     const outgoing = await get(`/v1/clubs/constructor/outgoing?asOf=2025-07-02&minPosition=${written.position}`);
     expect(outgoing.outgoing).toEqual([]);
     const depth = await get('/v1/clubs/constructor/squad-depth?asOf=2025-07-02');
-    expect(depth.positions.find((p: Json) => p.position === 'GK').players.map((p: Json) => p.player)).toEqual(['odd-player']);
+    expect(depth.positions.find((p: Json) => p.position === 'GK').players.map((p: Json) => p.player)).toEqual([
+      'odd-player',
+    ]);
   });
 });

@@ -54,7 +54,15 @@ describe('replays over HTTP', () => {
 
   it('streams the window day by day at full speed: the reports of each day and the documents that changed, as of that day', async () => {
     const replay = await create({ from: '2025-06-01', to: '2025-09-10', club: 'juventus' });
-    expect(replay).toMatchObject({ state: 'playing', speed: 'max', clubs: ['juventus'], days: 102, reports: 6, position: await api.head(), stream: `/v1/replays/${replay.id}/stream` });
+    expect(replay).toMatchObject({
+      state: 'playing',
+      speed: 'max',
+      clubs: ['juventus'],
+      days: 102,
+      reports: 6,
+      position: await api.head(),
+      stream: `/v1/replays/${replay.id}/stream`,
+    });
 
     const client = await open(replay.stream);
     expect(client.response.headers['content-type']).toContain('text/event-stream');
@@ -63,25 +71,56 @@ describe('replays over HTTP', () => {
     expect(told.map((m) => m.id)).toEqual(SEED_DAYS);
     expect(told.map((m) => m.data.day)).toEqual(SEED_DAYS);
     expect(told[1].data.reports).toEqual([
-      expect.objectContaining({ reportId: 'tuttojuve-2025-06-17-balerdi', source: { name: 'Tuttojuve' }, publishedOn: '2025-06-17', claims: expect.arrayContaining([{ type: 'InterestDeclared', club: 'juventus', player: 'leonardo-balerdi', priority: 'top', effectiveOn: '2025-06-17' }]) }),
+      expect.objectContaining({
+        reportId: 'tuttojuve-2025-06-17-balerdi',
+        source: { name: 'Tuttojuve' },
+        publishedOn: '2025-06-17',
+        claims: expect.arrayContaining([
+          {
+            type: 'InterestDeclared',
+            club: 'juventus',
+            player: 'leonardo-balerdi',
+            priority: 'top',
+            effectiveOn: '2025-06-17',
+          },
+        ]),
+      }),
     ]);
     expect(told[1].data.reports[0].claims).toHaveLength(5);
     // the first day tells the three documents whole; each is what the REST endpoint answers for that day, as known then
-    expect(told[0].data.changes.map((c: Json) => `${c.club}/${c.model}`)).toEqual(['juventus/squad-depth', 'juventus/targets', 'juventus/outgoing']);
+    expect(told[0].data.changes.map((c: Json) => `${c.club}/${c.model}`)).toEqual([
+      'juventus/squad-depth',
+      'juventus/targets',
+      'juventus/outgoing',
+    ]);
     for (const message of told) {
       for (const change of message.data.changes) {
         const rest = await get(`/v1/clubs/${change.club}/${change.model}?asOf=${message.id}&knownAt=${message.id}`);
-        expect({ day: message.id, model: change.model, document: change.document }).toEqual({ day: message.id, model: change.model, document: rest.body });
+        expect({ day: message.id, model: change.model, document: change.document }).toEqual({
+          day: message.id,
+          model: change.model,
+          document: rest.body,
+        });
       }
     }
     // on 17 June Bremer and Cabal are injured, and Balerdi becomes a target
     const depth = told[1].data.changes.find((c: Json) => c.model === 'squad-depth').document;
     expect(depth.totals.injured).toBe(2);
-    expect(told[1].data.changes.find((c: Json) => c.model === 'targets').document.targets[0]).toMatchObject({ player: 'leonardo-balerdi', stage: 'talks-refused' });
+    expect(told[1].data.changes.find((c: Json) => c.model === 'targets').document.targets[0]).toMatchObject({
+      player: 'leonardo-balerdi',
+      stage: 'talks-refused',
+    });
     // only what changed: on 25 June, talks requested changes nothing in Juventus' documents (the stage only moves forward)
     expect(told[2].data.changes.map((c: Json) => c.model)).not.toContain('squad-depth');
-    expect(JSON.parse(client.messages.find((m) => m.event === 'end')!.data)).toMatchObject({ from: '2025-06-01', to: '2025-09-10', daysSent: 6 });
-    expect(await get(`/v1/replays/${replay.id}`)).toMatchObject({ status: 200, body: { state: 'ended', daysSent: 6, streaming: true } });
+    expect(JSON.parse(client.messages.find((m) => m.event === 'end')!.data)).toMatchObject({
+      from: '2025-06-01',
+      to: '2025-09-10',
+      daysSent: 6,
+    });
+    expect(await get(`/v1/replays/${replay.id}`)).toMatchObject({
+      status: 200,
+      body: { state: 'ended', daysSent: 6, streaming: true },
+    });
   });
 
   it('is deterministic: the same replay twice gives the same messages, byte for byte, whoever records meanwhile', async () => {
@@ -90,13 +129,24 @@ describe('replays over HTTP', () => {
     const a = await open(first.stream);
     await a.until('the end', () => ended(a));
     // a report recorded now, published inside the window, is not part of replays created before it
-    expect((await post('/v1/reports', { reportId: 'late-news', source: { name: 'Late' }, publishedOn: '2025-06-20', claims: [{ type: 'PlayerInjured', player: 'pierre-kalulu' }] })).status).toBe(201);
+    expect(
+      (
+        await post('/v1/reports', {
+          reportId: 'late-news',
+          source: { name: 'Late' },
+          publishedOn: '2025-06-20',
+          claims: [{ type: 'PlayerInjured', player: 'pierre-kalulu' }],
+        })
+      ).status,
+    ).toBe(201);
     const b = await open(second.stream);
     await b.until('the end', () => ended(b));
     expect(b.messages.filter((m) => m.event === 'day')).toEqual(a.messages.filter((m) => m.event === 'day'));
     expect(days(a).map((m) => m.id)).toEqual(SEED_DAYS);
     // without a club, each day tells the documents of the clubs its reports touch (that changed)
-    const clubsOf = (message: { data: string }) => [...new Set(JSON.parse(message.data).changes.map((c: Json) => c.club))];
+    const clubsOf = (message: { data: string }) => [
+      ...new Set(JSON.parse(message.data).changes.map((c: Json) => c.club)),
+    ];
     expect(clubsOf(days(a)[0])).toEqual(['ajax', 'juventus', 'marseille']); // the baseline: squads, and Rugani's loan to Ajax
     expect(clubsOf(days(a)[1])).toEqual(['juventus']); // Marseille refusing talks changes none of Marseille's documents
 
@@ -110,14 +160,20 @@ describe('replays over HTTP', () => {
     const replay = await create({ from: '2025-06-01', to: '2025-09-10', speed: 'step', club: 'juventus' });
     expect(replay.state).toBe('paused');
     const client = await open(replay.stream);
-    expect(await post(`/v1/replays/${replay.id}/step`)).toMatchObject({ status: 200, body: { told: '2025-06-01', next: '2025-06-02', state: 'paused' } });
+    expect(await post(`/v1/replays/${replay.id}/step`)).toMatchObject({
+      status: 200,
+      body: { told: '2025-06-01', next: '2025-06-02', state: 'paused' },
+    });
     // step mode walks calendar days: the 2nd of June has no report, and nothing changed
     expect((await post(`/v1/replays/${replay.id}/step`)).body.told).toBe('2025-06-02');
     await client.until('two days', () => days(client).length === 2);
     expect(JSON.parse(days(client)[1].data)).toEqual({ day: '2025-06-02', reports: [], changes: [] });
 
     // seek: the next day told is that one, its documents whole
-    expect(await post(`/v1/replays/${replay.id}/seek`, { to: '2025-06-28' })).toMatchObject({ status: 200, body: { next: '2025-06-28' } });
+    expect(await post(`/v1/replays/${replay.id}/seek`, { to: '2025-06-28' })).toMatchObject({
+      status: 200,
+      body: { next: '2025-06-28' },
+    });
     expect((await post(`/v1/replays/${replay.id}/step`)).body.told).toBe('2025-06-28');
     await client.until('the sought day', () => days(client).length === 3);
     const sought = JSON.parse(days(client)[2].data);
@@ -129,7 +185,11 @@ describe('replays over HTTP', () => {
     expect((await post(`/v1/replays/${replay.id}/resume`)).body.code).toBe('REPLAY_STEP_ONLY');
     expect((await post(`/v1/replays/${replay.id}/resume`, { speed: 'max' })).body.state).toBe('playing');
     await client.until('the end', () => ended(client));
-    expect(days(client).map((m) => m.id).slice(3)).toEqual(['2025-07-06', '2025-09-04']);
+    expect(
+      days(client)
+        .map((m) => m.id)
+        .slice(3),
+    ).toEqual(['2025-07-06', '2025-09-04']);
 
     // back to the start at a finite speed: every calendar day, in order, then paused mid-way
     await post(`/v1/replays/${replay.id}/pause`);
@@ -139,7 +199,9 @@ describe('replays over HTTP', () => {
     await client.until('a few more days', () => days(client).length >= before + 10);
     const paused = (await post(`/v1/replays/${replay.id}/pause`)).body;
     expect(paused.state).toBe('paused');
-    const resumedDays = days(client).slice(before).map((m) => m.id);
+    const resumedDays = days(client)
+      .slice(before)
+      .map((m) => m.id);
     expect(resumedDays).toEqual(resumedDays.map((_, i) => fromDay(toDay('2025-06-01') + i)));
     // nothing moves while paused: the next step tells the day after the last one told
     const step = (await post(`/v1/replays/${replay.id}/step`)).body;
@@ -160,11 +222,42 @@ describe('replays over HTTP', () => {
   it('tells the days when facts learned earlier take effect: a transfer dated after its report, a loan ending by itself', async () => {
     // reported on 10 June, effective on 1 July (and a signing elsewhere, on 1 September); a loan reported on 1 August, ending after 31 December
     const claims = [
-      { type: 'TransferCompleted', player: 'daniele-rugani', fromClub: 'juventus', toClub: 'ajax', effectiveOn: '2027-07-01' },
-      { type: 'PlayerRegistered', player: 'boca-keeper', name: 'Boca Keeper', club: 'boca-juniors', position: 'GK', effectiveOn: '2027-09-01' },
+      {
+        type: 'TransferCompleted',
+        player: 'daniele-rugani',
+        fromClub: 'juventus',
+        toClub: 'ajax',
+        effectiveOn: '2027-07-01',
+      },
+      {
+        type: 'PlayerRegistered',
+        player: 'boca-keeper',
+        name: 'Boca Keeper',
+        club: 'boca-juniors',
+        position: 'GK',
+        effectiveOn: '2027-09-01',
+      },
     ];
-    expect((await post('/v1/reports', { reportId: 'rugani-sold', source: { name: 'Mercato desk' }, publishedOn: '2027-06-10', claims })).status).toBe(201);
-    expect((await post('/v1/reports', { reportId: 'kelly-loaned', source: { name: 'Mercato desk' }, publishedOn: '2027-08-01', claims: [{ type: 'LoanDeparted', player: 'lloyd-kelly', toClub: 'ajax', until: '2027-12-31' }] })).status).toBe(201);
+    expect(
+      (
+        await post('/v1/reports', {
+          reportId: 'rugani-sold',
+          source: { name: 'Mercato desk' },
+          publishedOn: '2027-06-10',
+          claims,
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await post('/v1/reports', {
+          reportId: 'kelly-loaned',
+          source: { name: 'Mercato desk' },
+          publishedOn: '2027-08-01',
+          claims: [{ type: 'LoanDeparted', player: 'lloyd-kelly', toClub: 'ajax', until: '2027-12-31' }],
+        })
+      ).status,
+    ).toBe(201);
     const replay = await create({ from: '2027-06-01', to: '2028-01-31' }); // no club followed, at full speed
     const client = await open(replay.stream);
     await client.until('the end', () => ended(client));
@@ -178,7 +271,9 @@ describe('replays over HTTP', () => {
       }
     }
     const members = (message: Json, club: string) =>
-      message.changes.find((c: Json) => c.club === club && c.model === 'squad-depth').document.positions.flatMap((p: Json) => p.players.map((x: Json) => `${x.player}:${x.status}`));
+      message.changes
+        .find((c: Json) => c.club === club && c.model === 'squad-depth')
+        .document.positions.flatMap((p: Json) => p.players.map((x: Json) => `${x.player}:${x.status}`));
     expect(told[1].reports).toEqual([]);
     expect(members(told[1], 'juventus')).not.toContain('daniele-rugani:available');
     expect(members(told[1], 'ajax')).toContain('daniele-rugani:available');
@@ -203,7 +298,13 @@ describe('replays over HTTP', () => {
     await client.until('the first day', () => days(client).length >= 1);
     const started = Date.now();
     await client.until('the end', () => ended(client));
-    expect(days(client).map((m) => m.id)).toEqual(['2025-06-01', '2025-06-02', '2025-06-03', '2025-06-04', '2025-06-05']);
+    expect(days(client).map((m) => m.id)).toEqual([
+      '2025-06-01',
+      '2025-06-02',
+      '2025-06-03',
+      '2025-06-04',
+      '2025-06-05',
+    ]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 50 - 10);
   });
 
@@ -242,14 +343,31 @@ describe('replays over HTTP', () => {
     expect(signing.reports[0].reportId).toBe('what-if-signing');
     const depth = signing.changes.find((c: Json) => c.model === 'squad-depth').document;
     expect(depth.branch).toBe(branch.id);
-    expect(depth.positions.find((p: Json) => p.position === 'CB').players.map((p: Json) => p.player)).toContain('leonardo-balerdi');
+    expect(depth.positions.find((p: Json) => p.position === 'CB').players.map((p: Json) => p.player)).toContain(
+      'leonardo-balerdi',
+    );
   });
 
   it('replays a branch as it stood when the replay was created: later branch writes stay out, the same replay twice tells the same days', async () => {
     const branch = (await post('/v1/branches', { name: 'Frozen what-if', forkAt: { position: 33 } })).body;
     const write = async (reportId: string, publishedOn: string, claim: Json) =>
-      expect((await post(`/v1/branches/${branch.id}/reports`, { reportId, source: { name: 'What-if desk' }, publishedOn, claims: [claim] })).status).toBe(201);
-    await write('what-if-bid', '2025-08-01', { type: 'BidSubmitted', club: 'juventus', player: 'leonardo-balerdi', toClub: 'marseille', amountEur: 30_000_000 });
+      expect(
+        (
+          await post(`/v1/branches/${branch.id}/reports`, {
+            reportId,
+            source: { name: 'What-if desk' },
+            publishedOn,
+            claims: [claim],
+          })
+        ).status,
+      ).toBe(201);
+    await write('what-if-bid', '2025-08-01', {
+      type: 'BidSubmitted',
+      club: 'juventus',
+      player: 'leonardo-balerdi',
+      toClub: 'marseille',
+      amountEur: 30_000_000,
+    });
     const first = await create({ from: '2025-07-01', to: '2025-08-31', club: 'juventus', branch: branch.id });
     const second = await create({ from: '2025-07-01', to: '2025-08-31', club: 'juventus', branch: branch.id });
     const a = await open(first.stream);
@@ -258,7 +376,9 @@ describe('replays over HTTP', () => {
 
     // written to the branch after both replays were created, and read (so the branch's reads catch up)
     await write('what-if-injury', '2025-08-15', { type: 'PlayerInjured', player: 'federico-gatti' });
-    expect((await get(`/v1/clubs/juventus/squad-depth?branch=${branch.id}&asOf=2025-08-20`)).body.totals.injured).toBeGreaterThan(0);
+    expect(
+      (await get(`/v1/clubs/juventus/squad-depth?branch=${branch.id}&asOf=2025-08-20`)).body.totals.injured,
+    ).toBeGreaterThan(0);
     const b = await open(second.stream);
     await b.until('the end', () => ended(b));
     expect(days(b)).toEqual(days(a));
@@ -274,8 +394,12 @@ describe('replays over HTTP', () => {
     const bad = await post('/v1/replays', { from: '2025-09-10', to: '2025-06-01', speed: -1, club: 'Not A Club' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: Json) => e.field).sort()).toEqual(['club', 'speed', 'to']);
-    expect((await post('/v1/replays', { from: '2025-06-01', to: '2025-06-02', club: 'real-madrid' })).body.code).toBe('UNKNOWN_CLUB');
-    expect((await post('/v1/replays', { from: '2025-06-01', to: '2025-06-02', branch: 'no-such-branch' })).body.code).toBe('UNKNOWN_BRANCH');
+    expect((await post('/v1/replays', { from: '2025-06-01', to: '2025-06-02', club: 'real-madrid' })).body.code).toBe(
+      'UNKNOWN_CLUB',
+    );
+    expect(
+      (await post('/v1/replays', { from: '2025-06-01', to: '2025-06-02', branch: 'no-such-branch' })).body.code,
+    ).toBe('UNKNOWN_BRANCH');
     expect((await get('/v1/replays/0123456789abcdef')).status).toBe(404);
     const replay = await create({ from: '2025-06-01', to: '2025-06-30', speed: 'step' });
     expect((await post(`/v1/replays/${replay.id}/seek`, { to: '2025-07-01' })).status).toBe(400);
@@ -283,9 +407,16 @@ describe('replays over HTTP', () => {
   });
 
   it('drops a replay nobody streams or steers for REPLAY_IDLE_TIMEOUT_MS, and keeps one being streamed', async () => {
-    const short = await startTestApi({ SEED_ON_EMPTY: 'true', REPLAY_IDLE_TIMEOUT_MS: '1000', LIVE_HEARTBEAT_MS: '200' });
+    const short = await startTestApi({
+      SEED_ON_EMPTY: 'true',
+      REPLAY_IDLE_TIMEOUT_MS: '1000',
+      LIVE_HEARTBEAT_MS: '200',
+    });
     try {
-      const make = async () => (await (await short.post('/v1/replays', { from: '2025-06-01', to: '2025-06-30', speed: 'step' })).json()) as Json;
+      const make = async () =>
+        (await (
+          await short.post('/v1/replays', { from: '2025-06-01', to: '2025-06-30', speed: 'step' })
+        ).json()) as Json;
       const [idle, watched] = [await make(), await make()];
       const client = await SseClient.open(`${short.url}${watched.stream}`);
       clients.push(client);
@@ -310,14 +441,21 @@ describe('replays over HTTP', () => {
       publishedOn: fromDay(toDay('2026-01-01') + Math.floor(i / 50)),
       claims: [{ type: 'InterestDeclared', club: 'juventus', player: `prospect-${i}`, priority: 'medium' }],
     }));
-    for (let i = 0; i < reports.length; i += 1000) expect((await post('/v1/reports:batch', { reports: reports.slice(i, i + 1000) })).body.summary.recorded).toBe(1000);
+    for (let i = 0; i < reports.length; i += 1000)
+      expect((await post('/v1/reports:batch', { reports: reports.slice(i, i + 1000) })).body.summary.recorded).toBe(
+        1000,
+      );
     const head = await api.head();
     await get(`/v1/clubs/juventus/targets?minPosition=${head}`);
     const replay = await create({ from: '2026-01-01', to: '2026-02-09', club: 'juventus' });
     expect(replay.reports).toBe(2000);
 
     // a client that opens the stream, then stops reading
-    const response = await new Promise<IncomingMessage>((resolve, reject) => request(`${api.url}${replay.stream}`, (res) => resolve(res)).on('error', reject).end());
+    const response = await new Promise<IncomingMessage>((resolve, reject) =>
+      request(`${api.url}${replay.stream}`, (res) => resolve(res))
+        .on('error', reject)
+        .end(),
+    );
     response.pause();
     const blocked = await untilStatus(replay.id, 'the replay to wait for its client', (s) => s.waitingForClient);
     expect(blocked.daysSent).toBeLessThan(40);
@@ -378,7 +516,14 @@ describe('a replay session', () => {
         return { day: fromDay(day), json: '{}', reports: 0, events: 0, changes: [] };
       },
     };
-    const description = { id: '0123456789abcdef', from: fromDay(0), to: fromDay(10), branch: null, formation: '4-3-3', position: 0 };
+    const description = {
+      id: '0123456789abcdef',
+      from: fromDay(0),
+      to: fromDay(10),
+      branch: null,
+      formation: '4-3-3',
+      position: 0,
+    };
     const session = new ReplaySession(description, window as never, 'step', () => undefined);
     const first = new FakeResponse();
     session.attach(first as never, { heartbeatMs: 60_000 });

@@ -8,14 +8,30 @@ const balerdiAtMarseille = {
   reportId: 'baseline-balerdi',
   source: { name: 'Squad Planner baseline' },
   publishedOn: '2025-06-01',
-  claims: [{ type: 'PlayerRegistered', player: 'leonardo-balerdi', name: 'Leonardo Balerdi', club: 'marseille', position: 'CB' }],
+  claims: [
+    {
+      type: 'PlayerRegistered',
+      player: 'leonardo-balerdi',
+      name: 'Leonardo Balerdi',
+      club: 'marseille',
+      position: 'CB',
+    },
+  ],
 };
 
 const transfer = (reportId: string) => ({
   reportId,
   source: { name: 'Fabrizio' },
   publishedOn: '2025-08-30',
-  claims: [{ type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'marseille', toClub: 'juventus', feeEur: 30_000_000 }],
+  claims: [
+    {
+      type: 'TransferCompleted',
+      player: 'leonardo-balerdi',
+      fromClub: 'marseille',
+      toClub: 'juventus',
+      feeEur: 30_000_000,
+    },
+  ],
 });
 
 describe('POST /v1/reports', () => {
@@ -45,9 +61,18 @@ describe('POST /v1/reports', () => {
         revision: 0,
         position: 1,
         data: { club: 'juventus', player: 'leonardo-balerdi', priority: 'top', effectiveOn: '2025-06-17' },
-        metadata: expect.objectContaining({ reportId: 'tuttojuve-2025-06-17-balerdi', source: { name: 'Tuttojuve', url: 'https://www.tuttojuve.com/' }, publishedOn: '2025-06-17', publishedOnApprox: false }),
+        metadata: expect.objectContaining({
+          reportId: 'tuttojuve-2025-06-17-balerdi',
+          source: { name: 'Tuttojuve', url: 'https://www.tuttojuve.com/' },
+          publishedOn: '2025-06-17',
+          publishedOnApprox: false,
+        }),
       }),
-      expect.objectContaining({ type: 'PlayerInjured', position: 2, data: { player: 'gleison-bremer', effectiveOn: '2025-06-10' } }),
+      expect.objectContaining({
+        type: 'PlayerInjured',
+        position: 2,
+        data: { player: 'gleison-bremer', effectiveOn: '2025-06-10' },
+      }),
     ]);
 
     const log = (await (await fetch(`${api.url}/v1/events`)).json()) as Json;
@@ -64,7 +89,13 @@ describe('POST /v1/reports', () => {
 
   it('answers a repeated report with the original events and writes nothing', async () => {
     const first = (await (await api.post('/v1/reports', balerdiAtMarseille)).json()) as Json;
-    const reordered = { claims: balerdiAtMarseille.claims, publishedOn: '2025-06-01', source: { name: 'Squad Planner baseline' }, reportId: 'baseline-balerdi', publishedOnApprox: false };
+    const reordered = {
+      claims: balerdiAtMarseille.claims,
+      publishedOn: '2025-06-01',
+      source: { name: 'Squad Planner baseline' },
+      reportId: 'baseline-balerdi',
+      publishedOnApprox: false,
+    };
 
     const again = await api.post('/v1/reports', reordered);
     expect(again.status).toBe(200);
@@ -85,14 +116,45 @@ describe('POST /v1/reports', () => {
   });
 
   const badReports: [string, Json, { field: string; reason: RegExp }][] = [
-    ['an unknown claim type, listing the known ones', { claims: [{ type: 'PlayerSold', player: 'x' }] }, { field: 'claims[0].type', reason: /unknown claim type "PlayerSold"; known types: PlayerRegistered, .*ClaimDisputed/ }],
-    ['an unknown position', { claims: [{ type: 'PlayerRegistered', player: 'x', name: 'X', club: 'juventus', position: 'SW' }] }, { field: 'claims[0].position', reason: /GK, RB, CB/ }],
+    [
+      'an unknown claim type, listing the known ones',
+      { claims: [{ type: 'PlayerSold', player: 'x' }] },
+      {
+        field: 'claims[0].type',
+        reason: /unknown claim type "PlayerSold"; known types: PlayerRegistered, .*ClaimDisputed/,
+      },
+    ],
+    [
+      'an unknown position',
+      { claims: [{ type: 'PlayerRegistered', player: 'x', name: 'X', club: 'juventus', position: 'SW' }] },
+      { field: 'claims[0].position', reason: /GK, RB, CB/ },
+    ],
     ['a date that does not exist', { publishedOn: '2025-02-30' }, { field: 'publishedOn', reason: /YYYY-MM-DD/ }],
     ['a missing publishedOn', { publishedOn: undefined }, { field: 'publishedOn', reason: /YYYY-MM-DD/ }],
-    ['a bad effectiveOn', { claims: [{ type: 'PlayerReturnedFromInjury', player: 'gleison-bremer', effectiveOn: '04/09/2025' }] }, { field: 'claims[0].effectiveOn', reason: /YYYY-MM-DD/ }],
-    ['a club that is not a slug', { claims: [{ type: 'InterestDeclared', club: 'Juventus FC', player: 'leonardo-balerdi' }] }, { field: 'claims[0].club', reason: /lower-case slug/ }],
-    ['an unexpected field', { claims: [{ type: 'PlayerReturnedFromInjury', player: 'gleison-bremer', fitness: 'good' }] }, { field: 'claims[0].fitness', reason: /should not exist/ }],
-    ['a negative bid', { claims: [{ type: 'BidSubmitted', club: 'juventus', player: 'leonardo-balerdi', toClub: 'marseille', amountEur: -5 }] }, { field: 'claims[0].amountEur', reason: /not be less than 0/ }],
+    [
+      'a bad effectiveOn',
+      { claims: [{ type: 'PlayerReturnedFromInjury', player: 'gleison-bremer', effectiveOn: '04/09/2025' }] },
+      { field: 'claims[0].effectiveOn', reason: /YYYY-MM-DD/ },
+    ],
+    [
+      'a club that is not a slug',
+      { claims: [{ type: 'InterestDeclared', club: 'Juventus FC', player: 'leonardo-balerdi' }] },
+      { field: 'claims[0].club', reason: /lower-case slug/ },
+    ],
+    [
+      'an unexpected field',
+      { claims: [{ type: 'PlayerReturnedFromInjury', player: 'gleison-bremer', fitness: 'good' }] },
+      { field: 'claims[0].fitness', reason: /should not exist/ },
+    ],
+    [
+      'a negative bid',
+      {
+        claims: [
+          { type: 'BidSubmitted', club: 'juventus', player: 'leonardo-balerdi', toClub: 'marseille', amountEur: -5 },
+        ],
+      },
+      { field: 'claims[0].amountEur', reason: /not be less than 0/ },
+    ],
     ['no claims', { claims: [] }, { field: 'claims', reason: /at least 1/ }],
     ['a missing source', { source: undefined }, { field: 'source', reason: /.+/ }],
     ['a non-object claim', { claims: ['InterestDeclared'] }, { field: 'claims[0]', reason: /JSON object/ }],
@@ -109,7 +171,11 @@ describe('POST /v1/reports', () => {
   });
 
   it('refuses malformed JSON and a body over the limit as problems, writing nothing', async () => {
-    const malformed = await fetch(`${api.url}/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reportId":' });
+    const malformed = await fetch(`${api.url}/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"reportId":',
+    });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ status: 400, errors: [{ field: 'body' }] });
 
@@ -132,13 +198,19 @@ describe('POST /v1/reports', () => {
       ],
     });
     expect(response.status).toBe(409);
-    expect(await response.json()).toMatchObject({ code: 'PLAYER_NOT_AT_CLUB', errors: [{ field: 'claims[1].fromClub' }] });
+    expect(await response.json()).toMatchObject({
+      code: 'PLAYER_NOT_AT_CLUB',
+      errors: [{ field: 'claims[1].fromClub' }],
+    });
     expect(await api.head()).toBe(1);
   });
 
   it('gives one success and one 409 to two concurrent conflicting transfers', async () => {
     await api.post('/v1/reports', balerdiAtMarseille);
-    const responses = await Promise.all([api.post('/v1/reports', transfer('deal-a')), api.post('/v1/reports', transfer('deal-b'))]);
+    const responses = await Promise.all([
+      api.post('/v1/reports', transfer('deal-a')),
+      api.post('/v1/reports', transfer('deal-b')),
+    ]);
 
     expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
     const problem = (await responses.find((r) => r.status === 409)!.json()) as Json;
@@ -159,13 +231,27 @@ describe('POST /v1/reports:batch', () => {
 
   it('records each report on its own and reports every outcome', async () => {
     const response = await api.post('/v1/reports:batch', {
-      reports: [balerdiAtMarseille, { ...balerdiAtMarseille, reportId: 'bad', publishedOn: 'soon' }, balerdiAtMarseille, transfer('deal'), transfer('deal-again')],
+      reports: [
+        balerdiAtMarseille,
+        { ...balerdiAtMarseille, reportId: 'bad', publishedOn: 'soon' },
+        balerdiAtMarseille,
+        transfer('deal'),
+        transfer('deal-again'),
+      ],
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as Json;
     expect(body.summary).toEqual({ recorded: 2, alreadyPresent: 1, rejected: 2 });
-    expect(body.results.map((r: Json) => r.status)).toEqual(['recorded', 'rejected', 'already-recorded', 'recorded', 'rejected']);
-    expect(body.results[1].problem.errors).toEqual([{ field: 'reports[1].publishedOn', reason: expect.stringContaining('YYYY-MM-DD') }]);
+    expect(body.results.map((r: Json) => r.status)).toEqual([
+      'recorded',
+      'rejected',
+      'already-recorded',
+      'recorded',
+      'rejected',
+    ]);
+    expect(body.results[1].problem.errors).toEqual([
+      { field: 'reports[1].publishedOn', reason: expect.stringContaining('YYYY-MM-DD') },
+    ]);
     expect(body.results[4].problem).toMatchObject({ status: 409, code: 'PLAYER_NOT_AT_CLUB' });
     expect(await api.head()).toBe(2);
   });
@@ -181,7 +267,8 @@ describe('GET /v1/events', () => {
   let api: TestApi;
   beforeAll(async () => {
     api = await startTestApi();
-    for (let i = 0; i < 5; i++) await api.post('/v1/reports', { ...balerdiAtMarseille, reportId: `r-${i}`, publishedOn: `2025-06-0${i + 1}` });
+    for (let i = 0; i < 5; i++)
+      await api.post('/v1/reports', { ...balerdiAtMarseille, reportId: `r-${i}`, publishedOn: `2025-06-0${i + 1}` });
   });
   afterAll(() => api.close());
 

@@ -24,7 +24,8 @@ describe('API server process', () => {
     const exit = await server.exited;
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(server.lines.some((l) => l.msg === 'stopped on SIGTERM')).toBe(true);
-    for (const line of server.lines) expect(line).toMatchObject({ level: expect.any(String), time: expect.any(String), service: 'squad-planner' });
+    for (const line of server.lines)
+      expect(line).toMatchObject({ level: expect.any(String), time: expect.any(String), service: 'squad-planner' });
   });
 
   it('refuses to start on invalid configuration and names the variable', async () => {
@@ -44,7 +45,10 @@ const run = promisify(execFile);
 /** The CLI as `npm run cli` runs it; resolves with its exit code and output. */
 async function cli(args: string[], env: Record<string, string>) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env } });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -59,7 +63,9 @@ describe('seed data and the CLI', () => {
   async function headAfterStart(sqlitePath: string): Promise<number> {
     const server = startServer({ PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: sqlitePath, LOG_LEVEL: 'info' });
     const listening = await server.waitForLog((l) => l.msg === 'squad planner listening');
-    const health = (await (await fetch(`${listening.url as string}/health`)).json()) as { info: { eventStore: { headPosition: number } } };
+    const health = (await (await fetch(`${listening.url as string}/health`)).json()) as {
+      info: { eventStore: { headPosition: number } };
+    };
     server.child.kill('SIGTERM');
     await server.exited;
     return health.info.eventStore.headPosition;
@@ -79,20 +85,38 @@ describe('seed data and the CLI', () => {
   it('imports an NDJSON file with a summary of what was recorded, already present and rejected', async () => {
     const sqlitePath = join(dir, 'import.db');
     const file = join(dir, 'reports.ndjson');
-    const register = { reportId: 'register', source: { name: 'Test' }, publishedOn: '2025-06-01', claims: [{ type: 'PlayerRegistered', player: 'leonardo-balerdi', name: 'Leonardo Balerdi', club: 'marseille', position: 'CB' }] };
-    writeFileSync(file, [
-      JSON.stringify(register),
-      '{"reportId": "broken"',
-      JSON.stringify({ ...register, reportId: 'bad-date', publishedOn: '2025-02-30' }),
-      JSON.stringify(register),
-      '',
-    ].join('\n'));
+    const register = {
+      reportId: 'register',
+      source: { name: 'Test' },
+      publishedOn: '2025-06-01',
+      claims: [
+        {
+          type: 'PlayerRegistered',
+          player: 'leonardo-balerdi',
+          name: 'Leonardo Balerdi',
+          club: 'marseille',
+          position: 'CB',
+        },
+      ],
+    };
+    writeFileSync(
+      file,
+      [
+        JSON.stringify(register),
+        '{"reportId": "broken"',
+        JSON.stringify({ ...register, reportId: 'bad-date', publishedOn: '2025-02-30' }),
+        JSON.stringify(register),
+        '',
+      ].join('\n'),
+    );
 
     const result = await cli(['import', file], { SQLITE_PATH: sqlitePath });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('recorded: 1\nalready present: 1\nrejected: 2');
     expect(result.stdout).toContain('line 2:\n    - body: not valid JSON');
-    expect(result.stdout).toContain('line 3 (bad-date):\n    - publishedOn: publishedOn must be a calendar date written YYYY-MM-DD');
+    expect(result.stdout).toContain(
+      'line 3 (bad-date):\n    - publishedOn: publishedOn must be a calendar date written YYYY-MM-DD',
+    );
 
     const usage = await cli(['import'], { SQLITE_PATH: sqlitePath });
     expect(usage.code).toBe(2);
@@ -117,10 +141,16 @@ describe('read-model checkpoints and rebuild', () => {
     const server = startServer({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env });
     const listening = await server.waitForLog((l) => l.msg === 'squad planner listening');
     const caughtUp = server.lines.find((l) => l.msg === 'read models caught up');
-    const answers = await Promise.all(READS.map(async (path) => (await fetch(`${listening.url as string}${path}`)).json()));
+    const answers = await Promise.all(
+      READS.map(async (path) => (await fetch(`${listening.url as string}${path}`)).json()),
+    );
     server.child.kill('SIGTERM');
     await server.exited;
-    return { answers, from: caughtUp?.from, snapshotWritten: server.lines.some((l) => l.msg === 'read-model snapshot written') };
+    return {
+      answers,
+      from: caughtUp?.from,
+      snapshotWritten: server.lines.some((l) => l.msg === 'read-model snapshot written'),
+    };
   }
 
   it('resumes from its snapshot after a restart, and answers the same after a rebuild or without any snapshot', async () => {

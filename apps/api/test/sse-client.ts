@@ -48,14 +48,17 @@ export class SseClient {
 
   /** The `id` of the last message that had one (what an EventSource would resume from). */
   get lastEventId(): string | undefined {
-    for (let i = this.messages.length - 1; i >= 0; i--) if (this.messages[i].id !== undefined) return this.messages[i].id;
+    for (let i = this.messages.length - 1; i >= 0; i--)
+      if (this.messages[i].id !== undefined) return this.messages[i].id;
     return undefined;
   }
 
   /** Messages of one event type, with their data parsed. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   parsed(event?: string): { id?: string; event: string; data: any }[] {
-    return this.messages.filter((m) => event === undefined || m.event === event).map((m) => ({ id: m.id, event: m.event, data: JSON.parse(m.data) }));
+    return this.messages
+      .filter((m) => event === undefined || m.event === event)
+      .map((m) => ({ id: m.id, event: m.event, data: JSON.parse(m.data) }));
   }
 
   /** Resolves once `check()` holds; rejects after `timeoutMs` with `what` in the message. */
@@ -71,7 +74,11 @@ export class SseClient {
       };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`timed out waiting for ${what}; got ${this.messages.length} messages: ${this.messages.map((m) => `${m.event}#${m.id}`).join(' ')}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what}; got ${this.messages.length} messages: ${this.messages.map((m) => `${m.event}#${m.id}`).join(' ')}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.push(waiter);
     });

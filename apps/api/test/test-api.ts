@@ -28,7 +28,11 @@ export async function startTestApi(env: Record<string, string> = {}) {
     store,
     head: async () => Number(await store.headPosition()),
     post: (path: string, body: unknown) =>
-      fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
     async close(keepFiles = false) {
       await api.app.close();
       if (!keepFiles) rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,12 @@ export type ForkAt = { readonly position: number } | { readonly knownAt: IsoDate
 export type BranchEvent =
   | {
       readonly type: 'BranchCreated';
-      readonly data: { readonly branchId: string; readonly name: string; readonly forkAt: ForkAt; readonly createdAt: string };
+      readonly data: {
+        readonly branchId: string;
+        readonly name: string;
+        readonly forkAt: ForkAt;
+        readonly createdAt: string;
+      };
     }
   | { readonly type: 'BranchDeleted'; readonly data: { readonly branchId: string; readonly deletedAt: string } };
 

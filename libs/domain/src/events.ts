@@ -30,7 +30,10 @@ export interface ClaimRef {
 export type SquadEvent = {
   [T in ClaimType]: {
     readonly type: T;
-    readonly data: Readonly<ClaimFields[T]> & { readonly effectiveOn: IsoDate; readonly contradicts?: readonly ClaimRef[] };
+    readonly data: Readonly<ClaimFields[T]> & {
+      readonly effectiveOn: IsoDate;
+      readonly contradicts?: readonly ClaimRef[];
+    };
     readonly metadata: Provenance;
   };
 }[ClaimType];

@@ -1,25 +1,41 @@
 import { decideRecordReport } from '@squad/domain';
 import { given, recorded, report } from './testing/given-when-then';
 
-const bremerAtJuve = report('baseline', [
-  { type: 'PlayerRegistered', player: 'gleison-bremer', name: 'Gleison Bremer', club: 'juventus', position: 'CB' },
-  { type: 'PlayerRegistered', player: 'leonardo-balerdi', name: 'Leonardo Balerdi', club: 'marseille', position: 'CB' },
-], { source: { name: 'Squad Planner baseline' }, publishedOn: '2025-06-01' });
+const bremerAtJuve = report(
+  'baseline',
+  [
+    { type: 'PlayerRegistered', player: 'gleison-bremer', name: 'Gleison Bremer', club: 'juventus', position: 'CB' },
+    {
+      type: 'PlayerRegistered',
+      player: 'leonardo-balerdi',
+      name: 'Leonardo Balerdi',
+      club: 'marseille',
+      position: 'CB',
+    },
+  ],
+  { source: { name: 'Squad Planner baseline' }, publishedOn: '2025-06-01' },
+);
 
 describe(decideRecordReport.name, () => {
   it('records every claim as an event with its provenance, defaulting effectiveOn to publishedOn', () => {
-    const decision = given([]).when(
-      report('tuttojuve-2025-06-17', [
-        { type: 'InterestDeclared', club: 'juventus', player: 'leonardo-balerdi', priority: 'top' },
-        { type: 'PlayerInjured', player: 'gleison-bremer', effectiveOn: '2025-06-10' },
-      ], { source: { name: 'Tuttojuve', url: 'https://www.tuttojuve.com/' } }),
-    ).then([
-      {
-        type: 'InterestDeclared',
-        data: { club: 'juventus', player: 'leonardo-balerdi', priority: 'top', effectiveOn: '2025-06-17' },
-      },
-      { type: 'PlayerInjured', data: { player: 'gleison-bremer', effectiveOn: '2025-06-10' } },
-    ]);
+    const decision = given([])
+      .when(
+        report(
+          'tuttojuve-2025-06-17',
+          [
+            { type: 'InterestDeclared', club: 'juventus', player: 'leonardo-balerdi', priority: 'top' },
+            { type: 'PlayerInjured', player: 'gleison-bremer', effectiveOn: '2025-06-10' },
+          ],
+          { source: { name: 'Tuttojuve', url: 'https://www.tuttojuve.com/' } },
+        ),
+      )
+      .then([
+        {
+          type: 'InterestDeclared',
+          data: { club: 'juventus', player: 'leonardo-balerdi', priority: 'top', effectiveOn: '2025-06-17' },
+        },
+        { type: 'PlayerInjured', data: { player: 'gleison-bremer', effectiveOn: '2025-06-10' } },
+      ]);
     expect(decision.outcome === 'recorded' && decision.events[1].metadata).toEqual({
       reportId: 'tuttojuve-2025-06-17',
       source: { name: 'Tuttojuve', url: 'https://www.tuttojuve.com/' },
@@ -35,7 +51,17 @@ describe(decideRecordReport.name, () => {
     const first = report('r1', [{ type: 'InterestDeclared', club: 'juventus', player: 'leonardo-balerdi' }]);
 
     it('recognises the same report again, whatever the key order', () => {
-      const reordered = { ...first, claims: [{ player: 'leonardo-balerdi', club: 'juventus', type: 'InterestDeclared' as const, effectiveOn: '2025-06-17' }] };
+      const reordered = {
+        ...first,
+        claims: [
+          {
+            player: 'leonardo-balerdi',
+            club: 'juventus',
+            type: 'InterestDeclared' as const,
+            effectiveOn: '2025-06-17',
+          },
+        ],
+      };
       given(recorded(first)).when(reordered).thenAlreadyRecorded();
     });
 
@@ -49,83 +75,181 @@ describe(decideRecordReport.name, () => {
   describe('invariants on who a player belongs to', () => {
     it('transfers a player from the club he is registered at', () => {
       given(recorded(bremerAtJuve))
-        .when(report('deal', [{ type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'marseille', toClub: 'juventus', feeEur: 30_000_000 }]))
+        .when(
+          report('deal', [
+            {
+              type: 'TransferCompleted',
+              player: 'leonardo-balerdi',
+              fromClub: 'marseille',
+              toClub: 'juventus',
+              feeEur: 30_000_000,
+            },
+          ]),
+        )
         .then([{ type: 'TransferCompleted' }]);
     });
 
     it('refuses a transfer from a club he is not registered at', () => {
       const error = given(recorded(bremerAtJuve))
-        .when(report('bad-deal', [{ type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'ajax', toClub: 'juventus' }]))
+        .when(
+          report('bad-deal', [
+            { type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'ajax', toClub: 'juventus' },
+          ]),
+        )
         .thenThrows('PLAYER_NOT_AT_CLUB', 'claims[0].fromClub');
       expect(error.message).toContain('registered at marseille');
     });
 
     it('refuses a transfer of a player nobody registered', () => {
-      given([]).when(report('r', [{ type: 'TransferCompleted', player: 'nobody', fromClub: 'ajax', toClub: 'juventus' }])).thenThrows('PLAYER_NOT_AT_CLUB');
+      given([])
+        .when(report('r', [{ type: 'TransferCompleted', player: 'nobody', fromClub: 'ajax', toClub: 'juventus' }]))
+        .thenThrows('PLAYER_NOT_AT_CLUB');
     });
 
     it('refuses a bid on a player the club already signed', () => {
-      const signed = recorded(bremerAtJuve, report('deal', [{ type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'marseille', toClub: 'juventus' }]));
+      const signed = recorded(
+        bremerAtJuve,
+        report('deal', [
+          { type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'marseille', toClub: 'juventus' },
+        ]),
+      );
       given(signed)
-        .when(report('late-bid', [{ type: 'BidSubmitted', club: 'juventus', player: 'leonardo-balerdi', toClub: 'marseille', amountEur: 25_000_000 }]))
+        .when(
+          report('late-bid', [
+            {
+              type: 'BidSubmitted',
+              club: 'juventus',
+              player: 'leonardo-balerdi',
+              toClub: 'marseille',
+              amountEur: 25_000_000,
+            },
+          ]),
+        )
         .thenThrows('PLAYER_ALREADY_AT_CLUB', 'claims[0].club');
     });
 
     it('applies claims in order inside one report, and refuses the whole report on one bad claim', () => {
       given([])
-        .when(report('register-and-sell', [
-          { type: 'PlayerRegistered', player: 'daniele-rugani', name: 'Daniele Rugani', club: 'juventus', position: 'CB' },
-          { type: 'TransferCompleted', player: 'daniele-rugani', fromClub: 'juventus', toClub: 'ajax' },
-        ]))
+        .when(
+          report('register-and-sell', [
+            {
+              type: 'PlayerRegistered',
+              player: 'daniele-rugani',
+              name: 'Daniele Rugani',
+              club: 'juventus',
+              position: 'CB',
+            },
+            { type: 'TransferCompleted', player: 'daniele-rugani', fromClub: 'juventus', toClub: 'ajax' },
+          ]),
+        )
         .then([{ type: 'PlayerRegistered' }, { type: 'TransferCompleted' }]);
       given([])
-        .when(report('half-bad', [
-          { type: 'PlayerRegistered', player: 'daniele-rugani', name: 'Daniele Rugani', club: 'juventus', position: 'CB' },
-          { type: 'TransferCompleted', player: 'daniele-rugani', fromClub: 'ajax', toClub: 'juventus' },
-        ]))
+        .when(
+          report('half-bad', [
+            {
+              type: 'PlayerRegistered',
+              player: 'daniele-rugani',
+              name: 'Daniele Rugani',
+              club: 'juventus',
+              position: 'CB',
+            },
+            { type: 'TransferCompleted', player: 'daniele-rugani', fromClub: 'ajax', toClub: 'juventus' },
+          ]),
+        )
         .thenThrows('PLAYER_NOT_AT_CLUB', 'claims[1].fromClub');
     });
 
     it('refuses a claim naming the same club on both sides', () => {
-      given([]).when(report('r', [{ type: 'TalksRequested', club: 'juventus', player: 'leonardo-balerdi', withClub: 'juventus' }])).thenThrows('SAME_CLUB_ON_BOTH_SIDES', 'claims[0].withClub');
+      given([])
+        .when(
+          report('r', [{ type: 'TalksRequested', club: 'juventus', player: 'leonardo-balerdi', withClub: 'juventus' }]),
+        )
+        .thenThrows('SAME_CLUB_ON_BOTH_SIDES', 'claims[0].withClub');
     });
   });
 
   describe('contradictions are recorded and flagged, never refused', () => {
     const refused = (id: string, source: string, publishedOn: string) =>
-      report(id, [{ type: 'TalksRefused', club: 'juventus', player: 'leonardo-balerdi', byClub: 'marseille' }], { source: { name: source }, publishedOn });
-    const dispute = report('tribune-2025-09-04', [
-      { type: 'ClaimDisputed', club: 'juventus', player: 'leonardo-balerdi', disputedType: 'TalksRefused', statement: 'Marseille never blocked a sale' },
-    ], { source: { name: 'La Tribune Olympienne' }, publishedOn: '2025-09-04' });
+      report(id, [{ type: 'TalksRefused', club: 'juventus', player: 'leonardo-balerdi', byClub: 'marseille' }], {
+        source: { name: source },
+        publishedOn,
+      });
+    const dispute = report(
+      'tribune-2025-09-04',
+      [
+        {
+          type: 'ClaimDisputed',
+          club: 'juventus',
+          player: 'leonardo-balerdi',
+          disputedType: 'TalksRefused',
+          statement: 'Marseille never blocked a sale',
+        },
+      ],
+      { source: { name: 'La Tribune Olympienne' }, publishedOn: '2025-09-04' },
+    );
 
     it('links a dispute to every earlier claim it contradicts', () => {
       given(recorded(refused('tuttojuve', 'Tuttojuve', '2025-06-17'), refused('tmw', 'Tuttomercatoweb', '2025-07-06')))
         .when(dispute)
-        .then([{
-          type: 'ClaimDisputed',
-          data: expect.objectContaining({
-            contradicts: [
-              { reportId: 'tuttojuve', claimIndex: 0, type: 'TalksRefused', source: 'Tuttojuve', publishedOn: '2025-06-17' },
-              { reportId: 'tmw', claimIndex: 0, type: 'TalksRefused', source: 'Tuttomercatoweb', publishedOn: '2025-07-06' },
-            ],
-          }),
-        }]);
+        .then([
+          {
+            type: 'ClaimDisputed',
+            data: expect.objectContaining({
+              contradicts: [
+                {
+                  reportId: 'tuttojuve',
+                  claimIndex: 0,
+                  type: 'TalksRefused',
+                  source: 'Tuttojuve',
+                  publishedOn: '2025-06-17',
+                },
+                {
+                  reportId: 'tmw',
+                  claimIndex: 0,
+                  type: 'TalksRefused',
+                  source: 'Tuttomercatoweb',
+                  publishedOn: '2025-07-06',
+                },
+              ],
+            }),
+          },
+        ]);
     });
 
     it('flags a later claim that an earlier dispute contradicts', () => {
       given(recorded(dispute))
         .when(refused('late', 'Tuttosport', '2025-09-10'))
-        .then([{ type: 'TalksRefused', data: expect.objectContaining({ contradicts: [expect.objectContaining({ reportId: 'tribune-2025-09-04' })] }) }]);
+        .then([
+          {
+            type: 'TalksRefused',
+            data: expect.objectContaining({
+              contradicts: [expect.objectContaining({ reportId: 'tribune-2025-09-04' })],
+            }),
+          },
+        ]);
     });
 
     it('flags a registration at a club other than the known one', () => {
       given(recorded(bremerAtJuve))
-        .when(report('other', [{ type: 'PlayerRegistered', player: 'gleison-bremer', name: 'Bremer', club: 'inter', position: 'CB' }], { source: { name: 'Rumour' } }))
-        .then([{ type: 'PlayerRegistered', data: expect.objectContaining({ contradicts: [expect.objectContaining({ reportId: 'baseline' })] }) }]);
+        .when(
+          report(
+            'other',
+            [{ type: 'PlayerRegistered', player: 'gleison-bremer', name: 'Bremer', club: 'inter', position: 'CB' }],
+            { source: { name: 'Rumour' } },
+          ),
+        )
+        .then([
+          {
+            type: 'PlayerRegistered',
+            data: expect.objectContaining({ contradicts: [expect.objectContaining({ reportId: 'baseline' })] }),
+          },
+        ]);
     });
 
     it('does not flag claims without a dispute', () => {
-      const decision = given(recorded(refused('a', 'Tuttojuve', '2025-06-17'))).when(refused('b', 'Football Italia', '2025-06-25')).then([{ type: 'TalksRefused' }]);
+      const decision = given(recorded(refused('a', 'Tuttojuve', '2025-06-17')))
+        .when(refused('b', 'Football Italia', '2025-06-25'))
+        .then([{ type: 'TalksRefused' }]);
       expect(decision.outcome === 'recorded' && decision.events[0].data).not.toHaveProperty('contradicts');
     });
   });

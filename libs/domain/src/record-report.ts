@@ -28,8 +28,7 @@ export interface DecisionContext {
 }
 
 export type RecordReportDecision =
-  | { readonly outcome: 'recorded'; readonly events: SquadEvent[] }
-  | { readonly outcome: 'already-recorded' };
+  { readonly outcome: 'recorded'; readonly events: SquadEvent[] } | { readonly outcome: 'already-recorded' };
 
 /**
  * Decides the events of a report. Claims apply in order, so a report may register a player and
@@ -53,7 +52,8 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
   const players = new Map<Slug, PlayerState>();
   const threads = new Map<string, ClubPlayerClaims>();
   const playerState = (slug: Slug) => players.get(slug) ?? context.player(slug);
-  const claimsAbout = (club: Slug, player: Slug) => threads.get(clubPlayerKey(club, player)) ?? context.clubPlayerClaims(club, player);
+  const claimsAbout = (club: Slug, player: Slug) =>
+    threads.get(clubPlayerKey(club, player)) ?? context.clubPlayerClaims(club, player);
 
   const events = report.claims.map((claim, claimIndex): SquadEvent => {
     const field = (name: string) => `claims[${claimIndex}].${name}`;
@@ -68,10 +68,16 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
       reportHash,
     };
     const { type, effectiveOn, ...fields } = claim;
-    const contradicts = contradictionsOf(claim, playerState, claimsAbout).filter((ref) => ref.reportId !== report.reportId);
+    const contradicts = contradictionsOf(claim, playerState, claimsAbout).filter(
+      (ref) => ref.reportId !== report.reportId,
+    );
     const event = {
       type,
-      data: { ...fields, effectiveOn: effectiveOn ?? report.publishedOn, ...(contradicts.length ? { contradicts } : {}) },
+      data: {
+        ...fields,
+        effectiveOn: effectiveOn ?? report.publishedOn,
+        ...(contradicts.length ? { contradicts } : {}),
+      },
       metadata,
     } as SquadEvent;
 
@@ -79,7 +85,10 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
     if (player) players.set(player, evolvePlayer(playerState(player), event));
     const subject = clubPlayerSubjectOf(event.type, event.data);
     if (subject) {
-      threads.set(clubPlayerKey(subject.club, subject.player), evolveClubPlayerClaims(claimsAbout(subject.club, subject.player), event));
+      threads.set(
+        clubPlayerKey(subject.club, subject.player),
+        evolveClubPlayerClaims(claimsAbout(subject.club, subject.player), event),
+      );
     }
     return event;
   });
@@ -89,7 +98,12 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
 function checkClaim(claim: Claim, playerState: (slug: Slug) => PlayerState, field: (name: string) => string): void {
   const sameClub = (a: Slug, b: Slug, name: string) => {
     if (a === b) {
-      throw new DomainError('SAME_CLUB_ON_BOTH_SIDES', 'invalid', `${claim.type} names ${a} on both sides`, field(name));
+      throw new DomainError(
+        'SAME_CLUB_ON_BOTH_SIDES',
+        'invalid',
+        `${claim.type} names ${a} on both sides`,
+        field(name),
+      );
     }
   };
   switch (claim.type) {
@@ -128,7 +142,12 @@ function checkClaim(claim: Claim, playerState: (slug: Slug) => PlayerState, fiel
       return sameClub(claim.club, claim.byClub, 'byClub');
     case 'ClaimDisputed':
       if (claim.disputedType === 'ClaimDisputed') {
-        throw new DomainError('DISPUTE_OF_A_DISPUTE', 'invalid', 'a dispute names the claim type it disputes, not another dispute', field('disputedType'));
+        throw new DomainError(
+          'DISPUTE_OF_A_DISPUTE',
+          'invalid',
+          'a dispute names the claim type it disputes, not another dispute',
+          field('disputedType'),
+        );
       }
       return;
     // nothing to check beyond the fields: contradictions are flagged, not refused
@@ -163,7 +182,9 @@ function contradictionsOf(
   const subject = clubPlayerSubjectOf(claim.type, claim);
   if (!subject) return [];
   const thread = claimsAbout(subject.club, subject.player);
-  return claim.type === 'ClaimDisputed' ? (thread.claims[claim.disputedType] ?? []) : (thread.disputes[claim.type] ?? []);
+  return claim.type === 'ClaimDisputed'
+    ? (thread.claims[claim.disputedType] ?? [])
+    : (thread.disputes[claim.type] ?? []);
 }
 
 /**
@@ -189,7 +210,10 @@ export class LedgerState implements DecisionContext {
     const subject = clubPlayerSubjectOf(event.type, event.data);
     if (subject) {
       const key = clubPlayerKey(subject.club, subject.player);
-      this.threads.set(key, evolveClubPlayerClaims(this.threads.get(key) ?? this.clubPlayerClaims(subject.club, subject.player), event));
+      this.threads.set(
+        key,
+        evolveClubPlayerClaims(this.threads.get(key) ?? this.clubPlayerClaims(subject.club, subject.player), event),
+      );
     }
   }
 
@@ -200,6 +224,10 @@ export class LedgerState implements DecisionContext {
     return this.players.get(player) ?? this.base?.player(player) ?? initialPlayerState();
   }
   clubPlayerClaims(club: Slug, player: Slug): ClubPlayerClaims {
-    return this.threads.get(clubPlayerKey(club, player)) ?? this.base?.clubPlayerClaims(club, player) ?? initialClubPlayerClaims();
+    return (
+      this.threads.get(clubPlayerKey(club, player)) ??
+      this.base?.clubPlayerClaims(club, player) ??
+      initialClubPlayerClaims()
+    );
   }
 }

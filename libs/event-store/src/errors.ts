@@ -23,9 +23,7 @@ export class WrongExpectedRevisionError extends EventStoreError {
     /** The stream's last revision, or `'no_stream'` when it has no events. */
     readonly actual: bigint | 'no_stream',
   ) {
-    super(
-      `Wrong expected revision on stream "${stream}": expected ${String(expected)}, actual ${String(actual)}`,
-    );
+    super(`Wrong expected revision on stream "${stream}": expected ${String(expected)}, actual ${String(actual)}`);
   }
 }
 

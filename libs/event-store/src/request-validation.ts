@@ -56,7 +56,11 @@ function assertStreamName(stream: unknown): asserts stream is string {
     );
   }
   if (stream.startsWith('$')) {
-    throw new InvalidAppendError('INVALID_STREAM_NAME', 'stream', 'names starting with "$" are reserved for system streams');
+    throw new InvalidAppendError(
+      'INVALID_STREAM_NAME',
+      'stream',
+      'names starting with "$" are reserved for system streams',
+    );
   }
 }
 

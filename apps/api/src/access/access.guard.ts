@@ -47,14 +47,22 @@ export class AccessGuard implements CanActivate {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const keys = this.policy.keys;
-    const write = !READ_METHODS.has(request.method) && !this.reflector.getAllAndOverride<boolean>(COUNTS_AS_READ, [context.getHandler(), context.getClass()]);
+    const write =
+      !READ_METHODS.has(request.method) &&
+      !this.reflector.getAllAndOverride<boolean>(COUNTS_AS_READ, [context.getHandler(), context.getClass()]);
 
     if (write) {
       if (keys.writesOpen) return true; // local-development mode (logged at start)
       const presented = fromHeader(request);
       if (!presented) {
         const inUrl = typeof (request.query as Record<string, unknown> | undefined)?.[ACCESS_QUERY] === 'string';
-        throw unauthorized(reply, 'API_KEY_REQUIRED', inUrl ? 'A write takes its API key in the Authorization header (Bearer), not in the URL' : 'A write needs an API key: Authorization: Bearer <key>');
+        throw unauthorized(
+          reply,
+          'API_KEY_REQUIRED',
+          inUrl
+            ? 'A write takes its API key in the Authorization header (Bearer), not in the URL'
+            : 'A write needs an API key: Authorization: Bearer <key>',
+        );
       }
       const holder = keys.check(presented);
       if (!holder) throw unauthorized(reply, 'API_KEY_INVALID', 'The API key is not valid');
@@ -74,15 +82,26 @@ export class AccessGuard implements CanActivate {
     // open reads ignore a key they do not know: the client is counted by its address
     if (keys.readsOpen) return true;
     if (!presented) {
-      throw unauthorized(reply, 'API_KEY_REQUIRED', `Reads need an API key: Authorization: Bearer <key>, or ?${ACCESS_QUERY}=<key> for a live stream`);
+      throw unauthorized(
+        reply,
+        'API_KEY_REQUIRED',
+        `Reads need an API key: Authorization: Bearer <key>, or ?${ACCESS_QUERY}=<key> for a live stream`,
+      );
     }
     throw unauthorized(reply, 'API_KEY_INVALID', 'The API key is not valid');
   }
 }
 
-function unauthorized(reply: FastifyReply, code: 'API_KEY_REQUIRED' | 'API_KEY_INVALID', detail: string): ApplicationError {
+function unauthorized(
+  reply: FastifyReply,
+  code: 'API_KEY_REQUIRED' | 'API_KEY_INVALID',
+  detail: string,
+): ApplicationError {
   // RFC 6750: say which scheme is expected, and that a presented key was refused
-  void reply.header('www-authenticate', code === 'API_KEY_INVALID' ? 'Bearer realm="squad-planner", error="invalid_token"' : 'Bearer realm="squad-planner"');
+  void reply.header(
+    'www-authenticate',
+    code === 'API_KEY_INVALID' ? 'Bearer realm="squad-planner", error="invalid_token"' : 'Bearer realm="squad-planner"',
+  );
   return new ApplicationError(code, 'unauthenticated', detail);
 }
 
@@ -103,7 +122,10 @@ function fromCookie(request: FastifyRequest): string | undefined {
   for (const pair of header.split(';')) {
     const separator = pair.indexOf('=');
     if (separator === -1 || pair.slice(0, separator).trim() !== ACCESS_COOKIE) continue;
-    const raw = pair.slice(separator + 1).trim().replace(/^"(.*)"$/, '$1');
+    const raw = pair
+      .slice(separator + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     try {
       return raw ? decodeURIComponent(raw) : undefined;
     } catch {

@@ -25,7 +25,12 @@ const MINUTE_MS = 60_000;
       }),
     }),
   ],
-  providers: [AccessPolicy, StreamSlots, { provide: APP_GUARD, useClass: AccessGuard }, { provide: APP_GUARD, useClass: WriteThrottlerGuard }],
+  providers: [
+    AccessPolicy,
+    StreamSlots,
+    { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_GUARD, useClass: WriteThrottlerGuard },
+  ],
   exports: [AccessPolicy, StreamSlots],
 })
 export class AccessModule {}

@@ -22,7 +22,10 @@ export class ApiKeys {
   readonly readKeyCount: number;
 
   constructor(writeKeys: readonly string[], readKeys: readonly string[]) {
-    const writes = writeKeys.map((key, index) => ({ digest: digest(key), holder: { role: 'write' as const, id: `write-${index + 1}` } }));
+    const writes = writeKeys.map((key, index) => ({
+      digest: digest(key),
+      holder: { role: 'write' as const, id: `write-${index + 1}` },
+    }));
     // a key listed in both lists writes
     const reads = readKeys
       .filter((key) => !writeKeys.includes(key))

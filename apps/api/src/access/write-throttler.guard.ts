@@ -18,7 +18,9 @@ export class WriteThrottlerGuard extends ThrottlerGuard {
     if (context.getType() !== 'http' || READ_METHODS.has(context.switchToHttp().getRequest<FastifyRequest>().method)) {
       return Promise.resolve(true);
     }
-    return Promise.resolve(!!this.reflector.getAllAndOverride<boolean>(COUNTS_AS_READ, [context.getHandler(), context.getClass()]));
+    return Promise.resolve(
+      !!this.reflector.getAllAndOverride<boolean>(COUNTS_AS_READ, [context.getHandler(), context.getClass()]),
+    );
   }
 
   protected override getTracker(request: Record<string, unknown>): Promise<string> {

@@ -38,7 +38,12 @@ export class BranchesController {
       required: ['name', 'forkAt'],
       properties: {
         name: { type: 'string', example: 'Juventus sign Balerdi' },
-        forkAt: { oneOf: [{ type: 'object', properties: { position: { type: 'integer', minimum: 0 } } }, { type: 'object', properties: { knownAt: { type: 'string', format: 'date' } } }] },
+        forkAt: {
+          oneOf: [
+            { type: 'object', properties: { position: { type: 'integer', minimum: 0 } } },
+            { type: 'object', properties: { knownAt: { type: 'string', format: 'date' } } },
+          ],
+        },
       },
     },
     examples: {
@@ -69,7 +74,9 @@ export class BranchesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a branch: its reads and writes answer 404 from then on (its events stay in the store)' })
+  @ApiOperation({
+    summary: 'Delete a branch: its reads and writes answer 404 from then on (its events stay in the store)',
+  })
   @ApiParam({ name: 'id' })
   async delete(@Param('id', new BranchIdPipe('id')) id: string): Promise<void> {
     await this.commands.execute(new DeleteBranchCommand(id));
@@ -78,17 +85,29 @@ export class BranchesController {
   @Post(':id/reports')
   @ApiOperation({
     summary: 'Record a report in a branch',
-    description: 'The same contract as POST /v1/reports, decided against the branch: canonical history at the fork plus the branch\'s own reports.',
+    description:
+      "The same contract as POST /v1/reports, decided against the branch: canonical history at the fork plus the branch's own reports.",
   })
   @ApiParam({ name: 'id' })
   @ApiBody({ schema: { $ref: getSchemaPath(ReportDto) } })
-  @ApiResponse({ status: 201, description: 'Recorded in the branch stream: the events with their global position (use it as minPosition)' })
+  @ApiResponse({
+    status: 201,
+    description: 'Recorded in the branch stream: the events with their global position (use it as minPosition)',
+  })
   @ApiResponse({ status: 404, description: 'No such branch' })
-  @ApiResponse({ status: 409, description: 'The report breaks an invariant within the branch, or its id holds other content there' })
-  async record(@Param('id', new BranchIdPipe('branch')) id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiResponse({
+    status: 409,
+    description: 'The report breaks an invariant within the branch, or its id holds other content there',
+  })
+  async record(
+    @Param('id', new BranchIdPipe('branch')) id: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     await this.histories.branch(id); // 404 before 400: the branch is the resource
     const parsed = parseReport(body);
-    if ('problems' in parsed) throw invalidRequest(parsed.problems, `The report has ${parsed.problems.length} invalid field(s)`);
+    if ('problems' in parsed)
+      throw invalidRequest(parsed.problems, `The report has ${parsed.problems.length} invalid field(s)`);
     const result = await this.commands.execute(new RecordReportCommand(parsed.report, id));
     void reply.status(result.status === 'recorded' ? 201 : 200);
     return { branch: id, ...resultView(result) };

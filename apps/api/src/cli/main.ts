@@ -4,7 +4,15 @@ import { NestFactory } from '@nestjs/core';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SingleBar, Presets } from 'cli-progress';
-import { importReports, Ledger, readSeedReports, ReportsModule, type ImportSummary, type ReportSource , parseReport} from '@squad/reports';
+import {
+  importReports,
+  Ledger,
+  readSeedReports,
+  ReportsModule,
+  type ImportSummary,
+  type ReportSource,
+  parseReport,
+} from '@squad/reports';
 import { validateEnvironment, type Environment, InvalidEnvironmentError } from '../config/environment';
 import { CoreModule } from '../core.module';
 import { eventIdAt } from '../histories/store-identity';
@@ -48,7 +56,10 @@ async function main(argv: string[]): Promise<number> {
     const sources = command === 'seed' ? await readSeedReports(env.SEEDS_DIR) : ndjsonReports(file);
     const total = command === 'seed' ? (sources as ReportSource[]).length : await countLines(file);
     const bar = new SingleBar(
-      { format: '{bar} {value}/{total} reports | recorded {recorded} | already present {present} | rejected {rejected}', stream: process.stderr },
+      {
+        format: '{bar} {value}/{total} reports | recorded {recorded} | already present {present} | rejected {rejected}',
+        stream: process.stderr,
+      },
       Presets.shades_classic,
     );
     bar.start(total, 0, { recorded: 0, present: 0, rejected: 0 });
@@ -72,7 +83,10 @@ async function rebuild(store: EventStore, snapshotPath: string): Promise<number>
   const started = Date.now();
   const head = Number(await store.headPosition());
   const model = emptyReadModel();
-  const bar = new SingleBar({ format: 'rebuilding read models {bar} {percentage}% | position {value}/{total}', stream: process.stderr }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'rebuilding read models {bar} {percentage}% | position {value}/{total}', stream: process.stderr },
+    Presets.shades_classic,
+  );
   bar.start(head, 0);
   let applied = 0;
   for await (const event of store.readAll()) {
@@ -103,7 +117,8 @@ async function* ndjsonReports(file: string): AsyncGenerator<ReportSource> {
 
 async function countLines(file: string): Promise<number> {
   let count = 0;
-  for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) if (text.trim()) count++;
+  for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity }))
+    if (text.trim()) count++;
   return count;
 }
 
@@ -112,7 +127,10 @@ function printSummary(summary: ImportSummary): void {
     `recorded: ${summary.recorded}`,
     `already present: ${summary.alreadyPresent}`,
     `rejected: ${summary.rejected.length}`,
-    ...summary.rejected.flatMap((r) => [`  ${r.label}${r.reportId ? ` (${r.reportId})` : ''}:`, ...r.reasons.map((reason) => `    - ${reason}`)]),
+    ...summary.rejected.flatMap((r) => [
+      `  ${r.label}${r.reportId ? ` (${r.reportId})` : ''}:`,
+      ...r.reasons.map((reason) => `    - ${reason}`),
+    ]),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -120,7 +138,9 @@ function printSummary(summary: ImportSummary): void {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof InvalidEnvironmentError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+    process.stderr.write(
+      `${error instanceof InvalidEnvironmentError ? error.message : String((error as Error)?.stack ?? error)}\n`,
+    );
     process.exit(1);
   },
 );

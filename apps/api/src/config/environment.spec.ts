@@ -28,7 +28,13 @@ describe(validateEnvironment.name, () => {
   });
 
   it('converts and keeps given values, ignoring unrelated variables', () => {
-    const env = validateEnvironment({ PORT: '8080', SQLITE_PATH: ':memory:', LOG_LEVEL: 'debug', SEED_ON_EMPTY: 'false', HOME: '/root' });
+    const env = validateEnvironment({
+      PORT: '8080',
+      SQLITE_PATH: ':memory:',
+      LOG_LEVEL: 'debug',
+      SEED_ON_EMPTY: 'false',
+      HOME: '/root',
+    });
     expect(env).toMatchObject({ PORT: 8080, SQLITE_PATH: ':memory:', LOG_LEVEL: 'debug', SEED_ON_EMPTY: false });
     expect(env).not.toHaveProperty('HOME');
   });
@@ -50,7 +56,10 @@ describe(validateEnvironment.name, () => {
   });
 
   it('reads API keys as comma-separated lists', () => {
-    const env = validateEnvironment({ API_KEYS: ' write-key-0123456789, write-key-abcdefghij ,', READ_API_KEYS: 'read-key-0123456789abcdef' });
+    const env = validateEnvironment({
+      API_KEYS: ' write-key-0123456789, write-key-abcdefghij ,',
+      READ_API_KEYS: 'read-key-0123456789abcdef',
+    });
     expect(env.API_KEYS).toEqual(['write-key-0123456789', 'write-key-abcdefghij']);
     expect(env.READ_API_KEYS).toEqual(['read-key-0123456789abcdef']);
   });
@@ -73,7 +82,9 @@ describe(validateEnvironment.name, () => {
   });
 
   it('refuses read keys without write keys (reads closed, writes open)', () => {
-    expect(() => validateEnvironment({ READ_API_KEYS: 'read-key-0123456789abcdef' })).toThrow(/READ_API_KEYS=\(not shown\): .*set API_KEYS too/);
+    expect(() => validateEnvironment({ READ_API_KEYS: 'read-key-0123456789abcdef' })).toThrow(
+      /READ_API_KEYS=\(not shown\): .*set API_KEYS too/,
+    );
   });
 });
 
@@ -81,9 +92,16 @@ describe(trustProxyOption.name, () => {
   it('reads TRUST_PROXY as Fastify takes it, and refuses anything else', () => {
     expect(trustProxyOption(validateEnvironment({}).TRUST_PROXY)).toBe(false);
     expect(trustProxyOption(validateEnvironment({ TRUST_PROXY: 'true' }).TRUST_PROXY)).toBe(true);
-    const twoHops = trustProxyOption(validateEnvironment({ TRUST_PROXY: '2' }).TRUST_PROXY) as (address: string, hop: number) => boolean;
+    const twoHops = trustProxyOption(validateEnvironment({ TRUST_PROXY: '2' }).TRUST_PROXY) as (
+      address: string,
+      hop: number,
+    ) => boolean;
     expect([0, 1, 2].map((hop) => twoHops('10.0.0.1', hop))).toEqual([true, true, false]);
-    expect(trustProxyOption(validateEnvironment({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY)).toBe('10.0.0.0/8,127.0.0.1');
-    expect(() => validateEnvironment({ TRUST_PROXY: 'my-proxy.example' })).toThrow(/TRUST_PROXY="my-proxy.example": TRUST_PROXY must be true, false, a hop count/);
+    expect(trustProxyOption(validateEnvironment({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).TRUST_PROXY)).toBe(
+      '10.0.0.0/8,127.0.0.1',
+    );
+    expect(() => validateEnvironment({ TRUST_PROXY: 'my-proxy.example' })).toThrow(
+      /TRUST_PROXY="my-proxy.example": TRUST_PROXY must be true, false, a hop count/,
+    );
   });
 });

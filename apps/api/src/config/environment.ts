@@ -25,7 +25,12 @@ const SECRET_SETTINGS = new Set(['API_KEYS', 'READ_API_KEYS']);
 
 /** "a,b, c" → ["a", "b", "c"]; empty entries are dropped. */
 const commaSeparated = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((key) => key.trim()).filter((key) => key !== '') : value;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((key) => key.trim())
+        .filter((key) => key !== '')
+    : value;
 
 /** Why a list of API keys is refused, each key named by its place in the list, never by its value. */
 function apiKeyProblems(value: unknown): string[] {
@@ -34,8 +39,10 @@ function apiKeyProblems(value: unknown): string[] {
   value.forEach((key: unknown, index) => {
     const which = `key ${index + 1} of ${value.length}`;
     if (typeof key !== 'string') problems.push(`${which} is not text`);
-    else if (key.length < API_KEY_MIN_LENGTH) problems.push(`${which} has ${key.length} characters; a key needs at least ${API_KEY_MIN_LENGTH}`);
-    else if (key.length > API_KEY_MAX_LENGTH) problems.push(`${which} has ${key.length} characters; at most ${API_KEY_MAX_LENGTH}`);
+    else if (key.length < API_KEY_MIN_LENGTH)
+      problems.push(`${which} has ${key.length} characters; a key needs at least ${API_KEY_MIN_LENGTH}`);
+    else if (key.length > API_KEY_MAX_LENGTH)
+      problems.push(`${which} has ${key.length} characters; at most ${API_KEY_MAX_LENGTH}`);
     else if (!API_KEY_PATTERN.test(key)) problems.push(`${which} has a character other than A-Z a-z 0-9 . _ ~ + / = -`);
   });
   if (new Set(value).size !== value.length) problems.push('a key is listed twice');
@@ -90,7 +97,9 @@ export class Environment {
   /** EventStoreDB/KurrentDB connection string (EVENT_STORE=eventstoredb), e.g. esdb://host:2113?tls=false. */
   @ValidateIf((env: Environment) => env.EVENT_STORE === 'eventstoredb')
   @IsString({ message: 'EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb' })
-  @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//, { message: 'EVENTSTORE_CONNECTION_STRING must be an esdb:// or kurrentdb:// connection string' })
+  @Matches(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//, {
+    message: 'EVENTSTORE_CONNECTION_STRING must be an esdb:// or kurrentdb:// connection string',
+  })
   EVENTSTORE_CONNECTION_STRING?: string = undefined;
 
   /** The embedded store's file (created with its folder on first start), or `:memory:`. */
@@ -230,5 +239,8 @@ export function trustProxyOption(value: string): boolean | string | ((address: s
     const hops = Number(value);
     return (_address, hop) => hop < hops;
   }
-  return value.split(',').map((part) => part.trim()).join(',');
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .join(',');
 }

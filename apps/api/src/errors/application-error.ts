@@ -34,7 +34,10 @@ export class ApplicationError extends Error {
   }
 }
 
-export function invalidRequest(errors: readonly FieldProblem[], detail = 'The request has invalid fields'): ApplicationError {
+export function invalidRequest(
+  errors: readonly FieldProblem[],
+  detail = 'The request has invalid fields',
+): ApplicationError {
   return new ApplicationError('INVALID_REQUEST', 'invalid', detail, { errors });
 }
 

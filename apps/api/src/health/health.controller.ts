@@ -1,4 +1,12 @@
-import { type ArgumentsHost, Catch, Controller, type ExceptionFilter, Get, HttpException, UseFilters } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  Controller,
+  type ExceptionFilter,
+  Get,
+  HttpException,
+  UseFilters,
+} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../access/public.decorator';

@@ -14,7 +14,9 @@ export const FORK_WAIT_MS = 5000;
  * holds them anyway.
  */
 export function branchLedgerBase(branch: Branch, projections: ProjectionRunner, canonical: Ledger): LedgerBase {
-  const context = forkDecisionContext(projections.model, forkPointOf(branch), (reportId) => canonical.reportHash(reportId));
+  const context = forkDecisionContext(projections.model, forkPointOf(branch), (reportId) =>
+    canonical.reportHash(reportId),
+  );
   return {
     report: (reportId) => context.report(reportId),
     player: (player) => context.player(player),

@@ -94,7 +94,12 @@ export class Histories {
   }
 
   async createBranch(name: string, forkAt: ForkAt): Promise<Branch> {
-    const branch = await this.registry.create({ branchId: newBranchId(name), name, forkAt, createdAt: new Date().toISOString() });
+    const branch = await this.registry.create({
+      branchId: newBranchId(name),
+      name,
+      forkAt,
+      createdAt: new Date().toISOString(),
+    });
     // so that the creator can read and write the branch at once
     await this.readModels.projections.whenCaughtUp(branch.createdPosition, FORK_WAIT_MS);
     return branch;
@@ -131,7 +136,11 @@ export class Histories {
     if (!overlay) this.overlays.set(id, (overlay = new BranchOverlay(this.store, branchLedgerStream(id))));
     await overlay.catchUp();
     let view = this.views.get(id);
-    if (!view) this.views.set(id, (view = new BranchView(projections.model, forkPointOf(branch), overlay.model, { branch: id })));
+    if (!view)
+      this.views.set(
+        id,
+        (view = new BranchView(projections.model, forkPointOf(branch), overlay.model, { branch: id })),
+      );
     return { branch, overlay, view };
   }
 

@@ -34,7 +34,8 @@ export async function branchEventsPage(
   let nextAfter = after;
   if (after < fork.position) {
     const visible = (e: StoredEvent) =>
-      e.stream === CANONICAL_LEDGER_STREAM && reportVisibleAt(fork, { position: Number(e.position), publishedOn: publishedOnOf(e) });
+      e.stream === CANONICAL_LEDGER_STREAM &&
+      reportVisibleAt(fork, { position: Number(e.position), publishedOn: publishedOnOf(e) });
     const canonical = await scan(store, after, limit, visible, fork.position);
     events.push(...canonical.events);
     nextAfter = canonical.nextAfter;
@@ -42,7 +43,7 @@ export async function branchEventsPage(
     nextAfter = Math.max(nextAfter, fork.position);
   }
   const stream = branchLedgerStream(branchId);
-  for (let revision = 0n; events.length < limit; ) {
+  for (let revision = 0n; events.length < limit;) {
     const own = await store.readStream(stream, { fromRevision: revision, maxCount: MAX_EVENTS_PAGE });
     for (const event of own) {
       if (Number(event.position) <= nextAfter) continue;
@@ -81,4 +82,3 @@ async function scan(
   }
   return { events, nextAfter, done: scanned < SCAN_BUDGET }; // fewer than asked for: the head was reached
 }
-

@@ -8,7 +8,14 @@ import {
 import { ConfigService } from '@nestjs/config';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
-import { emptyReadModel, ProjectionRunner, readSnapshot, writeSnapshot, type AppliedChange, type StoredSquadEvent } from '@squad/projections';
+import {
+  emptyReadModel,
+  ProjectionRunner,
+  readSnapshot,
+  writeSnapshot,
+  type AppliedChange,
+  type StoredSquadEvent,
+} from '@squad/projections';
 import type { Environment } from '../config/environment';
 import { eventIdAt } from './store-identity';
 
@@ -59,7 +66,8 @@ export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShut
     const loaded = path ? await readSnapshot(path, (position) => eventIdAt(this.store, position)) : undefined;
     const model = loaded?.model ?? emptyReadModel();
     this.runner = new ProjectionRunner(this.store, model, {
-      onError: (error, position) => this.logger.error({ msg: 'projection failed on an event; skipped', position: Number(position), err: error }),
+      onError: (error, position) =>
+        this.logger.error({ msg: 'projection failed on an event; skipped', position: Number(position), err: error }),
       onChange: (change) => {
         if (!this.live) return;
         for (const follower of this.followers) follower.changed(change);
@@ -73,7 +81,9 @@ export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShut
     this.runner.start();
     // serve only once caught up with what was stored at start
     if (!(await this.runner.whenCaughtUp(head, STARTUP_CATCH_UP_LIMIT_MS))) {
-      throw new Error(`read models reached position ${this.runner.position} of ${head} within ${STARTUP_CATCH_UP_LIMIT_MS} ms`);
+      throw new Error(
+        `read models reached position ${this.runner.position} of ${head} within ${STARTUP_CATCH_UP_LIMIT_MS} ms`,
+      );
     }
     // no await from here to the flag: every change after this position reaches the followers
     this.live = true;

@@ -19,7 +19,10 @@ export function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
       return;
     }
     if (!isUtf8(bytes)) {
-      done(Object.assign(new Error('The body is not valid UTF-8'), { statusCode: 400, code: 'INVALID_UTF8' }), undefined);
+      done(
+        Object.assign(new Error('The body is not valid UTF-8'), { statusCode: 400, code: 'INVALID_UTF8' }),
+        undefined,
+      );
       return;
     }
     // the default parser in its callback form: it answers through `done` and returns nothing

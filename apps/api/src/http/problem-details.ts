@@ -1,10 +1,4 @@
-import {
-  type ArgumentsHost,
-  Catch,
-  type ExceptionFilter,
-  HttpException,
-  Logger,
-} from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { EventStoreError, InvalidAppendError, WrongExpectedRevisionError } from '@squad/event-store';
 import { DomainError } from '@squad/domain';
@@ -24,7 +18,10 @@ export interface ProblemFields {
 }
 
 /** An RFC 9457 problem-details body, with a stable `code` and the bad fields. */
-export type ProblemDetails = Omit<ProblemFields, 'extensions' | 'title'> & { readonly type: string; readonly title: string } & Record<string, unknown>;
+export type ProblemDetails = Omit<ProblemFields, 'extensions' | 'title'> & {
+  readonly type: string;
+  readonly title: string;
+} & Record<string, unknown>;
 
 /** The status of each kind of application error: the one place a refusal gets its status. */
 const STATUS_OF: Record<ApplicationErrorKind, number> = {
@@ -62,7 +59,13 @@ export function toProblem(error: unknown): ProblemDetails {
   });
   if (error instanceof ApplicationError) {
     const { errors, extensions } = error.details;
-    return make({ status: STATUS_OF[error.kind], code: error.code, detail: error.message, ...(errors ? { errors } : {}), extensions });
+    return make({
+      status: STATUS_OF[error.kind],
+      code: error.code,
+      detail: error.message,
+      ...(errors ? { errors } : {}),
+      extensions,
+    });
   }
   if (error instanceof ReportRejectedError) {
     const { domainError, versionConflict } = error;
@@ -102,7 +105,12 @@ export function toProblem(error: unknown): ProblemDetails {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     // Nest reports an unparsable body as a plain 400
-    return make({ status, code: `HTTP_${status}`, detail: error.message, ...(status === 400 ? { errors: [{ field: 'body', reason: error.message }] } : {}) });
+    return make({
+      status,
+      code: `HTTP_${status}`,
+      detail: error.message,
+      ...(status === 400 ? { errors: [{ field: 'body', reason: error.message }] } : {}),
+    });
   }
   // Fastify's own errors (body too large, malformed JSON, wrong content type) carry a status
   const fastify = error as { statusCode?: unknown; code?: unknown; message?: unknown };
@@ -115,7 +123,11 @@ export function toProblem(error: unknown): ProblemDetails {
       ...(fastify.statusCode === 400 ? { errors: [{ field: 'body', reason: String(fastify.message) }] } : {}),
     });
   }
-  return make({ status: 500, code: 'INTERNAL_ERROR', detail: 'The server failed to handle the request; it has been logged' });
+  return make({
+    status: 500,
+    code: 'INTERNAL_ERROR',
+    detail: 'The server failed to handle the request; it has been logged',
+  });
 }
 
 /** Our stable codes for the body errors Fastify raises before a request reaches a controller. */
@@ -127,7 +139,11 @@ const FRAMEWORK_CODES: Record<string, string> = {
 };
 
 function isFastifyError(error: unknown): error is Error & { statusCode: number } {
-  return error instanceof Error && error.name === 'FastifyError' && typeof (error as { statusCode?: unknown }).statusCode === 'number';
+  return (
+    error instanceof Error &&
+    error.name === 'FastifyError' &&
+    typeof (error as { statusCode?: unknown }).statusCode === 'number'
+  );
 }
 
 function conflictView(error: WrongExpectedRevisionError) {

@@ -117,7 +117,13 @@ export class LiveFeed {
     if (!subscribers) this.clubSubscribers.set(club, (subscribers = new Set()));
     subscribers.add(connection);
     const replay = lastEventId === undefined ? undefined : this.journal.after(lastEventId);
-    if (replay) connection.send(replay.filter((entry) => entry.touches(club)).map((entry) => entry.frame(club)).join(''));
+    if (replay)
+      connection.send(
+        replay
+          .filter((entry) => entry.touches(club))
+          .map((entry) => entry.frame(club))
+          .join(''),
+      );
     else connection.send(this.snapshotFrame(lastEventId === undefined ? 'snapshot' : 'reset', club));
   }
 
@@ -128,7 +134,8 @@ export class LiveFeed {
     const replay = lastEventId === undefined ? undefined : this.journal.after(lastEventId);
     const position = this.source.position();
     if (replay) connection.send(replay.map((entry) => entry.frame()).join(''));
-    else connection.send(sseFrame(lastEventId === undefined ? 'ready' : 'reset', position, JSON.stringify({ position })));
+    else
+      connection.send(sseFrame(lastEventId === undefined ? 'ready' : 'reset', position, JSON.stringify({ position })));
   }
 
   /** Forgets a connection that ended. */
@@ -158,7 +165,11 @@ export class LiveFeed {
     const position = this.source.position();
     const head = envelope(this.source.documents, time);
     const bodies = clubDocumentBodies(this.source.documents, club, time, this.formation());
-    const changes = CLUB_DOCUMENTS.map((kind) => ({ model: kind, club, json: JSON.stringify(withEnvelope(head, bodies[kind])) }));
+    const changes = CLUB_DOCUMENTS.map((kind) => ({
+      model: kind,
+      club,
+      json: JSON.stringify(withEnvelope(head, bodies[kind])),
+    }));
     // the journal has just been flushed, so these are the documents at this position: later
     // updates of this club are told against them (only what differs is sent)
     for (const kind of CLUB_DOCUMENTS) {

@@ -139,7 +139,11 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
 
   private poke(feed: BranchFeed | undefined): void {
     feed?.catchUp().catch((error: unknown) => {
-      this.logger.error({ msg: 'a branch feed could not read its stream; retrying', branch: feed.branchId, err: error });
+      this.logger.error({
+        msg: 'a branch feed could not read its stream; retrying',
+        branch: feed.branchId,
+        err: error,
+      });
       setTimeout(() => this.poke(this.branchFeeds.get(feed.branchId)), 1000).unref();
     });
   }
@@ -232,13 +236,24 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
    * journal after it (or sends a `reset` snapshot when the journal no longer reaches back that
    * far), then follows live.
    */
-  openClubStream(club: string, response: ServerResponse, lastEventId: number | undefined, options: StreamOptions, feed: LiveFeed = this.canonical): void {
+  openClubStream(
+    club: string,
+    response: ServerResponse,
+    lastEventId: number | undefined,
+    options: StreamOptions,
+    feed: LiveFeed = this.canonical,
+  ): void {
     const connection = this.connect(response, options, feed, club);
     if (connection) feed.openClubStream(club, connection, lastEventId);
   }
 
   /** Opens the stream of every club (of canonical history, or of a branch): `ready` (or `reset`) with the position, then updates. */
-  openAllStream(response: ServerResponse, lastEventId: number | undefined, options: StreamOptions, feed: LiveFeed = this.canonical): void {
+  openAllStream(
+    response: ServerResponse,
+    lastEventId: number | undefined,
+    options: StreamOptions,
+    feed: LiveFeed = this.canonical,
+  ): void {
     const connection = this.connect(response, options, feed);
     if (connection) feed.openAllStream(connection, lastEventId);
   }
@@ -282,7 +297,12 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
   }
 
   /** The connection, registered with its feed; undefined when the feed is a branch's deleted meanwhile (the response is ended). */
-  private connect(response: ServerResponse, options: StreamOptions, feed: LiveFeed, club?: string): SseConnection | undefined {
+  private connect(
+    response: ServerResponse,
+    options: StreamOptions,
+    feed: LiveFeed,
+    club?: string,
+  ): SseConnection | undefined {
     const deleted = feed instanceof BranchFeed && feed.deleted;
     const connection = new SseConnection(response, {
       heartbeatMs: this.config.get('LIVE_HEARTBEAT_MS', { infer: true }),
@@ -292,7 +312,10 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
         options.release();
         if (reason === 'slow-client') {
           this.slowClientsDisconnected++;
-          this.logger.warn({ msg: 'live client dropped: it stopped reading and its buffer filled', bufferBytes: response.writableLength });
+          this.logger.warn({
+            msg: 'live client dropped: it stopped reading and its buffer filled',
+            bufferBytes: response.writableLength,
+          });
         }
         if (feed instanceof BranchFeed && this.branchFeeds.get(feed.branchId) === feed && this.isIdle(feed)) {
           // the longest idle first: move it to the end, then keep at most MAX_IDLE_BRANCH_FEEDS idle

@@ -9,8 +9,16 @@ import type { LiveFeed } from './live-feed';
 import { LiveUpdates, type LiveStatus } from './live-updates.service';
 
 const resumeDocs = [
-  ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this store position (sent by EventSource on reconnect)' }),
-  ApiQuery({ name: 'lastEventId', required: false, description: 'The same as Last-Event-ID, for clients that cannot set headers' }),
+  ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'Resume after this store position (sent by EventSource on reconnect)',
+  }),
+  ApiQuery({
+    name: 'lastEventId',
+    required: false,
+    description: 'The same as Last-Event-ID, for clients that cannot set headers',
+  }),
   ApiQuery({
     name: 'branch',
     required: false,
@@ -18,7 +26,10 @@ const resumeDocs = [
       "Follow a what-if branch (its id) instead of canonical history: its documents as the branch reads them, updated by the branch's own writes; ids are their store positions. A deleted branch's stream ends with a `deleted` message",
   }),
   ApiProduces('text/event-stream'),
-  ApiResponse({ status: 400, description: 'A malformed Last-Event-ID, club or branch id (problem details naming the field)' }),
+  ApiResponse({
+    status: 400,
+    description: 'A malformed Last-Event-ID, club or branch id (problem details naming the field)',
+  }),
   ApiResponse({ status: 404, description: 'An unknown club (in the branch, if one is given) or branch' }),
 ];
 const ResumeDocs = (): MethodDecorator => (target, key, descriptor) => {
@@ -39,7 +50,9 @@ export class LiveController {
   ) {}
 
   @Get('clubs/:club/updates')
-  @ApiOperation({ summary: "A club's squad depth, targets and outgoing candidates as they change: a snapshot, then updates (SSE)" })
+  @ApiOperation({
+    summary: "A club's squad depth, targets and outgoing candidates as they change: a snapshot, then updates (SSE)",
+  })
   @ApiParam({ name: 'club', example: 'juventus' })
   @ResumeDocs()
   async clubUpdates(
@@ -84,7 +97,11 @@ export class LiveController {
    * needed, then (for a branch) gets the branch's feed caught up with its writes: the stream must
    * be opened right after, without awaiting anything.
    */
-  private async admitted(request: FastifyRequest, lastEventId: number | undefined, branch: string | undefined): Promise<{ release: () => void; feed?: LiveFeed }> {
+  private async admitted(
+    request: FastifyRequest,
+    lastEventId: number | undefined,
+    branch: string | undefined,
+  ): Promise<{ release: () => void; feed?: LiveFeed }> {
     const release = this.live.admit(clientOf(request));
     try {
       await this.live.whenReached(lastEventId);
@@ -96,13 +113,21 @@ export class LiveController {
   }
 
   @Get('updates/status')
-  @ApiOperation({ summary: 'Live updates of this instance: position, how far back resuming works, subscribers, slow clients dropped' })
+  @ApiOperation({
+    summary: 'Live updates of this instance: position, how far back resuming works, subscribers, slow clients dropped',
+  })
   status(): LiveStatus {
     return this.live.status();
   }
 }
 
 /** `Last-Event-ID` (sent by EventSource on reconnect), else the `lastEventId` query parameter. */
-function lastEventIdOf(params: RequestParams, header: string | undefined, query: string | undefined): number | undefined {
-  return header !== undefined && header !== '' ? params.position(header, 'Last-Event-ID') : params.position(query, 'lastEventId');
+function lastEventIdOf(
+  params: RequestParams,
+  header: string | undefined,
+  query: string | undefined,
+): number | undefined {
+  return header !== undefined && header !== ''
+    ? params.position(header, 'Last-Event-ID')
+    : params.position(query, 'lastEventId');
 }

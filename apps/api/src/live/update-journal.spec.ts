@@ -6,7 +6,10 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 /** An entry about one club whose document is `size` characters long. */
-const entry = (position: number, size = 1000) => new JournalEntry(position, [{ model: 'targets', club: 'juventus', json: JSON.stringify({ position, text: 'x'.repeat(size) }) }]);
+const entry = (position: number, size = 1000) =>
+  new JournalEntry(position, [
+    { model: 'targets', club: 'juventus', json: JSON.stringify({ position, text: 'x'.repeat(size) }) },
+  ]);
 
 describe(UpdateJournal.name, () => {
   it('replays exactly the entries after a position while it still holds them, and says when it does not', () => {
@@ -26,7 +29,9 @@ describe(UpdateJournal.name, () => {
     for (let position = 1; position <= 50; position++) journal.append(entry(position, 1000));
     expect(journal.size).toBeLessThan(10);
     expect(journal.coveredFrom).toBe(50 - journal.size);
-    expect(journal.after(journal.coveredFrom!)?.map((e) => e.position)).toEqual(Array.from({ length: journal.size }, (_, i) => 51 - journal.size + i));
+    expect(journal.after(journal.coveredFrom!)?.map((e) => e.position)).toEqual(
+      Array.from({ length: journal.size }, (_, i) => 51 - journal.size + i),
+    );
     expect(journal.after(journal.coveredFrom! - 1)).toBeUndefined();
   });
 

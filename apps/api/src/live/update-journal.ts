@@ -44,7 +44,10 @@ export class JournalEntry {
 
 /** `{"position":P,"changes":[{"model":…,"club":…,"document":{…}}]}`, splicing in the stored JSON. */
 export function changesJson(position: number, changes: readonly DocumentChange[]): string {
-  const parts = changes.map((change) => `{"model":${JSON.stringify(change.model)},"club":${JSON.stringify(change.club)},"document":${change.json}}`);
+  const parts = changes.map(
+    (change) =>
+      `{"model":${JSON.stringify(change.model)},"club":${JSON.stringify(change.club)},"document":${change.json}}`,
+  );
   return `{"position":${position},"changes":[${parts.join(',')}]}`;
 }
 
@@ -89,7 +92,8 @@ export class UpdateJournal {
   append(entry: JournalEntry): void {
     if (this.covered === undefined) throw new Error('the journal has not started');
     const last = this.lastPosition;
-    if (last !== undefined && entry.position <= last) throw new Error(`journal entry ${entry.position} is not after ${last}`);
+    if (last !== undefined && entry.position <= last)
+      throw new Error(`journal entry ${entry.position} is not after ${last}`);
     this.entries.push(entry);
     this.bytes += entry.bytes;
     while (this.bytes > this.maxBytes && this.size > 1) {

@@ -17,8 +17,20 @@ export function redactUrl(url: string): string {
 }
 
 /** How Fastify logs a request: its own fields, with the URL redacted (no headers: they hold keys). */
-export function requestForLog(request: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
-  return { method: request.method, url: redactUrl(request.url ?? ''), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
+export function requestForLog(request: {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}) {
+  return {
+    method: request.method,
+    url: redactUrl(request.url ?? ''),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
 }
 
 /** Nest's logger interface on top of pino, keeping Nest's `context` as a field. */

@@ -28,10 +28,26 @@ interface ReadQuery {
 }
 
 const clockDocs = [
-  ApiQuery({ name: 'asOf', required: false, description: 'Valid time YYYY-MM-DD: the world on that day (default today)' }),
-  ApiQuery({ name: 'knownAt', required: false, description: 'Record time YYYY-MM-DD: only reports published on or before that day (default all)' }),
-  ApiQuery({ name: 'minPosition', required: false, description: 'Wait (up to 5 s, then 503) until the read models reflect this store position' }),
-  ApiQuery({ name: 'branch', required: false, description: 'Read a what-if branch (its id) instead of canonical history' }),
+  ApiQuery({
+    name: 'asOf',
+    required: false,
+    description: 'Valid time YYYY-MM-DD: the world on that day (default today)',
+  }),
+  ApiQuery({
+    name: 'knownAt',
+    required: false,
+    description: 'Record time YYYY-MM-DD: only reports published on or before that day (default all)',
+  }),
+  ApiQuery({
+    name: 'minPosition',
+    required: false,
+    description: 'Wait (up to 5 s, then 503) until the read models reflect this store position',
+  }),
+  ApiQuery({
+    name: 'branch',
+    required: false,
+    description: 'Read a what-if branch (its id) instead of canonical history',
+  }),
 ];
 const ClockQueries = (): MethodDecorator => (target, key, descriptor) => {
   for (const decorate of clockDocs) decorate(target, key, descriptor);
@@ -54,11 +70,18 @@ export class ReadModelsController {
     params.done();
     // for pickers such as the dashboard's: the clubs whose documents can be asked for
     const { view } = await this.histories.resolve(branch);
-    return { position: view.position, ...(view.branch ? { branch: view.branch } : {}), clubs: [...view.clubs()].sort() };
+    return {
+      position: view.position,
+      ...(view.branch ? { branch: view.branch } : {}),
+      clubs: [...view.clubs()].sort(),
+    };
   }
 
   @Get('clubs/:club/squad-depth')
-  @ApiOperation({ summary: "A club's squad per position: players with status, counts, a verdict against the formation, incoming targets and outgoing candidates" })
+  @ApiOperation({
+    summary:
+      "A club's squad per position: players with status, counts, a verdict against the formation, incoming targets and outgoing candidates",
+  })
   @ApiParam({ name: 'club', example: 'juventus' })
   @ClockQueries()
   @ApiQuery({ name: 'formation', required: false, enum: Object.keys(FORMATIONS) })
@@ -68,7 +91,9 @@ export class ReadModelsController {
   }
 
   @Get('clubs/:club/targets')
-  @ApiOperation({ summary: "A club's targets: stage, priority, rivals, valuation, contract, supporting and contradicting reports" })
+  @ApiOperation({
+    summary: "A club's targets: stage, priority, rivals, valuation, contract, supporting and contradicting reports",
+  })
   @ApiParam({ name: 'club', example: 'juventus' })
   @ClockQueries()
   async targets(@Param('club') club: string, @Query() query: ReadQuery) {
@@ -87,7 +112,9 @@ export class ReadModelsController {
   }
 
   @Get('players/:player')
-  @ApiOperation({ summary: 'A player on a day: club, position, status, loan, injury, contract, valuation, who pursues him' })
+  @ApiOperation({
+    summary: 'A player on a day: club, position, status, loan, injury, contract, valuation, who pursues him',
+  })
   @ApiParam({ name: 'player', example: 'leonardo-balerdi' })
   @ClockQueries()
   async player(@Param('player') player: string, @Query() query: ReadQuery) {
@@ -98,7 +125,9 @@ export class ReadModelsController {
   }
 
   @Get('players/:player/timeline')
-  @ApiOperation({ summary: 'Every recorded fact about a player, with both clocks: effectiveOn (valid) and publishedOn (record)' })
+  @ApiOperation({
+    summary: 'Every recorded fact about a player, with both clocks: effectiveOn (valid) and publishedOn (record)',
+  })
   @ApiParam({ name: 'player', example: 'gleison-bremer' })
   @ClockQueries()
   async timeline(@Param('player') player: string, @Query() query: ReadQuery) {
@@ -118,7 +147,8 @@ export class ReadModelsController {
     const asOf = params.date(query.asOf, 'asOf');
     const knownAt = params.date(query.knownAt, 'knownAt');
     const formation = query.formation ?? this.config.get('DEFAULT_FORMATION', { infer: true });
-    if (!Object.hasOwn(FORMATIONS, formation)) params.add('formation', `formation must be one of ${Object.keys(FORMATIONS).join(', ')}`);
+    if (!Object.hasOwn(FORMATIONS, formation))
+      params.add('formation', `formation must be one of ${Object.keys(FORMATIONS).join(', ')}`);
     const minPosition = params.position(query.minPosition, 'minPosition');
     params.branch(query.branch);
     params.done();

@@ -23,40 +23,62 @@ export function parseSpeed(value: unknown, problems: FieldProblem[], field = 'sp
   if (value === undefined) return undefined;
   if (value === 'max' || value === 'step') return value;
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof number === 'number' && Number.isFinite(number) && number > 0 && number <= MAX_DAYS_PER_SECOND) return number;
-  problems.push({ field, reason: `${field} must be simulated days per second (more than 0, at most ${MAX_DAYS_PER_SECOND}), "max" or "step"` });
+  if (typeof number === 'number' && Number.isFinite(number) && number > 0 && number <= MAX_DAYS_PER_SECOND)
+    return number;
+  problems.push({
+    field,
+    reason: `${field} must be simulated days per second (more than 0, at most ${MAX_DAYS_PER_SECOND}), "max" or "step"`,
+  });
   return undefined;
 }
 
 /** One club slug or a list of them (a query may repeat `club` or separate them with commas). */
 export function parseClubs(value: unknown, problems: FieldProblem[], field = 'club'): Slug[] | undefined {
   if (value === undefined) return undefined;
-  const list: unknown[] = (Array.isArray(value) ? (value as unknown[]) : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]));
-  if (list.length === 0 || list.length > MAX_CLUBS || !list.every((club) => typeof club === 'string' && SLUG.test(club))) {
-    problems.push({ field, reason: `${field} must be one club slug or a list of at most ${MAX_CLUBS}, such as "juventus"` });
+  const list: unknown[] = (Array.isArray(value) ? (value as unknown[]) : [value]).flatMap((v) =>
+    typeof v === 'string' ? v.split(',') : [v],
+  );
+  if (
+    list.length === 0 ||
+    list.length > MAX_CLUBS ||
+    !list.every((club) => typeof club === 'string' && SLUG.test(club))
+  ) {
+    problems.push({
+      field,
+      reason: `${field} must be one club slug or a list of at most ${MAX_CLUBS}, such as "juventus"`,
+    });
     return undefined;
   }
   return [...new Set(list as string[])].sort();
 }
 
 export function parseReplayRequest(body: unknown): ReplayRequest | { problems: FieldProblem[] } {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { problems: [{ field: 'body', reason: 'the body must be a JSON object' }] };
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return { problems: [{ field: 'body', reason: 'the body must be a JSON object' }] };
   const input = body as Record<string, unknown>;
   const problems: FieldProblem[] = [];
   for (const field of ['from', 'to'] as const) {
-    if (!isIsoDate(input[field])) problems.push({ field, reason: `${field} must be a calendar date written YYYY-MM-DD` });
+    if (!isIsoDate(input[field]))
+      problems.push({ field, reason: `${field} must be a calendar date written YYYY-MM-DD` });
   }
   if (!problems.length) {
     const days = toDay(input.to as string) - toDay(input.from as string) + 1;
     if (days < 1) problems.push({ field: 'to', reason: 'to must be on or after from' });
-    else if (days > MAX_WINDOW_DAYS) problems.push({ field: 'to', reason: `a window spans at most ${MAX_WINDOW_DAYS} days` });
+    else if (days > MAX_WINDOW_DAYS)
+      problems.push({ field: 'to', reason: `a window spans at most ${MAX_WINDOW_DAYS} days` });
   }
   const speed = parseSpeed(input.speed, problems) ?? 'max';
   const clubs = parseClubs(input.club ?? input.clubs, problems, input.club !== undefined ? 'club' : 'clubs');
   if (input.branch !== undefined && (typeof input.branch !== 'string' || !isBranchId(input.branch))) {
-    problems.push({ field: 'branch', reason: 'branch must be a branch id (a lower-case slug such as "balerdi-signs-3f9a2c1d")' });
+    problems.push({
+      field: 'branch',
+      reason: 'branch must be a branch id (a lower-case slug such as "balerdi-signs-3f9a2c1d")',
+    });
   }
-  if (input.formation !== undefined && !(typeof input.formation === 'string' && Object.hasOwn(FORMATIONS, input.formation))) {
+  if (
+    input.formation !== undefined &&
+    !(typeof input.formation === 'string' && Object.hasOwn(FORMATIONS, input.formation))
+  ) {
     problems.push({ field: 'formation', reason: `formation must be one of ${Object.keys(FORMATIONS).join(', ')}` });
   }
   if (problems.length) return { problems };

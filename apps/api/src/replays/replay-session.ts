@@ -76,7 +76,13 @@ export class ReplaySession {
    */
   attach(
     response: ServerResponse,
-    options: { heartbeatMs: number; headers?: OutgoingHttpHeaders; resumeAfter?: Day; clubs?: readonly Slug[]; onClose?: () => void },
+    options: {
+      heartbeatMs: number;
+      headers?: OutgoingHttpHeaders;
+      resumeAfter?: Day;
+      clubs?: readonly Slug[];
+      onClose?: () => void;
+    },
   ): void {
     this.stream?.close();
     this.stream = undefined;
@@ -98,7 +104,8 @@ export class ReplaySession {
         return;
       }
       if (options.clubs) this.window.follow(options.clubs);
-      if (options.resumeAfter !== undefined) this.moveTo(Math.max(this.window.first, Math.min(options.resumeAfter + 1, this.window.last + 1)));
+      if (options.resumeAfter !== undefined)
+        this.moveTo(Math.max(this.window.first, Math.min(options.resumeAfter + 1, this.window.last + 1)));
       this.window.reset();
       this.stream = stream;
       // a stream attached after the end is told so at once
@@ -117,7 +124,11 @@ export class ReplaySession {
     this.touch();
     // checked before anything changes: a refused resume leaves the replay as it was
     if ((speed ?? this.speed) === 'step') {
-      throw new ApplicationError('REPLAY_STEP_ONLY', 'conflict', 'This replay moves one day per /step; resume it with a speed ("max" or days per second)');
+      throw new ApplicationError(
+        'REPLAY_STEP_ONLY',
+        'conflict',
+        'This replay moves one day per /step; resume it with a speed ("max" or days per second)',
+      );
     }
     if (speed !== undefined) this.speed = speed;
     this.playing = true;
@@ -130,7 +141,11 @@ export class ReplaySession {
     this.pause();
     return this.exclusive(async () => {
       if (!this.streaming) {
-        throw new ApplicationError('REPLAY_NOT_STREAMING', 'conflict', 'No client is reading this replay: open its stream first');
+        throw new ApplicationError(
+          'REPLAY_NOT_STREAMING',
+          'conflict',
+          'No client is reading this replay: open its stream first',
+        );
       }
       const day = this.nextDay();
       if (day === undefined) {
@@ -227,7 +242,9 @@ export class ReplaySession {
         const interval = 1000 / this.speed;
         this.nextDue = (this.nextDue === 0 ? now : Math.max(this.nextDue, now - interval)) + interval;
       }
-      const written = await this.exclusive(async () => (this.nextDay() === day && this.playing ? this.emit(day, this.speed === 'max') : undefined));
+      const written = await this.exclusive(async () =>
+        this.nextDay() === day && this.playing ? this.emit(day, this.speed === 'max') : undefined,
+      );
       await written?.drained; // the client's pace, outside the lock
     }
   }
@@ -257,7 +274,13 @@ export class ReplaySession {
   private finish(): void {
     if (this.endSent || !this.stream?.isOpen) return;
     this.endSent = true;
-    this.stream.write(replayFrame('end', undefined, JSON.stringify({ from: this.description.from, to: this.description.to, daysSent: this.daysSent })));
+    this.stream.write(
+      replayFrame(
+        'end',
+        undefined,
+        JSON.stringify({ from: this.description.from, to: this.description.to, daysSent: this.daysSent }),
+      ),
+    );
   }
 
   /** Runs `fn` once every earlier exclusive run has finished (they tell days to the stream in turn). */

@@ -123,7 +123,14 @@ export class ReplayWindow {
     const time = { asOf: iso, knownAt: iso };
     const head = envelope(this.view, time);
     const changes: { model: ClubDocument; club: Slug; json: string }[] = [];
-    for (const club of this.options.clubs ?? this.clubsTouched([...reports.flatMap((r) => r.claims.map((claim) => ({ type: claim.type as ClaimType, fields: claim }))), ...this.takingEffectOn(day).map((fact) => ({ type: fact.type, fields: fact.data }))], day)) {
+    for (const club of this.options.clubs ??
+      this.clubsTouched(
+        [
+          ...reports.flatMap((r) => r.claims.map((claim) => ({ type: claim.type as ClaimType, fields: claim }))),
+          ...this.takingEffectOn(day).map((fact) => ({ type: fact.type, fields: fact.data })),
+        ],
+        day,
+      )) {
       const bodies = clubDocumentBodies(this.view, club, time, this.options.formation);
       for (const model of CLUB_DOCUMENTS) {
         const key = `${club}\n${model}`;
@@ -133,7 +140,9 @@ export class ReplayWindow {
         changes.push({ model, club, json: JSON.stringify(withEnvelope(head, bodies[model])) });
       }
     }
-    const changesJson = changes.map((c) => `{"model":${JSON.stringify(c.model)},"club":${JSON.stringify(c.club)},"document":${c.json}}`).join(',');
+    const changesJson = changes
+      .map((c) => `{"model":${JSON.stringify(c.model)},"club":${JSON.stringify(c.club)},"document":${c.json}}`)
+      .join(',');
     return {
       day: iso,
       json: `{"day":${JSON.stringify(iso)},"reports":${JSON.stringify(reports)},"changes":[${changesJson}]}`,
@@ -148,7 +157,10 @@ export class ReplayWindow {
    * taking effect that day): those the claims name, the clubs a named player belongs to that
    * day, and the clubs pursuing him that day (news this season or the last, as known that day).
    */
-  private clubsTouched(claims: readonly { readonly type: ClaimType; readonly fields: Readonly<Record<string, unknown>> }[], day: Day): Slug[] {
+  private clubsTouched(
+    claims: readonly { readonly type: ClaimType; readonly fields: Readonly<Record<string, unknown>> }[],
+    day: Day,
+  ): Slug[] {
     const clubs = new Set<Slug>();
     const year = Number(fromDay(day).slice(0, 4));
     const clocks = { asOf: day, knownAt: day, asOfDate: fromDay(day) };
@@ -159,7 +171,10 @@ export class ReplayWindow {
       const view = playerAt(this.view, player, clocks);
       if (view?.club) clubs.add(view.club);
       if (view?.loan) clubs.add(view.loan.toClub);
-      for (const club of [...(this.view.pursuersIn(player, year) ?? []), ...(this.view.pursuersIn(player, year - 1) ?? [])]) {
+      for (const club of [
+        ...(this.view.pursuersIn(player, year) ?? []),
+        ...(this.view.pursuersIn(player, year - 1) ?? []),
+      ]) {
         const pursuit = clubs.has(club) ? undefined : this.view.pursuitHistory(club, player);
         if (pursuit && factsAt(pursuit, day, day).length > 0) clubs.add(club);
       }
@@ -180,18 +195,31 @@ export class ReplayWindow {
       // a run of reports whose positions follow each other
       let j = i + 1;
       let count = infos[i].claimCount;
-      while (j < infos.length && infos[j].position === infos[j - 1].position + infos[j - 1].claimCount && count + infos[j].claimCount <= MAX_READ) {
+      while (
+        j < infos.length &&
+        infos[j].position === infos[j - 1].position + infos[j - 1].claimCount &&
+        count + infos[j].claimCount <= MAX_READ
+      ) {
         count += infos[j].claimCount;
         j++;
       }
       const events: StoredEvent[] = [];
-      for await (const event of this.store.readAll({ fromPosition: BigInt(infos[i].position), maxCount: count })) events.push(event);
+      for await (const event of this.store.readAll({ fromPosition: BigInt(infos[i].position), maxCount: count }))
+        events.push(event);
       let k = 0;
       let matched = i;
       for (; matched < j; matched++) {
         const info = infos[matched];
         const claims = events.slice(k, k + info.claimCount);
-        if (!claims.every((e, index) => (e.metadata as { reportId?: unknown }).reportId === info.reportId && (e.metadata as { claimIndex?: unknown }).claimIndex === index) || claims.length !== info.claimCount) break;
+        if (
+          !claims.every(
+            (e, index) =>
+              (e.metadata as { reportId?: unknown }).reportId === info.reportId &&
+              (e.metadata as { claimIndex?: unknown }).claimIndex === index,
+          ) ||
+          claims.length !== info.claimCount
+        )
+          break;
         out.push(reportOf(info, claims));
         k += info.claimCount;
       }

@@ -1,6 +1,15 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { isIsoDate } from '@squad/domain';
 import { toDay } from '@squad/projections';
@@ -42,8 +51,18 @@ export class ReplaysController {
       properties: {
         from: { type: 'string', format: 'date', example: '2025-06-01' },
         to: { type: 'string', format: 'date', example: '2025-09-10' },
-        speed: { oneOf: [{ type: 'number', example: 2 }, { type: 'string', enum: ['max', 'step'] }] },
-        club: { oneOf: [{ type: 'string', example: 'juventus' }, { type: 'array', items: { type: 'string' } }] },
+        speed: {
+          oneOf: [
+            { type: 'number', example: 2 },
+            { type: 'string', enum: ['max', 'step'] },
+          ],
+        },
+        club: {
+          oneOf: [
+            { type: 'string', example: 'juventus' },
+            { type: 'array', items: { type: 'string' } },
+          ],
+        },
         branch: { type: 'string' },
         formation: { type: 'string', example: '4-3-3' },
       },
@@ -72,8 +91,16 @@ export class ReplaysController {
   })
   @ApiParam({ name: 'id' })
   @ApiQuery({ name: 'club', required: false, description: 'Follow these clubs (comma-separated) from now on' })
-  @ApiQuery({ name: 'lastEventId', required: false, description: 'The same as Last-Event-ID, for clients that cannot set headers' })
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this day (sent by EventSource on reconnect)' })
+  @ApiQuery({
+    name: 'lastEventId',
+    required: false,
+    description: 'The same as Last-Event-ID, for clients that cannot set headers',
+  })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'Resume after this day (sent by EventSource on reconnect)',
+  })
   @ApiProduces('text/event-stream')
   stream(
     @Param('id') id: string,
@@ -87,10 +114,12 @@ export class ReplaysController {
     const problems: FieldProblem[] = [];
     const clubs = parseClubs(club, problems);
     for (const followed of clubs ?? []) {
-      if (!session.window.view.hasClub(followed)) problems.push({ field: 'club', reason: `no report mentions the club "${followed}"` });
+      if (!session.window.view.hasClub(followed))
+        problems.push({ field: 'club', reason: `no report mentions the club "${followed}"` });
     }
     const lastEventId = lastEventIdHeader || lastEventIdQuery || undefined;
-    if (lastEventId !== undefined && !isIsoDate(lastEventId)) problems.push({ field: 'Last-Event-ID', reason: 'Last-Event-ID must be a day of the replay (YYYY-MM-DD)' });
+    if (lastEventId !== undefined && !isIsoDate(lastEventId))
+      problems.push({ field: 'Last-Event-ID', reason: 'Last-Event-ID must be a day of the replay (YYYY-MM-DD)' });
     if (problems.length) throw invalidRequest(problems);
     // a replay stream holds a connection like a live one: it takes one of the client's stream slots (429 past the cap)
     const release = this.slots.admit(clientOf(http));
@@ -116,7 +145,13 @@ export class ReplaysController {
   @Post(':id/resume')
   @HttpCode(200)
   @ApiOperation({ summary: 'Play again, at the replay\'s speed or a new one ({ "speed": 4 } or "max")' })
-  @ApiBody({ required: false, schema: { type: 'object', properties: { speed: { oneOf: [{ type: 'number' }, { type: 'string', enum: ['max', 'step'] }] } } } })
+  @ApiBody({
+    required: false,
+    schema: {
+      type: 'object',
+      properties: { speed: { oneOf: [{ type: 'number' }, { type: 'string', enum: ['max', 'step'] }] } },
+    },
+  })
   resume(@Param('id') id: string, @Body() body: unknown) {
     const session = this.replays.get(id);
     const problems: FieldProblem[] = [];
@@ -143,7 +178,8 @@ export class ReplaysController {
     const session = this.replays.get(id);
     const to = (body as { to?: unknown } | undefined)?.to;
     const { from, to: last } = session.description;
-    if (!isIsoDate(to) || to < from || to > last) throw invalidRequest([{ field: 'to', reason: `to must be a day of the replay's window, ${from} to ${last}` }]);
+    if (!isIsoDate(to) || to < from || to > last)
+      throw invalidRequest([{ field: 'to', reason: `to must be a day of the replay's window, ${from} to ${last}` }]);
     await session.seek(toDay(to));
     return session.status();
   }

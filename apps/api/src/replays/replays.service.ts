@@ -56,7 +56,11 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
       );
     }
     if (this.sessions.size >= MAX_SESSIONS) {
-      throw new ApplicationError('REPLAY_CAPACITY', 'unavailable', `This instance holds ${MAX_SESSIONS} replays; delete one or retry once idle ones expire`);
+      throw new ApplicationError(
+        'REPLAY_CAPACITY',
+        'unavailable',
+        `This instance holds ${MAX_SESSIONS} replays; delete one or retry once idle ones expire`,
+      );
     }
     // history frozen where it is now (canonical, or the branch caught up), so reports recorded during the replay do not change it
     const view: ReadView =
@@ -68,7 +72,12 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
     }
     const formation = request.formation ?? this.config.get('DEFAULT_FORMATION', { infer: true });
     const id = randomBytes(8).toString('hex');
-    const window = new ReplayWindow(view, this.store, { from: request.from, to: request.to, clubs: request.clubs, formation });
+    const window = new ReplayWindow(view, this.store, {
+      from: request.from,
+      to: request.to,
+      clubs: request.clubs,
+      formation,
+    });
     const session = new ReplaySession(
       { id, from: request.from, to: request.to, branch: request.branch ?? null, formation, position: view.position },
       window,
@@ -89,7 +98,11 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
   get(id: string): ReplaySession {
     const session = /^[0-9a-f]{16}$/.test(id) ? this.sessions.get(id) : undefined;
     if (!session) {
-      throw new ApplicationError('UNKNOWN_REPLAY', 'not-found', `There is no replay "${id}" (replays are kept in memory, and dropped when idle)`);
+      throw new ApplicationError(
+        'UNKNOWN_REPLAY',
+        'not-found',
+        `There is no replay "${id}" (replays are kept in memory, and dropped when idle)`,
+      );
     }
     return session;
   }
@@ -135,6 +148,9 @@ function frozen(model: ReadModels['projections']['model']): ReadView {
  */
 function frozenBranch(live: BranchView): ReadView {
   const position = live.position;
-  return new BranchView(live.canonical, live.fork, live.own, { branch: live.branch, position: () => position, ownPosition: live.own?.position ?? 0 });
+  return new BranchView(live.canonical, live.fork, live.own, {
+    branch: live.branch,
+    position: () => position,
+    ownPosition: live.own?.position ?? 0,
+  });
 }
-

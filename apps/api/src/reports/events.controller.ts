@@ -21,10 +21,18 @@ export class EventsController {
     description:
       "Canonical history (the ledger-main stream) by default; with branch={id}, the branch's history: the canonical events it sees, then its own. Other streams (other branches, the branch registry) never appear. A page may hold fewer than `limit` events while more follow: continue from `nextAfter` until it equals `headPosition`.",
   })
-  @ApiQuery({ name: 'after', required: false, description: 'Return events after this global position (default 0: from the start)' })
+  @ApiQuery({
+    name: 'after',
+    required: false,
+    description: 'Return events after this global position (default 0: from the start)',
+  })
   @ApiQuery({ name: 'limit', required: false, description: `Page size, 1 to ${MAX_EVENTS_PAGE} (default 100)` })
   @ApiQuery({ name: 'branch', required: false, description: 'A what-if branch (its id)' })
-  async list(@Query('after') afterParam?: string, @Query('limit') limitParam?: string, @Query('branch') branchId?: string) {
+  async list(
+    @Query('after') afterParam?: string,
+    @Query('limit') limitParam?: string,
+    @Query('branch') branchId?: string,
+  ) {
     const params = new RequestParams();
     const after = params.wholeNumber(afterParam, 'after', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
     const limit = params.wholeNumber(limitParam, 'limit', { min: 1, max: MAX_EVENTS_PAGE, fallback: 100 });

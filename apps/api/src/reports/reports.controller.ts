@@ -11,7 +11,9 @@ import { RecordReportCommand } from '../histories/record-report.command';
 
 export const MAX_REPORTS_PER_BATCH = 1000;
 
-const examples = Object.fromEntries(CLAIM_TYPES.map((type) => [type, { summary: `A report with a ${type} claim`, value: exampleReport(type) }]));
+const examples = Object.fromEntries(
+  CLAIM_TYPES.map((type) => [type, { summary: `A report with a ${type} claim`, value: exampleReport(type) }]),
+);
 
 @ApiTags('reports')
 @ApiExtraModels(ReportDto, ...Object.values(CLAIM_DTOS))
@@ -28,7 +30,12 @@ export class ReportsController {
   @ApiBody({
     schema: {
       allOf: [{ $ref: getSchemaPath(ReportDto) }],
-      properties: { claims: { type: 'array', items: { oneOf: Object.values(CLAIM_DTOS).map((dto) => ({ $ref: getSchemaPath(dto) })) } } },
+      properties: {
+        claims: {
+          type: 'array',
+          items: { oneOf: Object.values(CLAIM_DTOS).map((dto) => ({ $ref: getSchemaPath(dto) })) },
+        },
+      },
     },
     examples,
   })
@@ -39,7 +46,8 @@ export class ReportsController {
   @ApiResponse({ status: 413, description: 'The body is over the configured limit' })
   async record(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const parsed = parseReport(body);
-    if ('problems' in parsed) throw invalidRequest(parsed.problems, `The report has ${parsed.problems.length} invalid field(s)`);
+    if ('problems' in parsed)
+      throw invalidRequest(parsed.problems, `The report has ${parsed.problems.length} invalid field(s)`);
     const result = await this.commands.execute(new RecordReportCommand(parsed.report));
     void reply.status(result.status === 'recorded' ? 201 : 200);
     return resultView(result);
@@ -51,17 +59,27 @@ export class ReportsController {
     summary: 'Record many reports',
     description: `Each report is recorded whole or not at all, independently of the others; the answer gives each one's outcome. At most ${MAX_REPORTS_PER_BATCH} reports.`,
   })
-  @ApiBody({ schema: { type: 'object', required: ['reports'], properties: { reports: { type: 'array', items: { $ref: getSchemaPath(ReportDto) } } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['reports'],
+      properties: { reports: { type: 'array', items: { $ref: getSchemaPath(ReportDto) } } },
+    },
+  })
   async recordBatch(@Body() body: unknown) {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw invalidRequest([{ field: 'body', reason: 'a batch is a JSON object { "reports": [...] }' }]);
     }
     const { reports } = body as { reports?: unknown };
-    if (!Array.isArray(reports)) throw invalidRequest([{ field: 'reports', reason: 'reports must be an array of report objects' }]);
+    if (!Array.isArray(reports))
+      throw invalidRequest([{ field: 'reports', reason: 'reports must be an array of report objects' }]);
     const unknown = Object.keys(body).filter((key) => key !== 'reports');
-    if (unknown.length > 0) throw invalidRequest(unknown.map((field) => ({ field, reason: `property ${field} should not exist` })));
+    if (unknown.length > 0)
+      throw invalidRequest(unknown.map((field) => ({ field, reason: `property ${field} should not exist` })));
     if (reports.length === 0 || reports.length > MAX_REPORTS_PER_BATCH) {
-      throw invalidRequest([{ field: 'reports', reason: `a batch holds 1 to ${MAX_REPORTS_PER_BATCH} reports, got ${reports.length}` }]);
+      throw invalidRequest([
+        { field: 'reports', reason: `a batch holds 1 to ${MAX_REPORTS_PER_BATCH} reports, got ${reports.length}` },
+      ]);
     }
     const summary = { recorded: 0, alreadyPresent: 0, rejected: 0 };
     const results = [];

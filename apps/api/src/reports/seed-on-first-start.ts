@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
-import { importReports, Ledger, readSeedReports , parseReport} from '@squad/reports';
+import { importReports, Ledger, readSeedReports, parseReport } from '@squad/reports';
 import type { Environment } from '../config/environment';
 
 /** An empty store gets the seed reports at start, so a new user sees data at once. */

@@ -9,7 +9,11 @@ import {
 } from '@squad/domain';
 
 /** A report with sensible defaults: `report('r1', [claims], { source: 'Tuttojuve' })`. */
-export function report(reportId: string, claims: Claim[], overrides: Partial<Omit<Report, 'reportId' | 'claims'>> = {}): Report {
+export function report(
+  reportId: string,
+  claims: Claim[],
+  overrides: Partial<Omit<Report, 'reportId' | 'claims'>> = {},
+): Report {
   return {
     reportId,
     source: { name: 'Tuttojuve' },
@@ -44,7 +48,8 @@ export function given(history: SquadEvent[]) {
         then(expected: (Partial<SquadEvent> | jest.AsymmetricMatcher)[]) {
           const decision = decide();
           expect(decision.outcome).toBe('recorded');
-          if (decision.outcome === 'recorded') expect(decision.events).toEqual(expected.map((e) => expect.objectContaining(e)));
+          if (decision.outcome === 'recorded')
+            expect(decision.events).toEqual(expected.map((e) => expect.objectContaining(e)));
           return decision;
         },
         thenAlreadyRecorded() {

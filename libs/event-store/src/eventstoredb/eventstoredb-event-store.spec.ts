@@ -8,12 +8,7 @@ import {
   type RecordedEvent,
 } from '@eventstore/db-client';
 import { EventStoreUnavailableError, InvalidAppendError, WrongExpectedRevisionError } from '../errors';
-import {
-  isResubscribable,
-  isVisibleEvent,
-  toStoredEvent,
-  translateAppendError,
-} from './eventstoredb-event-store';
+import { isResubscribable, isVisibleEvent, toStoredEvent, translateAppendError } from './eventstoredb-event-store';
 
 // The translations the adapter makes; the behaviour against a server is the contract suite's.
 describe('EventStoreDB adapter mappings', () => {

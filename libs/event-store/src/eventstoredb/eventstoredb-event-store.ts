@@ -435,7 +435,11 @@ function actualRevision(current: CurrentRevision): bigint | 'no_stream' {
  * is a bug, so those reach the consumer.
  */
 export function isResubscribable(error: unknown): boolean {
-  if (error instanceof AccessDeniedError || error instanceof InvalidArgumentError || error instanceof UnsupportedError) {
+  if (
+    error instanceof AccessDeniedError ||
+    error instanceof InvalidArgumentError ||
+    error instanceof UnsupportedError
+  ) {
     return false;
   }
   if (error instanceof EventStoreUnavailableError) return true;

@@ -173,7 +173,9 @@ export class PostgresEventStore implements EventStore {
   static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
     const schema = options.schema ?? 'event_store';
     if (!SCHEMA_NAME.test(schema)) {
-      throw new TypeError(`schema must be a plain identifier (letters, digits, _; at most 63), got ${JSON.stringify(schema)}`);
+      throw new TypeError(
+        `schema must be a plain identifier (letters, digits, _; at most 63), got ${JSON.stringify(schema)}`,
+      );
     }
     const applicationName = options.applicationName ?? 'squad-event-store';
     const connection: ClientConfig = {
@@ -232,17 +234,21 @@ export class PostgresEventStore implements EventStore {
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
     const ids = events.map((event) => event.id);
-    const [[lastRevision, usedIdList, position]] = await query<[string | null, string | null, string | null]>(client, this.sql.append, [
-      stream,
-      typeof expected === 'bigint' ? 'revision' : expected,
-      typeof expected === 'bigint' && expected <= INT8_MAX ? expected.toString() : null, // past int8: matches nothing
-      ids,
-      events.map((event) => event.type),
-      events.map((event) => event.dataJson),
-      events.map((event) => event.metadataJson),
-      this.listener.channel,
-      `${this.instanceId} `,
-    ]);
+    const [[lastRevision, usedIdList, position]] = await query<[string | null, string | null, string | null]>(
+      client,
+      this.sql.append,
+      [
+        stream,
+        typeof expected === 'bigint' ? 'revision' : expected,
+        typeof expected === 'bigint' && expected <= INT8_MAX ? expected.toString() : null, // past int8: matches nothing
+        ids,
+        events.map((event) => event.type),
+        events.map((event) => event.dataJson),
+        events.map((event) => event.metadataJson),
+        this.listener.channel,
+        `${this.instanceId} `,
+      ],
+    );
     const last = lastRevision === null ? undefined : BigInt(lastRevision);
     const firstRevision = last === undefined ? 0n : last + 1n;
     if (position !== null) {
@@ -271,7 +277,11 @@ export class PostgresEventStore implements EventStore {
    * consecutive revisions of this stream: then the original result is returned and nothing is
    * written. Any other reuse of an id is refused.
    */
-  private async originalResultOfRetry(client: PoolClient, stream: string, events: PreparedEvent[]): Promise<AppendResult> {
+  private async originalResultOfRetry(
+    client: PoolClient,
+    stream: string,
+    events: PreparedEvent[],
+  ): Promise<AppendResult> {
     const stored = await query<[id: string, revision: string, position: string]>(client, this.sql.retried, [
       events[0].id,
       stream,
@@ -513,7 +523,10 @@ async function migrate(pool: Pool, schema: string): Promise<void> {
     for (const migration of POSTGRES_MIGRATIONS) {
       if (migration.version <= Number(applied)) continue;
       await client.query(migration.sql);
-      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
     }
     await client.query('COMMIT');
   } catch (error) {
@@ -616,7 +629,11 @@ function assertStorableText(stream: string, events: readonly PreparedEvent[]): v
   }
   const index = events.findIndex((event) => event.type.includes('\0'));
   if (index !== -1) {
-    throw new InvalidAppendError('INVALID_EVENT_TYPE', `events[${index}].type`, 'an event type cannot contain the NUL character');
+    throw new InvalidAppendError(
+      'INVALID_EVENT_TYPE',
+      `events[${index}].type`,
+      'an event type cannot contain the NUL character',
+    );
   }
 }
 
@@ -659,7 +676,15 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EHOSTUNREACH', 'EAI_AGAIN']);
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+]);
 
 /**
  * Losing the server (refused, dropped or shut-down connections, too many clients) becomes

@@ -193,7 +193,8 @@ export class SqliteEventStore implements EventStore {
   private originalResultOfRetry(stream: string, events: PreparedEvent[]): AppendResult | undefined {
     const first = this.statements.findById.get(events[0].id);
     if (!first) return undefined;
-    const stored = first.stream === stream ? this.statements.idsFromRevision.all(stream, first.revision, events.length) : [];
+    const stored =
+      first.stream === stream ? this.statements.idsFromRevision.all(stream, first.revision, events.length) : [];
     const mismatch = events.findIndex((event, i) => stored[i]?.id !== event.id);
     if (mismatch !== -1) throw new DuplicateEventIdError(events[mismatch].id, stream);
     const lastStored = stored[stored.length - 1];
@@ -217,7 +218,11 @@ export class SqliteEventStore implements EventStore {
         rows = this.statements.streamForwards.all(stream, from === 'start' ? 0n : from, maxCount);
       } else {
         if (from === 'start') return [];
-        rows = this.statements.streamBackwards.all(stream, from === 'end' ? BigInt(Number.MAX_SAFE_INTEGER) : from, maxCount);
+        rows = this.statements.streamBackwards.all(
+          stream,
+          from === 'end' ? BigInt(Number.MAX_SAFE_INTEGER) : from,
+          maxCount,
+        );
       }
       return rows.map(toStoredEvent);
     });

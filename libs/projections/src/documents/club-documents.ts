@@ -54,7 +54,12 @@ export function outgoingBody(source: ReadSource, club: Slug, time: DocumentTime,
 export type ClubDocumentBodies = Record<ClubDocument, object>;
 
 /** The bodies of a club's three documents at once (the squad is read once for squad depth and outgoing). */
-export function clubDocumentBodies(source: ReadSource, club: Slug, time: DocumentTime, formation: string): ClubDocumentBodies {
+export function clubDocumentBodies(
+  source: ReadSource,
+  club: Slug,
+  time: DocumentTime,
+  formation: string,
+): ClubDocumentBodies {
   const { squadDepth: depth, outgoing } = squadDepthAndOutgoing(source, club, { ...time, formation });
   return {
     'squad-depth': depth,

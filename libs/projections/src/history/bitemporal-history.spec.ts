@@ -11,18 +11,23 @@ describe('bitemporal history', () => {
 
   it('answers every (asOf, knownAt) like a naive fold of the facts valid and known then, whatever the arrival order', () => {
     fc.assert(
-      fc.property(fc.array(fact, { maxLength: 80, size: 'max' }), fc.integer({ min: -1, max: 31 }), fc.option(fc.integer({ min: -1, max: 31 }), { nil: undefined }), (raw, asOf, knownAt) => {
-        const facts: Event[] = raw.map((f, i) => ({ ...f, position: i + 1, id: i + 1 }));
-        const history = emptyHistory<Event, number[]>();
-        for (const f of facts) addFact(history, f);
+      fc.property(
+        fc.array(fact, { maxLength: 80, size: 'max' }),
+        fc.integer({ min: -1, max: 31 }),
+        fc.option(fc.integer({ min: -1, max: 31 }), { nil: undefined }),
+        (raw, asOf, knownAt) => {
+          const facts: Event[] = raw.map((f, i) => ({ ...f, position: i + 1, id: i + 1 }));
+          const history = emptyHistory<Event, number[]>();
+          for (const f of facts) addFact(history, f);
 
-        const expected = facts
-          .filter((f) => f.validFrom <= asOf && (knownAt === undefined || f.knownFrom <= knownAt))
-          .sort((a, b) => a.validFrom - b.validFrom || a.knownFrom - b.knownFrom || a.position - b.position)
-          .map((f) => f.id);
-        expect(stateAt(history, asOf, knownAt, initial, evolve)).toEqual(expected);
-        expect(factsAt(history, asOf, knownAt).map((f) => f.id)).toEqual(expected);
-      }),
+          const expected = facts
+            .filter((f) => f.validFrom <= asOf && (knownAt === undefined || f.knownFrom <= knownAt))
+            .sort((a, b) => a.validFrom - b.validFrom || a.knownFrom - b.knownFrom || a.position - b.position)
+            .map((f) => f.id);
+          expect(stateAt(history, asOf, knownAt, initial, evolve)).toEqual(expected);
+          expect(factsAt(history, asOf, knownAt).map((f) => f.id)).toEqual(expected);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -54,7 +59,11 @@ describe('bitemporal history', () => {
   it('answers "as of D, known at K" from the checkpoints (built by earlier reads) like a naive fold, facts arriving in any order', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fact, fc.integer({ min: -1, max: 31 }), fc.integer({ min: -1, max: 31 })), { minLength: 1, maxLength: 120, size: 'max' }),
+        fc.array(fc.tuple(fact, fc.integer({ min: -1, max: 31 }), fc.integer({ min: -1, max: 31 })), {
+          minLength: 1,
+          maxLength: 120,
+          size: 'max',
+        }),
         (steps) => {
           const history = emptyHistory<Event, number[]>();
           const filed: Event[] = [];

@@ -93,7 +93,12 @@ export function addFact<E extends Fact, S>(history: History<E, S>, fact: E): voi
 }
 
 /** Builds the missing checkpoints up to checkpoints[upTo]. */
-function ensureCheckpoints<E extends Fact, S>(history: History<E, S>, upTo: number, initial: () => S, evolve: (state: S, event: E) => S): void {
+function ensureCheckpoints<E extends Fact, S>(
+  history: History<E, S>,
+  upTo: number,
+  initial: () => S,
+  evolve: (state: S, event: E) => S,
+): void {
   const { facts } = history;
   let checkpoints = history.checkpoints;
   if (checkpoints.length > upTo) return;
@@ -156,7 +161,12 @@ export function stateAt<E extends Fact, S>(
 }
 
 /** The facts valid on or before `asOf` (and from `validFrom` on) and known on `knownAt`, in valid-time order. */
-export function factsAt<E extends Fact>(history: History<E, unknown>, asOf: Day, knownAt: Day | undefined, validFrom?: Day): E[] {
+export function factsAt<E extends Fact>(
+  history: History<E, unknown>,
+  asOf: Day,
+  knownAt: Day | undefined,
+  validFrom?: Day,
+): E[] {
   const last = lastValidIndex(history.facts, asOf);
   const first = validFrom === undefined ? 0 : lastValidIndex(history.facts, validFrom - 1) + 1;
   const out: E[] = [];

@@ -33,4 +33,7 @@ export function today(now: Date = new Date()): IsoDate {
 
 /** The year of a YYYY-MM-DD date, from its digits (no substring: this runs once per pursuit fact in a rebuild). */
 export const yearOf = (date: IsoDate): number =>
-  (date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48);
+  (date.charCodeAt(0) - 48) * 1000 +
+  (date.charCodeAt(1) - 48) * 100 +
+  (date.charCodeAt(2) - 48) * 10 +
+  (date.charCodeAt(3) - 48);

@@ -15,7 +15,9 @@ export interface PlayerView {
   readonly contract?: { readonly club: Slug; readonly expiresOn: IsoDate };
   readonly valuation?: { readonly valueEur: number; readonly on: IsoDate; readonly report: ReportInfo };
   /** Clubs that have flagged him as a candidate to leave, with why. */
-  readonly outgoing: Readonly<Record<Slug, { readonly reason: string; readonly since: IsoDate; readonly report: ReportInfo }>>;
+  readonly outgoing: Readonly<
+    Record<Slug, { readonly reason: string; readonly since: IsoDate; readonly report: ReportInfo }>
+  >;
 }
 
 export const initialPlayerView = (player: Slug) => (): PlayerView => ({ player, outgoing: {} });
@@ -61,11 +63,17 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
       return { ...view, club: event.data.toClub, loan: undefined, outgoing };
     }
     case 'LoanDeparted':
-      return { ...view, loan: { toClub: event.data.toClub, since: on, ...(event.data.until ? { until: event.data.until } : {}) } };
+      return {
+        ...view,
+        loan: { toClub: event.data.toClub, since: on, ...(event.data.until ? { until: event.data.until } : {}) },
+      };
     case 'LoanReturned':
       return { ...view, loan: undefined, returnedFromLoan: { fromClub: event.data.fromClub, on } };
     case 'PlayerInjured':
-      return { ...view, injury: { since: on, injury: event.data.injury, expectedReturnOn: event.data.expectedReturnOn } };
+      return {
+        ...view,
+        injury: { since: on, injury: event.data.injury, expectedReturnOn: event.data.expectedReturnOn },
+      };
     case 'PlayerReturnedFromInjury':
       return { ...view, injury: undefined };
     case 'ContractRecorded':
@@ -73,7 +81,13 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
     case 'MarketValueReported':
       return { ...view, valuation: { valueEur: event.data.valueEur, on, report: event.report } };
     case 'OutgoingCandidateFlagged':
-      return { ...view, outgoing: { ...view.outgoing, [event.data.club]: { reason: event.data.reason, since: on, report: event.report } } };
+      return {
+        ...view,
+        outgoing: {
+          ...view.outgoing,
+          [event.data.club]: { reason: event.data.reason, since: on, report: event.report },
+        },
+      };
     case 'InterestDeclared':
     case 'TalksRequested':
     case 'TalksRefused':

@@ -6,7 +6,15 @@ import type { ProjectedEvent, RouteTable } from '../read-model/projected-event';
  * How far a club's pursuit of a player went. (`negotiating` and `agreed` come with the claims
  * that would produce them: no claim type says talks opened or terms were agreed yet.)
  */
-export const STAGES = ['monitoring', 'interest', 'talks-requested', 'talks-refused', 'bid', 'signed', 'abandoned'] as const;
+export const STAGES = [
+  'monitoring',
+  'interest',
+  'talks-requested',
+  'talks-refused',
+  'bid',
+  'signed',
+  'abandoned',
+] as const;
 export type Stage = (typeof STAGES)[number] | 'none';
 
 const RANK: Record<Stage, number> = {
@@ -69,7 +77,8 @@ export const PURSUIT_ROUTES: RouteTable<Slug> = {
 
 /** Stages only move forward within a pursuit; interest after an end starts a new pursuit. */
 function advance(view: PursuitView, stage: Stage, on: IsoDate): PursuitView {
-  if (!isOpen(view.stage)) return { club: view.club, player: view.player, stage, since: on, lastNewsOn: view.lastNewsOn };
+  if (!isOpen(view.stage))
+    return { club: view.club, player: view.player, stage, since: on, lastNewsOn: view.lastNewsOn };
   return RANK[stage] > RANK[view.stage] ? { ...view, stage } : view;
 }
 
@@ -97,10 +106,15 @@ function evolveStage(view: PursuitView, event: ProjectedEvent): PursuitView {
     case 'PursuitAbandoned':
       return isOpen(view.stage) ? { ...view, stage: 'abandoned' } : view;
     case 'InterestRenewalExpected':
-      return { ...(view.stage === 'none' ? { ...view, stage: 'monitoring', since: on } : view), renewalExpectedFrom: event.data.expectedFrom };
+      return {
+        ...(view.stage === 'none' ? { ...view, stage: 'monitoring', since: on } : view),
+        renewalExpectedFrom: event.data.expectedFrom,
+      };
     case 'TransferCompleted':
       // signing straight after an ended pursuit (or none) is a pursuit of its own
-      return isOpen(view.stage) ? { ...view, stage: 'signed' } : { club: view.club, player: view.player, stage: 'signed', since: on };
+      return isOpen(view.stage)
+        ? { ...view, stage: 'signed' }
+        : { club: view.club, player: view.player, stage: 'signed', since: on };
     // shown as evidence (see the target list), without moving the stage
     case 'ClaimDisputed':
       return view;

@@ -51,7 +51,12 @@ export function targetList(source: ReadSource, club: Slug, q: TimeQuery): Target
       contractExpiry: view?.contract,
       // the reports of this pursuit since it began (an earlier, ended pursuit is history)
       ...evidence(
-        factsAt(model.pursuitHistory(club, player)!, c.asOf, c.knownAt, pursuit.since ? toDay(pursuit.since) : undefined),
+        factsAt(
+          model.pursuitHistory(club, player)!,
+          c.asOf,
+          c.knownAt,
+          pursuit.since ? toDay(pursuit.since) : undefined,
+        ),
       ),
     });
   }

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import type { ClaimType } from '@squad/domain';
-import { applyEvent, clubTargetsIn, emptyReadModel, pursuitClubOf, reportById, type StoredSquadEvent } from '@squad/projections';
+import {
+  applyEvent,
+  clubTargetsIn,
+  emptyReadModel,
+  pursuitClubOf,
+  reportById,
+  type StoredSquadEvent,
+} from '@squad/projections';
 import { reportArb, storedEvents, type GeneratedReport } from '../testing/branch-arbitraries';
 
 /** Every report's stored events, applied in store order. */
@@ -14,7 +21,9 @@ function modelOf(events: readonly StoredSquadEvent[]) {
  * The players each club pursued in each year, filed eagerly from the events as the routing
  * table declares (what `routes.spec.ts` pins down): the lazy index must answer the same.
  */
-function expectedTargets(events: readonly (StoredSquadEvent & { data: Record<string, unknown> })[]): Map<string, Set<string>> {
+function expectedTargets(
+  events: readonly (StoredSquadEvent & { data: Record<string, unknown> })[],
+): Map<string, Set<string>> {
   const targets = new Map<string, Set<string>>();
   for (const { type, data } of events) {
     const club = pursuitClubOf({ type: type as ClaimType, data });
@@ -52,7 +61,13 @@ describe('indexes filed on first read', () => {
   it('finds every report by id, one shared object per report, also when its claims are not stored together', () => {
     const events = storedEvents(
       [
-        { known: 1, claims: [{ claim: { type: 'InterestDeclared', club: 'ajax', player: 'a' }, valid: 1 }, { claim: { type: 'PlayerInjured', player: 'a' }, valid: 1 }] },
+        {
+          known: 1,
+          claims: [
+            { claim: { type: 'InterestDeclared', club: 'ajax', player: 'a' }, valid: 1 },
+            { claim: { type: 'PlayerInjured', player: 'a' }, valid: 1 },
+          ],
+        },
         { known: 2, claims: [{ claim: { type: 'PlayerInjured', player: 'b' }, valid: 2 }] },
       ],
       'ledger',

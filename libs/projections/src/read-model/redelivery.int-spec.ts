@@ -3,12 +3,16 @@ import { applyEvent, emptyReadModel } from '@squad/projections';
 import { join } from 'node:path';
 import { type StoredEvent } from '@squad/event-store';
 import { SqliteEventStore } from '@squad/event-store/sqlite';
-import { importReports, Ledger, readSeedReports , parseReport} from '@squad/reports';
+import { importReports, Ledger, readSeedReports, parseReport } from '@squad/reports';
 
 describe(applyEvent.name, () => {
   it('ignores redelivered events: applying the log twice changes nothing', async () => {
     const store = SqliteEventStore.open({ path: ':memory:' });
-    await importReports(new Ledger(store), await readSeedReports(join(__dirname, '..', '..', '..', '..', 'seeds')), parseReport);
+    await importReports(
+      new Ledger(store),
+      await readSeedReports(join(__dirname, '..', '..', '..', '..', 'seeds')),
+      parseReport,
+    );
     const log: StoredEvent[] = [];
     for await (const e of store.readAll()) log.push(e);
     await store.close();

@@ -9,26 +9,86 @@ import { storedEvents } from '../testing/branch-arbitraries';
  * and keyed by claim type, so a new one needs its line here too.
  */
 const BREMER = 'gleison-bremer';
-const cases: { readonly [T in ClaimType]: { claim: Extract<Claim, { type: T }>; clubs: string[]; pursuers: string[] } } = {
-  PlayerRegistered: { claim: { type: 'PlayerRegistered', player: BREMER, name: 'Gleison Bremer', club: 'juventus', position: 'CB' }, clubs: ['juventus'], pursuers: [] },
-  InterestDeclared: { claim: { type: 'InterestDeclared', club: 'marseille', player: BREMER }, clubs: ['marseille'], pursuers: ['marseille'] },
-  TalksRequested: { claim: { type: 'TalksRequested', club: 'marseille', player: BREMER, withClub: 'juventus' }, clubs: ['marseille', 'juventus'], pursuers: ['marseille'] },
-  TalksRefused: { claim: { type: 'TalksRefused', club: 'marseille', player: BREMER, byClub: 'juventus' }, clubs: ['marseille', 'juventus'], pursuers: ['marseille'] },
-  BidSubmitted: { claim: { type: 'BidSubmitted', club: 'marseille', player: BREMER, toClub: 'juventus', amountEur: 1 }, clubs: ['marseille', 'juventus'], pursuers: ['marseille'] },
-  BidRejected: { claim: { type: 'BidRejected', club: 'marseille', player: BREMER, byClub: 'juventus' }, clubs: ['marseille', 'juventus'], pursuers: ['marseille'] },
-  PursuitAbandoned: { claim: { type: 'PursuitAbandoned', club: 'marseille', player: BREMER }, clubs: ['marseille'], pursuers: ['marseille'] },
-  InterestRenewalExpected: { claim: { type: 'InterestRenewalExpected', club: 'marseille', player: BREMER, expectedFrom: '2026-06-01' }, clubs: ['marseille'], pursuers: ['marseille'] },
-  ClaimDisputed: { claim: { type: 'ClaimDisputed', club: 'marseille', player: BREMER, disputedType: 'InterestDeclared', statement: 'no' }, clubs: ['marseille'], pursuers: ['marseille'] },
-  TransferCompleted: { claim: { type: 'TransferCompleted', player: BREMER, fromClub: 'juventus', toClub: 'marseille' }, clubs: ['juventus', 'marseille'], pursuers: ['marseille'] },
+const cases: {
+  readonly [T in ClaimType]: { claim: Extract<Claim, { type: T }>; clubs: string[]; pursuers: string[] };
+} = {
+  PlayerRegistered: {
+    claim: { type: 'PlayerRegistered', player: BREMER, name: 'Gleison Bremer', club: 'juventus', position: 'CB' },
+    clubs: ['juventus'],
+    pursuers: [],
+  },
+  InterestDeclared: {
+    claim: { type: 'InterestDeclared', club: 'marseille', player: BREMER },
+    clubs: ['marseille'],
+    pursuers: ['marseille'],
+  },
+  TalksRequested: {
+    claim: { type: 'TalksRequested', club: 'marseille', player: BREMER, withClub: 'juventus' },
+    clubs: ['marseille', 'juventus'],
+    pursuers: ['marseille'],
+  },
+  TalksRefused: {
+    claim: { type: 'TalksRefused', club: 'marseille', player: BREMER, byClub: 'juventus' },
+    clubs: ['marseille', 'juventus'],
+    pursuers: ['marseille'],
+  },
+  BidSubmitted: {
+    claim: { type: 'BidSubmitted', club: 'marseille', player: BREMER, toClub: 'juventus', amountEur: 1 },
+    clubs: ['marseille', 'juventus'],
+    pursuers: ['marseille'],
+  },
+  BidRejected: {
+    claim: { type: 'BidRejected', club: 'marseille', player: BREMER, byClub: 'juventus' },
+    clubs: ['marseille', 'juventus'],
+    pursuers: ['marseille'],
+  },
+  PursuitAbandoned: {
+    claim: { type: 'PursuitAbandoned', club: 'marseille', player: BREMER },
+    clubs: ['marseille'],
+    pursuers: ['marseille'],
+  },
+  InterestRenewalExpected: {
+    claim: { type: 'InterestRenewalExpected', club: 'marseille', player: BREMER, expectedFrom: '2026-06-01' },
+    clubs: ['marseille'],
+    pursuers: ['marseille'],
+  },
+  ClaimDisputed: {
+    claim: {
+      type: 'ClaimDisputed',
+      club: 'marseille',
+      player: BREMER,
+      disputedType: 'InterestDeclared',
+      statement: 'no',
+    },
+    clubs: ['marseille'],
+    pursuers: ['marseille'],
+  },
+  TransferCompleted: {
+    claim: { type: 'TransferCompleted', player: BREMER, fromClub: 'juventus', toClub: 'marseille' },
+    clubs: ['juventus', 'marseille'],
+    pursuers: ['marseille'],
+  },
   // these name his own club and him without anyone pursuing him
-  OutgoingCandidateFlagged: { claim: { type: 'OutgoingCandidateFlagged', club: 'juventus', player: BREMER, reason: 'saturation' }, clubs: ['juventus'], pursuers: [] },
-  ContractRecorded: { claim: { type: 'ContractRecorded', club: 'juventus', player: BREMER, expiresOn: '2028-06-30' }, clubs: ['juventus'], pursuers: [] },
+  OutgoingCandidateFlagged: {
+    claim: { type: 'OutgoingCandidateFlagged', club: 'juventus', player: BREMER, reason: 'saturation' },
+    clubs: ['juventus'],
+    pursuers: [],
+  },
+  ContractRecorded: {
+    claim: { type: 'ContractRecorded', club: 'juventus', player: BREMER, expiresOn: '2028-06-30' },
+    clubs: ['juventus'],
+    pursuers: [],
+  },
   PlayerInjured: { claim: { type: 'PlayerInjured', player: BREMER }, clubs: [], pursuers: [] },
   PlayerReturnedFromInjury: { claim: { type: 'PlayerReturnedFromInjury', player: BREMER }, clubs: [], pursuers: [] },
   LoanDeparted: { claim: { type: 'LoanDeparted', player: BREMER, toClub: 'ajax' }, clubs: ['ajax'], pursuers: [] },
   LoanReturned: { claim: { type: 'LoanReturned', player: BREMER, fromClub: 'ajax' }, clubs: ['ajax'], pursuers: [] },
   MarketValueReported: { claim: { type: 'MarketValueReported', player: BREMER, valueEur: 1 }, clubs: [], pursuers: [] },
-  ManagerAppointed: { claim: { type: 'ManagerAppointed', club: 'juventus', manager: 'Igor Tudor' }, clubs: ['juventus'], pursuers: [] },
+  ManagerAppointed: {
+    claim: { type: 'ManagerAppointed', club: 'juventus', manager: 'Igor Tudor' },
+    clubs: ['juventus'],
+    pursuers: [],
+  },
 };
 
 const registration = cases.PlayerRegistered.claim;

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, openSync, closeSync, fsyncSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  fsyncSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
@@ -38,7 +47,12 @@ export async function readSnapshot(
   if (!existsSync(path)) return { model: emptyReadModel(), from: 'empty', reason: 'no snapshot' };
   try {
     const file = deserialize(readFileSync(path)) as SnapshotFile;
-    if (file.version !== READ_MODEL_VERSION) return { model: emptyReadModel(), from: 'empty', reason: `snapshot version ${file.version}, this build ${READ_MODEL_VERSION}` };
+    if (file.version !== READ_MODEL_VERSION)
+      return {
+        model: emptyReadModel(),
+        from: 'empty',
+        reason: `snapshot version ${file.version}, this build ${READ_MODEL_VERSION}`,
+      };
     if (file.model.position > 0 && file.storeId !== (await eventIdAt(file.model.position))) {
       return { model: emptyReadModel(), from: 'empty', reason: 'snapshot of another store' };
     }

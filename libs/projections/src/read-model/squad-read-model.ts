@@ -119,7 +119,9 @@ export function pursuitsOf(history: PlayerHistory): PursuitIndex {
   let index = history.pursuitIndex;
   if (index === undefined) {
     index = history.pursuitIndex = { byClub: new Map(), pursuersByYear: new Map() };
-    const facts = history.facts.filter((fact) => pursuitClubOf(fact) !== undefined).sort((a, b) => a.position - b.position);
+    const facts = history.facts
+      .filter((fact) => pursuitClubOf(fact) !== undefined)
+      .sort((a, b) => a.position - b.position);
     for (const fact of facts) filePursuitFact(index, pursuitClubOf(fact)!, fact);
   }
   return index;
@@ -227,7 +229,11 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
 }
 
 /** The history of one club's pursuit of one player. */
-export function pursuitHistory(model: SquadReadModel, club: Slug, player: Slug): History<ProjectedEvent, PursuitView> | undefined {
+export function pursuitHistory(
+  model: SquadReadModel,
+  club: Slug,
+  player: Slug,
+): History<ProjectedEvent, PursuitView> | undefined {
   const history = model.players.get(player);
   return history && pursuitsOf(history).byClub.get(club);
 }
@@ -266,7 +272,8 @@ export function reportById(model: SquadReadModel, reportId: string): ReportInfo 
   const reports = model.reports;
   if (reports.pending.length > 0) {
     // the first of a report's ids wins, as it would have had the report been filed on arrival
-    for (const report of reports.pending) if (!reports.index.has(report.reportId)) reports.index.set(report.reportId, report);
+    for (const report of reports.pending)
+      if (!reports.index.has(report.reportId)) reports.index.set(report.reportId, report);
     reports.pending = [];
   }
   return reports.index.get(reportId);
@@ -344,7 +351,12 @@ function fileTakingEffect(model: SquadReadModel, day: Day, event: ProjectedEvent
  * club he was ever linked to. A club linked for the first time also gets his moves dated after
  * this one, which may take him away again.
  */
-function fileInRosters(model: SquadReadModel, history: PlayerHistory, fact: ProjectedEvent, clubs: readonly Slug[]): void {
+function fileInRosters(
+  model: SquadReadModel,
+  history: PlayerHistory,
+  fact: ProjectedEvent,
+  clubs: readonly Slug[],
+): void {
   const playerFacts = history.facts;
   const linked = history.linkedClubs;
   const newest = playerFacts[playerFacts.length - 1] === fact;

@@ -32,7 +32,9 @@ export interface Whereabouts {
  * filed in the rosters of the clubs it names and of the clubs the player was at (see
  * `fileInRosters`).
  */
-export const ROSTER_MOVES: { readonly [T in ClaimType]: ((at: Whereabouts, data: EventData<T>) => Whereabouts) | null } = {
+export const ROSTER_MOVES: {
+  readonly [T in ClaimType]: ((at: Whereabouts, data: EventData<T>) => Whereabouts) | null;
+} = {
   PlayerRegistered: (at, data) => ({ club: data.club, loanClub: at.loanClub }),
   TransferCompleted: (_at, data) => ({ club: data.toClub, loanClub: undefined }),
   LoanDeparted: (at, data) => ({ club: at.club, loanClub: data.toClub }),
@@ -91,7 +93,9 @@ export function evolveRosterView(view: RosterView, event: ProjectedEvent): Roste
 
 /** The same view when nothing moved (most moves concern other clubs): no copy. */
 function withLists(view: RosterView, registered: readonly Slug[], loanedIn: readonly Slug[]): RosterView {
-  return registered === view.registered && loanedIn === view.loanedIn ? view : { club: view.club, registered, loanedIn };
+  return registered === view.registered && loanedIn === view.loanedIn
+    ? view
+    : { club: view.club, registered, loanedIn };
 }
 
 function toggle(list: readonly Slug[], player: Slug, present: boolean): readonly Slug[] {

@@ -10,13 +10,20 @@ export const day = (n: number) => fromDay(FIRST_DAY + n);
 
 const club = fc.constantFrom(...CLUBS);
 const player = fc.constantFrom(...PLAYERS);
-const typed = <T extends string, R extends object>(type: T, fields: fc.Arbitrary<R>) => fields.map((f) => ({ type, ...f }));
+const typed = <T extends string, R extends object>(type: T, fields: fc.Arbitrary<R>) =>
+  fields.map((f) => ({ type, ...f }));
 
 /** One claim: its type and fields, as the ledger stores them in `data` (without `effectiveOn`). */
 export const claim = fc.oneof(
-  typed('PlayerRegistered', fc.record({ player, club, position: fc.constantFrom('CB', 'LB', 'ST') })).map((c) => ({ ...c, name: c.player })),
+  typed('PlayerRegistered', fc.record({ player, club, position: fc.constantFrom('CB', 'LB', 'ST') })).map((c) => ({
+    ...c,
+    name: c.player,
+  })),
   typed('TransferCompleted', fc.record({ player, fromClub: club, toClub: club })),
-  typed('LoanDeparted', fc.record({ player, toClub: club, until: fc.option(fc.integer({ min: 0, max: 20 }).map(day), { nil: undefined }) })),
+  typed(
+    'LoanDeparted',
+    fc.record({ player, toClub: club, until: fc.option(fc.integer({ min: 0, max: 20 }).map(day), { nil: undefined }) }),
+  ),
   typed('LoanReturned', fc.record({ player, fromClub: club })),
   typed('InterestDeclared', fc.record({ club, player, priority: fc.constantFrom('top', 'high', 'low') })),
   typed('TalksRequested', fc.record({ club, player, withClub: club })),
@@ -30,7 +37,15 @@ export const claim = fc.oneof(
   typed('OutgoingCandidateFlagged', fc.record({ club, player, reason: fc.constant('saturated') })),
   typed('ContractRecorded', fc.record({ player, club, expiresOn: fc.integer({ min: 0, max: 20 }).map(day) })),
   typed('MarketValueReported', fc.record({ player, valueEur: fc.integer({ min: 1, max: 9 }) })),
-  typed('ClaimDisputed', fc.record({ club, player, disputedType: fc.constantFrom('TalksRefused', 'InterestDeclared', 'ContractRecorded'), statement: fc.constant('no') })),
+  typed(
+    'ClaimDisputed',
+    fc.record({
+      club,
+      player,
+      disputedType: fc.constantFrom('TalksRefused', 'InterestDeclared', 'ContractRecorded'),
+      statement: fc.constant('no'),
+    }),
+  ),
 );
 
 /** A report: 1 to 3 claims published on one day, each with its own valid day. */
@@ -40,11 +55,19 @@ export const reportArb = fc.record({
 });
 export interface GeneratedReport {
   readonly known: number;
-  readonly claims: readonly { readonly claim: { readonly type: string } & Record<string, unknown>; readonly valid: number }[];
+  readonly claims: readonly {
+    readonly claim: { readonly type: string } & Record<string, unknown>;
+    readonly valid: number;
+  }[];
 }
 
 /** The stored events of `reports`, from position `firstPosition` on, in `stream`. */
-export function storedEvents(reports: readonly GeneratedReport[], stream: string, firstPosition: number, idPrefix: string): (StoredSquadEvent & { reportId: string; known: number })[] {
+export function storedEvents(
+  reports: readonly GeneratedReport[],
+  stream: string,
+  firstPosition: number,
+  idPrefix: string,
+): (StoredSquadEvent & { reportId: string; known: number })[] {
   const out: (StoredSquadEvent & { reportId: string; known: number })[] = [];
   let position = firstPosition;
   reports.forEach((report, r) => {
@@ -53,7 +76,15 @@ export function storedEvents(reports: readonly GeneratedReport[], stream: string
       out.push({
         type,
         data: { ...fields, effectiveOn: day(valid) },
-        metadata: { reportId, source: { name: `source ${r % 2}` }, publishedOn: day(report.known), publishedOnApprox: false, claimIndex, claimCount: report.claims.length, reportHash: `hash-${reportId}` },
+        metadata: {
+          reportId,
+          source: { name: `source ${r % 2}` },
+          publishedOn: day(report.known),
+          publishedOnApprox: false,
+          claimIndex,
+          claimCount: report.claims.length,
+          reportHash: `hash-${reportId}`,
+        },
         position: BigInt(position++),
         stream,
         reportId,

@@ -4,7 +4,14 @@ import { toDay, type Day } from '../history/calendar';
 import { clubSeenBy } from '../history/club-sightings';
 import type { ProjectedEvent, ReportInfo } from '../read-model/projected-event';
 import type { ReadView } from './read-view';
-import { clubTargetsIn, pursuerBuckets, pursuersIn, pursuitHistory, reportById, type SquadReadModel } from '../read-model/squad-read-model';
+import {
+  clubTargetsIn,
+  pursuerBuckets,
+  pursuersIn,
+  pursuitHistory,
+  reportById,
+  type SquadReadModel,
+} from '../read-model/squad-read-model';
 
 /**
  * Where a what-if branch leaves canonical history: the canonical facts it sees are those stored
@@ -21,7 +28,9 @@ export interface ForkPoint {
  */
 export function forkPointOf(branch: Pick<Branch, 'forkAt' | 'createdPosition'>): ForkPoint {
   const { forkAt, createdPosition } = branch;
-  return 'position' in forkAt ? { position: Math.min(forkAt.position, createdPosition) } : { position: createdPosition, knownAt: toDay(forkAt.knownAt) };
+  return 'position' in forkAt
+    ? { position: Math.min(forkAt.position, createdPosition) }
+    : { position: createdPosition, knownAt: toDay(forkAt.knownAt) };
 }
 
 /** Whether a canonical fact is part of a branch forked at `fork`. */
@@ -54,7 +63,12 @@ export function mergeFacts<E extends Fact>(canonical: readonly E[], fork: ForkPo
 function historyOf<S>(facts: ProjectedEvent[]): History<ProjectedEvent, S> {
   let maxKnownFrom = -Infinity;
   for (const fact of facts) if (fact.knownFrom > maxKnownFrom) maxKnownFrom = fact.knownFrom;
-  return { facts, checkpoints: [], maxKnownFrom, maxValidFrom: facts.length > 0 ? facts[facts.length - 1].validFrom : -Infinity };
+  return {
+    facts,
+    checkpoints: [],
+    maxKnownFrom,
+    maxValidFrom: facts.length > 0 ? facts[facts.length - 1].validFrom : -Infinity,
+  };
 }
 
 interface Merged {
@@ -114,7 +128,11 @@ export class BranchView implements ReadView {
 
   pursuitHistory(club: Slug, player: Slug) {
     if (this.unchanged) return pursuitHistory(this.canonical, club, player);
-    return this.history(`t\n${club}\n${player}`, pursuitHistory(this.canonical, club, player), this.own && pursuitHistory(this.own, club, player));
+    return this.history(
+      `t\n${club}\n${player}`,
+      pursuitHistory(this.canonical, club, player),
+      this.own && pursuitHistory(this.own, club, player),
+    );
   }
 
   rosterHistory(club: Slug) {
@@ -171,7 +189,9 @@ export class BranchView implements ReadView {
   }
 
   reportsPublishedOn(day: Day): readonly ReportInfo[] {
-    const canonical = (this.canonical.reportsByDay.get(day) ?? []).filter((report) => reportVisibleAt(this.fork, report));
+    const canonical = (this.canonical.reportsByDay.get(day) ?? []).filter((report) =>
+      reportVisibleAt(this.fork, report),
+    );
     const own = this.ownOnly(this.own?.reportsByDay.get(day));
     if (own.length === 0) return canonical;
     return [...canonical, ...own].sort((a, b) => a.position - b.position);
@@ -196,18 +216,29 @@ export class BranchView implements ReadView {
     return items.every((item) => this.ownVisible(item)) ? items : items.filter((item) => this.ownVisible(item));
   }
 
-  private history<S>(key: string, canonical: History<ProjectedEvent, S> | undefined, own: History<ProjectedEvent, S> | undefined): History<ProjectedEvent, S> | undefined {
+  private history<S>(
+    key: string,
+    canonical: History<ProjectedEvent, S> | undefined,
+    own: History<ProjectedEvent, S> | undefined,
+  ): History<ProjectedEvent, S> | undefined {
     const canonicalLength = canonical?.facts.length ?? 0;
     const ownLength = own?.facts.length ?? 0; // the cache's key: what `own` holds, seen or not
     const ownFacts = this.ownOnly(own?.facts);
     const cached = this.merged.get(key);
-    if (cached && cached.canonical === canonical && cached.own === own && cached.canonicalLength === canonicalLength && cached.ownLength === ownLength) {
+    if (
+      cached &&
+      cached.canonical === canonical &&
+      cached.own === own &&
+      cached.canonicalLength === canonicalLength &&
+      cached.ownLength === ownLength
+    ) {
       return cached.history as History<ProjectedEvent, S> | undefined;
     }
     let history: History<ProjectedEvent, S> | undefined;
     if (ownFacts.length === 0) {
       if (canonical && canonical.facts.every((fact) => visibleAt(this.fork, fact))) history = canonical;
-      else if (canonical) history = nonEmpty(historyOf<S>(canonical.facts.filter((fact) => visibleAt(this.fork, fact))));
+      else if (canonical)
+        history = nonEmpty(historyOf<S>(canonical.facts.filter((fact) => visibleAt(this.fork, fact))));
     } else {
       history = historyOf<S>(mergeFacts(canonical?.facts ?? [], this.fork, ownFacts));
     }

@@ -29,7 +29,11 @@ import { reportById, type SquadReadModel } from '../read-model/squad-read-model'
  *
  * The model must have applied canonical history up to `fork.position`.
  */
-export function forkDecisionContext(canonical: SquadReadModel, fork: ForkPoint, reportHash: (reportId: string) => string | undefined): DecisionContext {
+export function forkDecisionContext(
+  canonical: SquadReadModel,
+  fork: ForkPoint,
+  reportHash: (reportId: string) => string | undefined,
+): DecisionContext {
   const visibleFacts = (player: Slug): ProjectedEvent[] => {
     const facts = canonical.players.get(player)?.facts ?? [];
     return facts.filter((fact) => visibleAt(fork, fact)).sort((a, b) => a.position - b.position);
@@ -66,7 +70,8 @@ export function forkDecisionContext(canonical: SquadReadModel, fork: ForkPoint, 
     clubPlayerClaims(club: Slug, player: Slug): ClubPlayerClaims {
       let state = initialClubPlayerClaims();
       for (const fact of visibleFacts(player)) {
-        if (clubPlayerSubjectOf(fact.type, fact.data)?.club === club) state = evolveClubPlayerClaims(state, asEvent(fact));
+        if (clubPlayerSubjectOf(fact.type, fact.data)?.club === club)
+          state = evolveClubPlayerClaims(state, asEvent(fact));
       }
       return state;
     },

@@ -5,7 +5,14 @@ import type { PlayerView } from '../player/player.projection';
 import type { ProjectedEvent, ReportInfo } from '../read-model/projected-event';
 import type { PursuitView } from '../pursuit/pursuit.projection';
 import type { RosterView } from '../squad/roster.projection';
-import { clubTargetsIn, pursuerBuckets, pursuersIn, pursuitHistory, reportById, type SquadReadModel } from '../read-model/squad-read-model';
+import {
+  clubTargetsIn,
+  pursuerBuckets,
+  pursuersIn,
+  pursuitHistory,
+  reportById,
+  type SquadReadModel,
+} from '../read-model/squad-read-model';
 
 /**
  * What the queries read: the entity histories and the indexes that find them. Canonical history

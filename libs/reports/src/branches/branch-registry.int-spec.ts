@@ -42,10 +42,18 @@ describe(BranchRegistry.name, () => {
     await ledger.record(report('second', 4)); // positions 3-6
     const registry = new BranchRegistry(store);
     const createdAt = '2025-07-01T00:00:00.000Z';
-    expect((await registry.create({ branchId: 'mid', name: 'Mid', forkAt: { position: 4 }, createdAt })).forkAt).toEqual({ position: 2 });
-    expect((await registry.create({ branchId: 'end', name: 'End', forkAt: { position: 6 }, createdAt })).forkAt).toEqual({ position: 6 });
-    expect((await registry.create({ branchId: 'start', name: 'Start', forkAt: { position: 3 }, createdAt })).forkAt).toEqual({ position: 2 });
-    const ahead = await registry.create({ branchId: 'ahead', name: 'Ahead', forkAt: { position: 100 }, createdAt }).catch((e: unknown) => e);
+    expect(
+      (await registry.create({ branchId: 'mid', name: 'Mid', forkAt: { position: 4 }, createdAt })).forkAt,
+    ).toEqual({ position: 2 });
+    expect(
+      (await registry.create({ branchId: 'end', name: 'End', forkAt: { position: 6 }, createdAt })).forkAt,
+    ).toEqual({ position: 6 });
+    expect(
+      (await registry.create({ branchId: 'start', name: 'Start', forkAt: { position: 3 }, createdAt })).forkAt,
+    ).toEqual({ position: 2 });
+    const ahead = await registry
+      .create({ branchId: 'ahead', name: 'Ahead', forkAt: { position: 100 }, createdAt })
+      .catch((e: unknown) => e);
     expect(ahead).toBeInstanceOf(DomainError);
     expect(ahead).toMatchObject({ code: 'FORK_AHEAD_OF_HISTORY' });
   });

@@ -39,9 +39,15 @@ export class BranchRegistry {
    * is moved back to before that report: a branch sees canonical reports whole or not at all.
    */
   async create(command: { branchId: string; name: string; forkAt: ForkAt; createdAt: string }): Promise<Branch> {
-    const forkAt = 'position' in command.forkAt ? { position: await this.reportBoundaryAtOrBefore(command.forkAt.position) } : command.forkAt;
+    const forkAt =
+      'position' in command.forkAt
+        ? { position: await this.reportBoundaryAtOrBefore(command.forkAt.position) }
+        : command.forkAt;
     await this.decideAndAppend(async (state) =>
-      decideCreateBranch({ ...command, forkAt, headPosition: Number(await this.store.headPosition()) }, state(command.branchId)),
+      decideCreateBranch(
+        { ...command, forkAt, headPosition: Number(await this.store.headPosition()) },
+        state(command.branchId),
+      ),
     );
     const created = this.states.get(command.branchId);
     if (created?.status !== 'active') throw new Error(`branch ${command.branchId} was not folded after its creation`);
@@ -112,8 +118,12 @@ export class BranchRegistry {
     }
     for await (const next of this.store.readAll({ fromPosition: BigInt(position) + 1n, maxCount: 1 })) {
       const claimIndex = (next.metadata as { claimIndex?: unknown }).claimIndex;
-      if (next.stream !== CANONICAL_LEDGER_STREAM || typeof claimIndex !== 'number' || claimIndex === 0) return position;
-      const [first] = await this.store.readStream(CANONICAL_LEDGER_STREAM, { fromRevision: next.revision - BigInt(claimIndex), maxCount: 1 });
+      if (next.stream !== CANONICAL_LEDGER_STREAM || typeof claimIndex !== 'number' || claimIndex === 0)
+        return position;
+      const [first] = await this.store.readStream(CANONICAL_LEDGER_STREAM, {
+        fromRevision: next.revision - BigInt(claimIndex),
+        maxCount: 1,
+      });
       return first ? Number(first.position) - 1 : position;
     }
     return position;

@@ -6,18 +6,32 @@ describe(parseReport.name, () => {
   it('turns every documented example into a domain report', () => {
     for (const type of CLAIM_TYPES) {
       const parsed = parseReport(exampleReport(type));
-      expect(parsed).toEqual({ report: expect.objectContaining({ reportId: `example-${type}`, publishedOnApprox: false }) });
+      expect(parsed).toEqual({
+        report: expect.objectContaining({ reportId: `example-${type}`, publishedOnApprox: false }),
+      });
     }
   });
 
   it('keeps only the fields given, without undefined members', () => {
-    const parsed = parseReport({ ...exampleReport('PlayerInjured'), claims: [{ type: 'PlayerInjured', player: 'gleison-bremer' }] });
+    const parsed = parseReport({
+      ...exampleReport('PlayerInjured'),
+      claims: [{ type: 'PlayerInjured', player: 'gleison-bremer' }],
+    });
     expect('report' in parsed && parsed.report.claims[0]).toEqual({ type: 'PlayerInjured', player: 'gleison-bremer' });
   });
 
   it('reports keys named like members of every object (constructor, isPrototypeOf...) as unknown fields, anywhere', () => {
-    const own = (object: object, key: string, value: unknown) => Object.defineProperty({ ...object }, key, { value, enumerable: true });
-    for (const key of ['__proto__', 'constructor', 'hasOwnProperty', 'isPrototypeOf', 'toString', 'valueOf', '__defineGetter__']) {
+    const own = (object: object, key: string, value: unknown) =>
+      Object.defineProperty({ ...object }, key, { value, enumerable: true });
+    for (const key of [
+      '__proto__',
+      'constructor',
+      'hasOwnProperty',
+      'isPrototypeOf',
+      'toString',
+      'valueOf',
+      '__defineGetter__',
+    ]) {
       for (const value of [null, '', 1, {}, { prototype: { polluted: true } }]) {
         const example = exampleReport('PlayerRegistered');
         const bodies: [object, string][] = [
@@ -35,17 +49,45 @@ describe(parseReport.name, () => {
 
   it('never throws on hostile input: it returns a report or problems naming fields', () => {
     const hostileValue = fc.oneof(
-      fc.anything({ withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true }),
-      fc.constantFrom({ __proto__: { polluted: true } }, { constructor: { prototype: { polluted: true } } }, '\u0000\ud800', 'x'.repeat(10_000)),
+      fc.anything({
+        withNullPrototype: true,
+        withBigInt: true,
+        withDate: true,
+        withMap: true,
+        withSet: true,
+        withTypedArray: true,
+      }),
+      fc.constantFrom(
+        { __proto__: { polluted: true } },
+        { constructor: { prototype: { polluted: true } } },
+        '\u0000\ud800',
+        'x'.repeat(10_000),
+      ),
     );
     const body = fc.oneof(
       hostileValue,
-      fc.record({ reportId: hostileValue, source: hostileValue, publishedOn: hostileValue, claims: hostileValue }, { requiredKeys: [] }),
+      fc.record(
+        { reportId: hostileValue, source: hostileValue, publishedOn: hostileValue, claims: hostileValue },
+        { requiredKeys: [] },
+      ),
       fc.record({
         reportId: fc.constant('r'),
         source: fc.oneof(hostileValue, fc.record({ name: hostileValue, url: hostileValue }, { requiredKeys: [] })),
         publishedOn: fc.constant('2025-06-17'),
-        claims: fc.array(fc.oneof(hostileValue, fc.record({ type: fc.oneof(fc.constantFrom(...CLAIM_TYPES), hostileValue), player: hostileValue, club: hostileValue, position: hostileValue }, { requiredKeys: [] }))),
+        claims: fc.array(
+          fc.oneof(
+            hostileValue,
+            fc.record(
+              {
+                type: fc.oneof(fc.constantFrom(...CLAIM_TYPES), hostileValue),
+                player: hostileValue,
+                club: hostileValue,
+                position: hostileValue,
+              },
+              { requiredKeys: [] },
+            ),
+          ),
+        ),
       }),
     );
     fc.assert(

@@ -82,7 +82,10 @@ abstract class ClaimDto {
   @IsIn(CLAIM_TYPES)
   type!: ClaimType;
 
-  @ApiPropertyOptional({ description: 'Valid time: when the fact holds. Defaults to the report publishedOn.', example: '2025-06-17' })
+  @ApiPropertyOptional({
+    description: 'Valid time: when the fact holds. Defaults to the report publishedOn.',
+    example: '2025-06-17',
+  })
   @IsOptional()
   @IsIsoDate()
   effectiveOn?: string;
@@ -171,7 +174,9 @@ export class ClaimDisputedDto extends PursuitClaim {
   @ApiProperty({ enum: CLAIM_TYPES.filter((t) => t !== 'ClaimDisputed') })
   @IsIn(CLAIM_TYPES.filter((t) => t !== 'ClaimDisputed'))
   disputedType!: string;
-  @ApiProperty({ example: 'Marseille never blocked a sale; they received no suitable offer' }) @Text() statement!: string;
+  @ApiProperty({ example: 'Marseille never blocked a sale; they received no suitable offer' })
+  @Text()
+  statement!: string;
 }
 
 /** The DTO of each claim type: adding a claim type without one does not compile. */
@@ -218,7 +223,11 @@ export class ReportDto {
   @IsBoolean()
   publishedOnApprox?: boolean;
 
-  @ApiProperty({ description: 'One or more claims; see the examples per claim type', type: 'array', items: { type: 'object' } })
+  @ApiProperty({
+    description: 'One or more claims; see the examples per claim type',
+    type: 'array',
+    items: { type: 'object' },
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_CLAIMS_PER_REPORT)
@@ -253,9 +262,13 @@ export function parseReport(body: unknown, fieldPrefix = ''): { report: Report }
         return;
       }
       const type = (raw as { type?: unknown }).type;
-      const Dto = typeof type === 'string' && Object.hasOwn(CLAIM_DTOS, type) ? CLAIM_DTOS[type as ClaimType] : undefined;
+      const Dto =
+        typeof type === 'string' && Object.hasOwn(CLAIM_DTOS, type) ? CLAIM_DTOS[type as ClaimType] : undefined;
       if (!Dto) {
-        problems.push({ field: `${path}.type`, reason: `unknown claim type ${describeValue(type)}; known types: ${CLAIM_TYPES.join(', ')}` });
+        problems.push({
+          field: `${path}.type`,
+          reason: `unknown claim type ${describeValue(type)}; known types: ${CLAIM_TYPES.join(', ')}`,
+        });
         return;
       }
       const claim = toInstance(Dto, raw, `${path}.`, problems);
@@ -290,7 +303,12 @@ function toInstance<T extends object>(Dto: new () => T, plain: object, prefix: s
       problems.push({ field: `${prefix}${key}`, reason: `property ${key} should not exist` });
       continue;
     }
-    Object.defineProperty(instance, key, { value: (plain as Record<string, unknown>)[key], enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(instance, key, {
+      value: (plain as Record<string, unknown>)[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return instance;
 }

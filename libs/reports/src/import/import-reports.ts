@@ -9,7 +9,8 @@ import { type Ledger, ReportRejectedError } from '../ledger/ledger';
  */
 export type ReportParser = (
   body: unknown,
-) => { readonly report: Report } | { readonly problems: readonly { readonly field: string; readonly reason: string }[] };
+) =>
+  { readonly report: Report } | { readonly problems: readonly { readonly field: string; readonly reason: string }[] };
 
 /** One report body to import, with where it came from (a file, a line) for the summary. */
 export interface ReportSource {
@@ -38,7 +39,10 @@ export async function importReports(
   const summary: ImportSummary = { recorded: 0, alreadyPresent: 0, rejected: [] };
   for await (const { label, body, unreadable } of sources) {
     const parsed = unreadable ? { problems: [{ field: 'body', reason: unreadable }] } : parse(body);
-    const reportId = typeof (body as { reportId?: unknown })?.reportId === 'string' ? (body as { reportId: string }).reportId : undefined;
+    const reportId =
+      typeof (body as { reportId?: unknown })?.reportId === 'string'
+        ? (body as { reportId: string }).reportId
+        : undefined;
     if ('problems' in parsed) {
       summary.rejected.push({ label, reportId, reasons: parsed.problems.map((p) => `${p.field}: ${p.reason}`) });
     } else {

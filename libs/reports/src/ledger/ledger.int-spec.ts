@@ -11,8 +11,11 @@ const report = (reportId: string, claims: Report['claims']): Report => ({
   publishedOnApprox: false,
   claims,
 });
-const registerBalerdi = report('register', [{ type: 'PlayerRegistered', player: 'leonardo-balerdi', name: 'Leonardo Balerdi', club: 'marseille', position: 'CB' }]);
-const transfer = (id: string) => report(id, [{ type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'marseille', toClub: 'juventus' }]);
+const registerBalerdi = report('register', [
+  { type: 'PlayerRegistered', player: 'leonardo-balerdi', name: 'Leonardo Balerdi', club: 'marseille', position: 'CB' },
+]);
+const transfer = (id: string) =>
+  report(id, [{ type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'marseille', toClub: 'juventus' }]);
 
 describe(Ledger.name, () => {
   let store: SqliteEventStore;
@@ -41,7 +44,9 @@ describe(Ledger.name, () => {
     const ledgers = [new Ledger(store), new Ledger(store), new Ledger(store)];
     const results = await Promise.all(
       ledgers.map((ledger, i) =>
-        ledger.record(report(`interest-${i}`, [{ type: 'InterestDeclared', club: `club-${i}`, player: 'leonardo-balerdi' }])),
+        ledger.record(
+          report(`interest-${i}`, [{ type: 'InterestDeclared', club: `club-${i}`, player: 'leonardo-balerdi' }]),
+        ),
       ),
     );
     expect(results.map((r) => r.status)).toEqual(['recorded', 'recorded', 'recorded']);
@@ -66,7 +71,11 @@ describe(Ledger.name, () => {
     const first = await importReports(ledger, seeds, parseReport);
     expect(first).toEqual({ recorded: 6, alreadyPresent: 0, rejected: [] });
     const head = await store.headPosition();
-    expect(await importReports(new Ledger(store), seeds, parseReport)).toEqual({ recorded: 0, alreadyPresent: 6, rejected: [] });
+    expect(await importReports(new Ledger(store), seeds, parseReport)).toEqual({
+      recorded: 0,
+      alreadyPresent: 6,
+      rejected: [],
+    });
     expect(await store.headPosition()).toBe(head);
 
     const events = await store.readStream(CANONICAL_LEDGER_STREAM);
@@ -76,7 +85,9 @@ describe(Ledger.name, () => {
       'La Gazzetta dello Sport',
       'Tuttomercatoweb',
     ]);
-    const undated = events.find((e) => (e.metadata as { reportId: string }).reportId === 'football-italia-2025-06-late-balerdi');
+    const undated = events.find(
+      (e) => (e.metadata as { reportId: string }).reportId === 'football-italia-2025-06-late-balerdi',
+    );
     expect(undated?.metadata).toMatchObject({ publishedOnApprox: true });
   });
 });
