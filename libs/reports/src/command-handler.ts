@@ -39,11 +39,18 @@ export class StreamCommandHandler {
     return this.fold.stream;
   }
 
+  /**
+   * `prepare` runs before each attempt's catch-up (e.g. a branch waiting for canonical history to
+   * reach its fork), so nothing is awaited between the catch-up and the decision: the window in
+   * which another writer can get in first is as short as it can be.
+   */
   async handle<Answer>(
     decide: (attempt: DecisionAttempt) => StreamDecision<Answer> | Promise<StreamDecision<Answer>>,
+    prepare?: () => Promise<void>,
   ): Promise<Answer> {
     let lostRace: WrongExpectedRevisionError | undefined;
     for (let attempt = 1; ; attempt++) {
+      await prepare?.();
       await this.fold.catchUp();
       const decidedAt = this.fold.revision;
       const decision = await decide({ attempt, lostRace });

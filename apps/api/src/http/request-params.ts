@@ -41,9 +41,9 @@ export class RequestParams {
     return value;
   }
 
-  /** A store position (`minPosition`, `Last-Event-ID`); empty or absent: none. */
+  /** A store position (`minPosition`, `Last-Event-ID`); absent: none. */
   position(value: string | undefined, field: string): number | undefined {
-    if (value === undefined || value === '') return undefined;
+    if (value === undefined) return undefined;
     if (!POSITION.test(value)) {
       this.add(field, `${field} must be a store position (a whole number), got ${JSON.stringify(value.slice(0, 40))}`);
       return undefined;

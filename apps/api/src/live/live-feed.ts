@@ -35,8 +35,8 @@ export interface FeedSource {
  */
 export class LiveFeed {
   private readonly journal: UpdateJournal;
-  /** The body of the last version of each club document recorded (its envelope aside), by `club\nmodel`. */
-  private readonly lastRecorded = new Map<string, object>();
+  /** The last version of each club document recorded, by `club\nmodel`: its day and its body. */
+  private readonly lastRecorded = new Map<string, { readonly asOf: string; readonly body: object }>();
   private readonly pending = new Set<string>();
   private flushScheduled = false;
   private readonly clubSubscribers = new Map<string, Set<SseConnection>>();
@@ -85,9 +85,10 @@ export class LiveFeed {
       const bodies = clubDocumentBodies(this.source.documents, club, time, formation);
       for (const kind of CLUB_DOCUMENTS) {
         const key = `${club}\n${kind}`;
-        // the envelope's position differs in every version; compare what the document says
-        if (sameDocument(this.lastRecorded.get(key), bodies[kind])) continue;
-        this.lastRecorded.set(key, bodies[kind]);
+        // the envelope's position differs in every version: compare the day and what the document says
+        const last = this.lastRecorded.get(key);
+        if (last !== undefined && last.asOf === time.asOf && sameDocument(last.body, bodies[kind])) continue;
+        this.lastRecorded.set(key, { asOf: time.asOf, body: bodies[kind] });
         changes.push({ model: kind, club, json: JSON.stringify(withEnvelope(head, bodies[kind])) });
       }
     }
@@ -174,7 +175,7 @@ export class LiveFeed {
     // updates of this club are told against them (only what differs is sent)
     for (const kind of CLUB_DOCUMENTS) {
       const key = `${club}\n${kind}`;
-      if (!this.lastRecorded.has(key)) this.lastRecorded.set(key, bodies[kind]);
+      if (!this.lastRecorded.has(key)) this.lastRecorded.set(key, { asOf: time.asOf, body: bodies[kind] });
     }
     return sseFrame(event, position, changesJson(position, changes));
   }

@@ -121,13 +121,12 @@ export class LiveController {
   }
 }
 
-/** `Last-Event-ID` (sent by EventSource on reconnect), else the `lastEventId` query parameter. */
+/** `Last-Event-ID` (sent by EventSource on reconnect), else the `lastEventId` query parameter; empty: none. */
 function lastEventIdOf(
   params: RequestParams,
   header: string | undefined,
   query: string | undefined,
 ): number | undefined {
-  return header !== undefined && header !== ''
-    ? params.position(header, 'Last-Event-ID')
-    : params.position(query, 'lastEventId');
+  if (header !== undefined && header !== '') return params.position(header, 'Last-Event-ID');
+  return query === undefined || query === '' ? undefined : params.position(query, 'lastEventId');
 }

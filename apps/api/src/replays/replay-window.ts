@@ -1,4 +1,4 @@
-import type { ClaimType, IsoDate, Slug } from '@squad/domain';
+import type { IsoDate, Slug } from '@squad/domain';
 import type { EventStore, StoredEvent } from '@squad/event-store';
 import {
   CLUB_DOCUMENTS,
@@ -126,7 +126,7 @@ export class ReplayWindow {
     for (const club of this.options.clubs ??
       this.clubsTouched(
         [
-          ...reports.flatMap((r) => r.claims.map((claim) => ({ type: claim.type as ClaimType, fields: claim }))),
+          ...reports.flatMap((r) => r.claims.map((claim) => ({ type: claim.type, fields: claim }))),
           ...this.takingEffectOn(day).map((fact) => ({ type: fact.type, fields: fact.data })),
         ],
         day,
@@ -158,7 +158,7 @@ export class ReplayWindow {
    * day, and the clubs pursuing him that day (news this season or the last, as known that day).
    */
   private clubsTouched(
-    claims: readonly { readonly type: ClaimType; readonly fields: Readonly<Record<string, unknown>> }[],
+    claims: readonly { readonly type: string; readonly fields: Readonly<Record<string, unknown>> }[],
     day: Day,
   ): Slug[] {
     const clubs = new Set<Slug>();

@@ -94,9 +94,10 @@ export function routeOf(event: { readonly type: ClaimType }): Route {
   return ROUTES.get(event.type)!;
 }
 
-/** The clubs a claim names (`CLUBS_NAMED`), from its type and fields. */
-export function clubsNamedBy(type: ClaimType, data: object): readonly Slug[] {
-  return (CLUBS_NAMED[type] as Route['clubs'])(data);
+/** The clubs a claim names (`CLUBS_NAMED`), from its type and fields; none for a type this build does not know. */
+export function clubsNamedBy(type: string, data: object): readonly Slug[] {
+  const route = ROUTES.get(type);
+  return route === undefined ? [] : route.clubs(data);
 }
 
 /** The club whose pursuit a fact updates (`PURSUIT_ROUTES`), if any. */

@@ -75,45 +75,49 @@ export class Ledger {
 
   record(report: Report): Promise<RecordReportResult> {
     const reportHash = createHash('sha256').update(canonicalReportContent(report)).digest('hex');
-    return this.handler.handle(async ({ lostRace }): Promise<StreamDecision<RecordReportResult>> => {
-      await this.base?.ready();
-      let decision;
-      try {
-        decision = decideRecordReport({ report, reportHash }, this.state);
-      } catch (error) {
-        if (error instanceof DomainError) throw new ReportRejectedError(error, lostRace);
-        throw error;
-      }
-      if (decision.outcome === 'already-recorded') {
+    const base = this.base;
+    return this.handler.handle(
+      ({ lostRace }): StreamDecision<RecordReportResult> => {
+        let decision;
+        try {
+          decision = decideRecordReport({ report, reportHash }, this.state);
+        } catch (error) {
+          if (error instanceof DomainError) throw new ReportRejectedError(error, lostRace);
+          throw error;
+        }
+        if (decision.outcome === 'already-recorded') {
+          return {
+            events: [],
+            answer: async () => ({
+              status: 'already-recorded',
+              reportId: report.reportId,
+              events: await this.eventsOf(report.reportId),
+            }),
+          };
+        }
+        const events = decision.events.map((event, index) => ({
+          id: eventId(this.stream, report.reportId, reportHash, index),
+          type: event.type,
+          data: event.data,
+          metadata: event.metadata as unknown as JsonObject, // provenance is plain JSON by construction
+        }));
         return {
-          events: [],
-          answer: async () => ({
-            status: 'already-recorded',
+          events,
+          // Two identical submissions racing both end here (the store answers the second with the
+          // first one's result, as EventStoreDB does), so both get "recorded" with the same events.
+          answer: async (appended) => ({
+            status: 'recorded',
             reportId: report.reportId,
-            events: await this.eventsOf(report.reportId),
+            events: await this.store.readStream(this.stream, {
+              fromRevision: appended!.nextExpectedRevision - BigInt(events.length - 1),
+              maxCount: events.length,
+            }),
           }),
         };
-      }
-      const events = decision.events.map((event, index) => ({
-        id: eventId(this.stream, report.reportId, reportHash, index),
-        type: event.type,
-        data: event.data,
-        metadata: event.metadata as unknown as JsonObject, // provenance is plain JSON by construction
-      }));
-      return {
-        events,
-        // Two identical submissions racing both end here (the store answers the second with the
-        // first one's result, as EventStoreDB does), so both get "recorded" with the same events.
-        answer: async (appended) => ({
-          status: 'recorded',
-          reportId: report.reportId,
-          events: await this.store.readStream(this.stream, {
-            fromRevision: appended!.nextExpectedRevision - BigInt(events.length - 1),
-            maxCount: events.length,
-          }),
-        }),
-      };
-    });
+      },
+      // a branch waits for canonical history to reach its fork before each attempt
+      base && (() => base.ready()),
+    );
   }
 
   /** The content hash of a report this ledger has folded (undefined when it has not). */
