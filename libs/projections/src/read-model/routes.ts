@@ -70,7 +70,7 @@ export interface Route {
   /** The club whose pursuit of that player it updates (`PURSUIT_ROUTES`). */
   readonly pursuit: ((data: object) => Slug) | null;
   /** Where a move leaves the player (`ROSTER_MOVES`); null: it moves no one. */
-  readonly move: ((at: Whereabouts, data: object) => Whereabouts) | null;
+  readonly move: ((at: Whereabouts, data: object) => void) | null;
   readonly holdsUntil: ((data: object) => IsoDate | undefined) | null;
 }
 

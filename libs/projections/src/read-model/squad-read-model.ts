@@ -74,18 +74,14 @@ export interface LazyIndex<Entry, Index> {
  * A player's history, carrying what is keyed by the player: one map look-up per event finds all
  * of it (the rebuild is bound by look-ups in maps too large for the CPU cache).
  */
-export interface PlayerHistory extends History<ProjectedEvent, PlayerView> {
+export interface PlayerHistory extends History<ProjectedEvent, PlayerView>, Whereabouts {
   /** His slug, the one string kept for it (see `applyEvent`). */
   readonly player: Slug;
   /** His pursuits: built from his history when first read (see `pursuitsOf`), then kept up to date. */
   pursuitIndex: PursuitIndex | undefined;
   /** Every club he has been linked to by registration, transfer or loan. */
   readonly linkedClubs: Set<Slug>;
-  /** Where he is after his newest move (see `ROSTER_MOVES`). */
-  whereabouts: Whereabouts;
 }
-
-const NOWHERE: Whereabouts = { club: undefined, loanClub: undefined };
 
 function emptyPlayerHistory(player: Slug): PlayerHistory {
   // one literal with every field: a spread would leave some outside the object itself (a cache miss more per event)
@@ -97,7 +93,8 @@ function emptyPlayerHistory(player: Slug): PlayerHistory {
     maxValidFrom: history.maxValidFrom,
     checkpoints: history.checkpoints,
     linkedClubs: new Set(),
-    whereabouts: NOWHERE,
+    currentClub: undefined,
+    currentLoanClub: undefined,
     pursuitIndex: undefined,
   };
 }
@@ -214,7 +211,7 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
     player = history.player;
     (data as { player: Slug }).player = player;
     addFact(history, event);
-    if (route.move !== null) fileInRosters(model, history, event, clubs);
+    if (route.move !== null) fileInRosters(model, history, event, clubs, route.move);
     const club = route.pursuit === null ? undefined : route.pursuit(data);
     if (club !== undefined) {
       const targets = model.clubTargets.get(club);
@@ -356,6 +353,7 @@ function fileInRosters(
   history: PlayerHistory,
   fact: ProjectedEvent,
   clubs: readonly Slug[],
+  moveOf: NonNullable<Route['move']>,
 ): void {
   const playerFacts = history.facts;
   const linked = history.linkedClubs;
@@ -373,24 +371,23 @@ function fileInRosters(
   }
   if (newest) {
     // each roster once: the clubs named, then those he was at (all linked, so their rosters exist)
-    const { club: currentClub, loanClub: currentLoanClub } = history.whereabouts;
+    const { currentClub, currentLoanClub } = history;
     for (const club of clubs) addFact(model.rosters.get(club)!, fact);
     if (currentClub && !clubs.includes(currentClub)) addFact(model.rosters.get(currentClub)!, fact);
     if (currentLoanClub && currentLoanClub !== currentClub && !clubs.includes(currentLoanClub)) {
       addFact(model.rosters.get(currentLoanClub)!, fact);
     }
-    history.whereabouts = moved(history.whereabouts, fact);
+    moveOf(history, fact.data);
   } else {
     for (const club of linked) addFact(model.rosters.get(club)!, fact);
     // replay his moves (rare)
-    let whereabouts = NOWHERE;
-    for (const each of playerFacts) whereabouts = moved(whereabouts, each);
-    history.whereabouts = whereabouts;
+    history.currentClub = history.currentLoanClub = undefined;
+    for (const each of playerFacts) move(history, each);
   }
 }
 
 /** Where a player is after a fact (unchanged unless it is a move). */
-function moved(at: Whereabouts, fact: ProjectedEvent): Whereabouts {
-  const move = routeOf(fact).move;
-  return move === null ? at : move(at, fact.data);
+function move(history: PlayerHistory, fact: ProjectedEvent): void {
+  const moveOf = routeOf(fact).move;
+  if (moveOf !== null) moveOf(history, fact.data);
 }
