@@ -80,15 +80,3 @@ export class BranchIdPipe implements PipeTransform<string, string> {
     return value;
   }
 }
-
-/** `@Param('club', new SlugPipe('club'))`: a path parameter that must be a slug (else 400). */
-export class SlugPipe implements PipeTransform<string, string> {
-  constructor(private readonly field: string) {}
-
-  transform(value: string): string {
-    const params = new RequestParams();
-    params.slug(value, this.field);
-    params.done();
-    return value;
-  }
-}
