@@ -64,6 +64,13 @@ export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShut
     const head = Number(await this.store.headPosition());
     const path = this.snapshotPath();
     const loaded = path ? await readSnapshot(path, (position) => eventIdAt(this.store, position)) : undefined;
+    if (loaded?.damaged) {
+      this.logger.warn({
+        msg: 'read-model snapshot damaged: not used, rebuilding from the store',
+        path,
+        reason: loaded.reason,
+      });
+    }
     const model = loaded?.model ?? emptyReadModel();
     this.runner = new ProjectionRunner(this.store, model, {
       onError: (error, position) =>
