@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -80,6 +80,40 @@ describe('seed data and the CLI', () => {
     const again = await cli(['seed'], { SQLITE_PATH: sqlitePath });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('recorded: 0\nalready present: 6\nrejected: 0');
+  });
+
+  it('finishes seeding that a killed start left halfway, and leaves a store of other reports alone', async () => {
+    // the first two seed reports, as a start killed after them leaves the store
+    const partial = join(dir, 'partial-seed.db');
+    const firstTwo = join(dir, 'first-two-seeds.ndjson');
+    const seedFiles = readdirSync(join(ROOT, 'seeds'))
+      .filter((file) => file.endsWith('.json'))
+      .sort();
+    writeFileSync(
+      firstTwo,
+      seedFiles
+        .slice(0, 2)
+        .map((file) => JSON.stringify(JSON.parse(readFileSync(join(ROOT, 'seeds', file), 'utf8'))))
+        .join('\n'),
+    );
+    expect((await cli(['import', firstTwo], { SQLITE_PATH: partial })).code).toBe(0);
+    const partly = await headAfterStart(partial);
+    expect(partly).toBe(33); // all six seed reports' claims
+    expect((await cli(['seed'], { SQLITE_PATH: partial })).stdout).toContain(
+      'recorded: 0\nalready present: 6\nrejected: 0',
+    );
+
+    const own = join(dir, 'own-reports.db');
+    const ownReport = join(dir, 'own-report.ndjson');
+    const report = {
+      reportId: 'own-1',
+      source: { name: 'Test' },
+      publishedOn: '2025-06-01',
+      claims: [{ type: 'PlayerRegistered', player: 'someone', name: 'Someone', club: 'ajax', position: 'GK' }],
+    };
+    writeFileSync(ownReport, JSON.stringify(report));
+    expect((await cli(['import', ownReport], { SQLITE_PATH: own })).code).toBe(0);
+    expect(await headAfterStart(own)).toBe(1);
   });
 
   it('imports an NDJSON file with a summary of what was recorded, already present and rejected', async () => {

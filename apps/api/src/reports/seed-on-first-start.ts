@@ -5,7 +5,12 @@ import { EVENT_STORE } from '@squad/event-store/nest';
 import { importReports, Ledger, readSeedReports, parseReport } from '@squad/reports';
 import type { Environment } from '../config/environment';
 
-/** An empty store gets the seed reports at start, so a new user sees data at once. */
+/**
+ * An empty store gets the seed reports at start, so a new user sees data at once. Seeding goes
+ * report by report (each is atomic), so a start killed halfway leaves some of them in: a store
+ * that holds some seed reports and not all gets the rest at the next start. A store holding
+ * none of them and other reports is someone's own history, and is left alone.
+ */
 @Injectable()
 export class SeedOnFirstStart implements OnModuleInit {
   private readonly logger = new Logger('seed');
@@ -19,10 +24,27 @@ export class SeedOnFirstStart implements OnModuleInit {
   // onModuleInit runs before any bootstrap hook, so the read models start after the seeds are in
   async onModuleInit(): Promise<void> {
     if (!this.config.get('SEED_ON_EMPTY', { infer: true })) return;
-    if ((await this.store.headPosition()) !== 0n) return;
+    const empty = (await this.store.headPosition()) === 0n;
     const dir = this.config.get('SEEDS_DIR', { infer: true });
-    const summary = await importReports(this.ledger, await readSeedReports(dir), parseReport);
-    this.logger.log({ msg: 'loaded the seed reports into the empty store', dir, ...summary });
+    const seeds = await readSeedReports(dir);
+    if (!empty) {
+      await this.ledger.catchUp();
+      const present = seeds.filter((seed) => this.ledger.reportHash(reportIdOf(seed.body)) !== undefined).length;
+      if (present === 0 || present === seeds.length) return;
+    }
+    const summary = await importReports(this.ledger, seeds, parseReport);
+    this.logger.log({
+      msg: empty
+        ? 'loaded the seed reports into the empty store'
+        : 'loaded the seed reports an interrupted start left out',
+      dir,
+      ...summary,
+    });
     if (summary.rejected.length) throw new Error(`seed reports rejected: ${JSON.stringify(summary.rejected)}`);
   }
+}
+
+function reportIdOf(body: unknown): string {
+  const reportId = (body as { reportId?: unknown } | null)?.reportId;
+  return typeof reportId === 'string' ? reportId : '';
 }
