@@ -133,6 +133,12 @@ describe('read models over HTTP, on the seed data', () => {
     expect(bad.status).toBe(400);
     expect(bad.type).toContain('application/problem+json');
     expect(bad.body.errors.map((e: Json) => e.field)).toEqual(['asOf', 'knownAt', 'formation']);
+    // a slug past MAX_SLUG_LENGTH (80) can never have been recorded: 400 naming it, not 404
+    const long = await get(`/v1/players/${'a'.repeat(81)}`);
+    expect(long).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: 'player', reason: expect.stringContaining('at most 80') }] },
+    });
   });
 });
 

@@ -82,6 +82,16 @@ export interface Report {
 }
 
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/**
+ * The longest slug: well inside the HTTP router's 100-character limit on a path parameter, so
+ * every club and player recorded can be read back by its URL.
+ */
+export const MAX_SLUG_LENGTH = 80;
+
+/** A slug as the API takes it: `SLUG`, at most `MAX_SLUG_LENGTH` characters. */
+export function isSlug(value: unknown): value is Slug {
+  return typeof value === 'string' && value.length <= MAX_SLUG_LENGTH && SLUG.test(value);
+}
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A real calendar day written as `YYYY-MM-DD` (rejects 2025-02-30). */

@@ -1,5 +1,5 @@
 import { MultiBar, Presets } from 'cli-progress';
-import { isIsoDate, SLUG } from '@squad/domain';
+import { isIsoDate, isSlug } from '@squad/domain';
 import type { EventStore } from '@squad/event-store';
 import {
   applyEvent,
@@ -43,7 +43,7 @@ export function parseReplayArgs(argv: string[], defaultFormation: string): Repla
   const formation = options.get('formation') ?? defaultFormation;
   if (!isIsoDate(from)) problems.push('--from must be a date YYYY-MM-DD');
   if (!isIsoDate(to) || to < from) problems.push('--to must be a date YYYY-MM-DD, on or after --from');
-  if (!SLUG.test(club)) problems.push('--club must be a club slug such as juventus');
+  if (!isSlug(club)) problems.push('--club must be a club slug such as juventus');
   const speed = speedText === 'max' ? undefined : Number(speedText);
   if (speed !== undefined && !(Number.isFinite(speed) && speed > 0))
     problems.push('--speed must be simulated days per second (more than 0) or max');

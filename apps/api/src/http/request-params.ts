@@ -1,5 +1,5 @@
 import type { PipeTransform } from '@nestjs/common';
-import { isIsoDate, SLUG, type IsoDate, type Slug } from '@squad/domain';
+import { isIsoDate, isSlug, MAX_SLUG_LENGTH, type IsoDate, type Slug } from '@squad/domain';
 import { invalidRequest, type FieldProblem } from '../errors/application-error';
 
 /** Branch ids: a slug of the name and a random suffix, e.g. `balerdi-signs-3f9a2c1d`. */
@@ -23,7 +23,9 @@ export class RequestParams {
   }
 
   slug(value: string, field: string): Slug {
-    if (!SLUG.test(value)) this.add(field, `${field} must be a lower-case slug such as "juventus"`);
+    if (!isSlug(value)) {
+      this.add(field, `${field} must be a lower-case slug such as "juventus", at most ${MAX_SLUG_LENGTH} characters`);
+    }
     return value;
   }
 

@@ -1,4 +1,4 @@
-import { isIsoDate, SLUG, type IsoDate, type Slug } from '@squad/domain';
+import { isIsoDate, isSlug, type IsoDate, type Slug } from '@squad/domain';
 import { FORMATIONS, toDay } from '@squad/projections';
 import type { FieldProblem } from '../errors/application-error';
 import { isBranchId } from '../http/request-params';
@@ -38,18 +38,14 @@ export function parseClubs(value: unknown, problems: FieldProblem[], field = 'cl
   const list: unknown[] = (Array.isArray(value) ? (value as unknown[]) : [value]).flatMap((v) =>
     typeof v === 'string' ? v.split(',') : [v],
   );
-  if (
-    list.length === 0 ||
-    list.length > MAX_CLUBS ||
-    !list.every((club) => typeof club === 'string' && SLUG.test(club))
-  ) {
+  if (list.length === 0 || list.length > MAX_CLUBS || !list.every((club) => isSlug(club))) {
     problems.push({
       field,
       reason: `${field} must be one club slug or a list of at most ${MAX_CLUBS}, such as "juventus"`,
     });
     return undefined;
   }
-  return [...new Set(list as string[])].sort();
+  return [...new Set(list)].sort();
 }
 
 export function parseReplayRequest(body: unknown): ReplayRequest | { problems: FieldProblem[] } {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { CLAIM_TYPES } from '@squad/domain';
-import { exampleReport, parseReport } from '@squad/reports';
+import { CLAIM_TYPES, MAX_SLUG_LENGTH } from '@squad/domain';
+import { exampleReport, MAX_EUROS, parseReport } from '@squad/reports';
 
 describe(parseReport.name, () => {
   it('turns every documented example into a domain report', () => {
@@ -10,6 +10,29 @@ describe(parseReport.name, () => {
         report: expect.objectContaining({ reportId: `example-${type}`, publishedOnApprox: false }),
       });
     }
+  });
+
+  it('bounds amounts and slugs: a fee of 1e308 or a slug past the router limit is refused, naming the field', () => {
+    const bid = (amountEur: number) =>
+      parseReport({
+        ...exampleReport('BidSubmitted'),
+        claims: [
+          { type: 'BidSubmitted', club: 'juventus', player: 'leonardo-balerdi', toClub: 'marseille', amountEur },
+        ],
+      });
+    expect(bid(222_000_000)).toEqual({ report: expect.anything() });
+    expect(bid(MAX_EUROS)).toEqual({ report: expect.anything() });
+    expect(bid(1e308)).toEqual({
+      problems: [{ field: 'claims[0].amountEur', reason: `amountEur must be at most ${MAX_EUROS} euros` }],
+    });
+    const injured = (player: string) =>
+      parseReport({ ...exampleReport('PlayerInjured'), claims: [{ type: 'PlayerInjured', player }] });
+    expect(injured('a'.repeat(MAX_SLUG_LENGTH))).toEqual({ report: expect.anything() });
+    expect(injured('a'.repeat(MAX_SLUG_LENGTH + 1))).toEqual({
+      problems: [
+        { field: 'claims[0].player', reason: expect.stringContaining(`at most ${MAX_SLUG_LENGTH} characters`) },
+      ],
+    });
   });
 
   it('keeps only the fields given, without undefined members', () => {

@@ -13,6 +13,7 @@ import {
   IsString,
   IsUrl,
   Matches,
+  Max,
   MaxLength,
   Min,
   registerDecorator,
@@ -20,7 +21,16 @@ import {
   type ValidationError,
   type ValidationOptions,
 } from 'class-validator';
-import { CLAIM_TYPES, type ClaimType, isIsoDate, POSITIONS, PRIORITIES, type Report, SLUG } from '@squad/domain';
+import {
+  CLAIM_TYPES,
+  type ClaimType,
+  isIsoDate,
+  isSlug,
+  MAX_SLUG_LENGTH,
+  POSITIONS,
+  PRIORITIES,
+  type Report,
+} from '@squad/domain';
 
 /**
  * The HTTP and CLI edge of `POST /v1/reports`: class-validator DTOs that turn an untrusted JSON
@@ -37,10 +47,17 @@ export interface FieldProblem {
 }
 
 function IsSlug(options?: ValidationOptions) {
-  return Matches(SLUG, {
-    message: ({ property }) => `${property} must be a lower-case slug such as "leonardo-balerdi"`,
-    ...options,
-  });
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isSlug',
+      target: target.constructor,
+      propertyName,
+      options: {
+        message: `${propertyName} must be a lower-case slug such as "leonardo-balerdi", at most ${MAX_SLUG_LENGTH} characters`,
+        ...options,
+      },
+      validator: { validate: (value: unknown) => isSlug(value) },
+    });
 }
 
 function IsIsoDate(options?: ValidationOptions) {
@@ -59,9 +76,13 @@ const Text = () => (target: object, key: string) => {
   IsNotEmpty()(target, key);
   MaxLength(MAX_TEXT)(target, key);
 };
+/** Far above any fee, bid or valuation ever reported (the record fee is about EUR 222m), far below where numbers lose precision. */
+export const MAX_EUROS = 10_000_000_000;
+
 const Euros = () => (target: object, key: string) => {
   IsInt({ message: `${key} must be a whole number of euros` })(target, key);
   Min(0)(target, key);
+  Max(MAX_EUROS, { message: `${key} must be at most ${MAX_EUROS} euros` })(target, key);
 };
 
 export class SourceDto {
