@@ -674,3 +674,67 @@ describe('access mode in the log', () => {
     }
   });
 });
+
+describe('replays belong to the client that created them', () => {
+  const OTHER_READ_KEY = 'read-key-fedcba9876543210';
+
+  it('answers another key as for an unknown replay: it cannot read, stream, steer or delete it', async () => {
+    const api = await startTestApi({
+      SEED_ON_EMPTY: 'true',
+      API_KEYS: WRITE_KEY,
+      READ_API_KEYS: `${READ_KEY},${OTHER_READ_KEY}`,
+    });
+    try {
+      const created = await fetch(`${api.url}/v1/replays`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(READ_KEY) },
+        body: JSON.stringify({ from: '2025-06-01', to: '2025-06-30', speed: 'step' }),
+      });
+      const { id } = (await created.json()) as Json;
+      const as = (key: string, method: string, path = '') =>
+        fetch(`${api.url}/v1/replays/${id}${path}`, { method, headers: bearer(key) });
+      for (const [method, path] of [
+        ['GET', ''],
+        ['GET', '/stream'],
+        ['POST', '/pause'],
+        ['POST', '/step'],
+        ['DELETE', ''],
+      ] as const) {
+        await expectProblem(await as(OTHER_READ_KEY, method, path), 404, 'UNKNOWN_REPLAY');
+      }
+      expect((await as(READ_KEY, 'POST', '/pause')).status).toBe(200);
+      expect((await as(READ_KEY, 'DELETE')).status).toBe(204);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('HEAD on a live or replay stream', () => {
+  it('answers with the stream headers and ends, without opening a stream or taking a slot', async () => {
+    const api = await startTestApi({ SEED_ON_EMPTY: 'true', LIVE_MAX_CONNECTIONS_PER_CLIENT: '1' });
+    try {
+      const created = (await (
+        await api.post('/v1/replays', { from: '2025-06-01', to: '2025-06-30', speed: 'step' })
+      ).json()) as Json;
+      for (const path of ['/v1/updates', '/v1/clubs/juventus/updates', `/v1/replays/${created.id}/stream`]) {
+        const head = await fetch(`${api.url}${path}`, { method: 'HEAD', signal: AbortSignal.timeout(5000) });
+        expect({ path, status: head.status, type: head.headers.get('content-type') }).toEqual({
+          path,
+          status: 200,
+          type: 'text/event-stream; charset=utf-8',
+        });
+      }
+      const status = (await (await fetch(`${api.url}/v1/updates/status`)).json()) as Json;
+      expect(status.streamSlots).toBe(0);
+      // checked as a GET would be: an unknown club is 404
+      expect((await fetch(`${api.url}/v1/clubs/nowhere/updates`, { method: 'HEAD' })).status).toBe(404);
+      // the one slot is free for a real stream
+      const live = await SseClient.open(`${api.url}/v1/updates`);
+      expect(live.status).toBe(200);
+      live.close();
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientOf } from '../access/access.guard';
 import { unknownEntity } from '../errors/application-error';
 import { RequestParams } from '../http/request-params';
+import { answeredHeadOfStream } from '../http/sse-head';
 import { Histories } from '../histories/histories.service';
 import type { LiveFeed } from './live-feed';
 import { LiveUpdates, type LiveStatus } from './live-updates.service';
@@ -69,6 +70,7 @@ export class LiveController {
     params.branch(branch);
     params.done();
     if (!(await this.histories.resolve(branch)).view.hasClub(club)) throw unknownEntity('club', club);
+    if (answeredHeadOfStream(request, reply)) return;
     const { release, feed } = await this.admitted(request, lastEventId, branch);
     this.live.openClubStream(club, reply.hijack().raw, lastEventId, { release }, feed);
   }
@@ -88,6 +90,7 @@ export class LiveController {
     params.branch(branch);
     params.done();
     if (branch !== undefined) await this.histories.branch(branch); // 404 before taking a slot
+    if (answeredHeadOfStream(request, reply)) return;
     const { release, feed } = await this.admitted(request, lastEventId, branch);
     this.live.openAllStream(reply.hijack().raw, lastEventId, { release }, feed);
   }

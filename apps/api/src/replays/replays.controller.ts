@@ -19,6 +19,7 @@ import { CountsAsRead } from '../access/public.decorator';
 import type { Environment } from '../config/environment';
 import { StreamSlots } from '../access/stream-slots';
 import { invalidRequest, type FieldProblem } from '../errors/application-error';
+import { answeredHeadOfStream } from '../http/sse-head';
 import { parseClubs, parseReplayRequest, parseSpeed } from './replay-input';
 import { Replays } from './replays.service';
 
@@ -79,8 +80,8 @@ export class ReplaysController {
   @Get(':id')
   @ApiOperation({ summary: "A replay's state: position, speed, what was sent, bytes waiting for the client" })
   @ApiParam({ name: 'id' })
-  status(@Param('id') id: string) {
-    return this.replays.get(id).status();
+  status(@Param('id') id: string, @Req() http: FastifyRequest) {
+    return this.replays.get(id, clientOf(http)).status();
   }
 
   @Get(':id/stream')
@@ -110,7 +111,7 @@ export class ReplaysController {
     @Req() http: FastifyRequest,
     @Res() reply: FastifyReply,
   ): void {
-    const session = this.replays.get(id);
+    const session = this.replays.get(id, clientOf(http));
     const problems: FieldProblem[] = [];
     const clubs = parseClubs(club, problems);
     for (const followed of clubs ?? []) {
@@ -121,6 +122,7 @@ export class ReplaysController {
     if (lastEventId !== undefined && !isIsoDate(lastEventId))
       problems.push({ field: 'Last-Event-ID', reason: 'Last-Event-ID must be a day of the replay (YYYY-MM-DD)' });
     if (problems.length) throw invalidRequest(problems);
+    if (answeredHeadOfStream(http, reply)) return;
     // a replay stream holds a connection like a live one: it takes one of the client's stream slots (429 past the cap)
     const release = this.slots.admit(clientOf(http));
     const headers = reply.getHeaders() as OutgoingHttpHeaders; // set by hooks (security headers) before the stream takes over
@@ -136,8 +138,8 @@ export class ReplaysController {
   @Post(':id/pause')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pause: no day is told until /resume or /step' })
-  pause(@Param('id') id: string) {
-    const session = this.replays.get(id);
+  pause(@Param('id') id: string, @Req() http: FastifyRequest) {
+    const session = this.replays.get(id, clientOf(http));
     session.pause();
     return session.status();
   }
@@ -152,8 +154,8 @@ export class ReplaysController {
       properties: { speed: { oneOf: [{ type: 'number' }, { type: 'string', enum: ['max', 'step'] }] } },
     },
   })
-  resume(@Param('id') id: string, @Body() body: unknown) {
-    const session = this.replays.get(id);
+  resume(@Param('id') id: string, @Body() body: unknown, @Req() http: FastifyRequest) {
+    const session = this.replays.get(id, clientOf(http));
     const problems: FieldProblem[] = [];
     const speed = parseSpeed((body as { speed?: unknown } | undefined)?.speed, problems);
     if (problems.length) throw invalidRequest(problems);
@@ -164,8 +166,8 @@ export class ReplaysController {
   @Post(':id/step')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pause and tell the next day now; answers with the day told (null at the end)' })
-  async step(@Param('id') id: string) {
-    const session = this.replays.get(id);
+  async step(@Param('id') id: string, @Req() http: FastifyRequest) {
+    const session = this.replays.get(id, clientOf(http));
     const day = await session.step();
     return { told: day ?? null, ...session.status() };
   }
@@ -174,8 +176,8 @@ export class ReplaysController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Move to a day of the window: the next day told is that one (its documents whole)' })
   @ApiBody({ schema: { type: 'object', required: ['to'], properties: { to: { type: 'string', format: 'date' } } } })
-  async seek(@Param('id') id: string, @Body() body: unknown) {
-    const session = this.replays.get(id);
+  async seek(@Param('id') id: string, @Body() body: unknown, @Req() http: FastifyRequest) {
+    const session = this.replays.get(id, clientOf(http));
     const to = (body as { to?: unknown } | undefined)?.to;
     const { from, to: last } = session.description;
     if (!isIsoDate(to) || to < from || to > last)
@@ -187,7 +189,7 @@ export class ReplaysController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a replay: its stream ends' })
-  delete(@Param('id') id: string): void {
-    this.replays.delete(id);
+  delete(@Param('id') id: string, @Req() http: FastifyRequest): void {
+    this.replays.delete(id, clientOf(http));
   }
 }

@@ -95,20 +95,24 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
     return held;
   }
 
-  get(id: string): ReplaySession {
+  /**
+   * The replay, for the client that created it (see `clientOf`): another client is told there is
+   * no such replay, as for an unknown id, so one key cannot steer, read or delete another's.
+   */
+  get(id: string, client: string): ReplaySession {
     const session = /^[0-9a-f]{16}$/.test(id) ? this.sessions.get(id) : undefined;
-    if (!session) {
+    if (!session || this.owners.get(id) !== client) {
       throw new ApplicationError(
         'UNKNOWN_REPLAY',
         'not-found',
-        `There is no replay "${id}" (replays are kept in memory, and dropped when idle)`,
+        `There is no replay "${id}" (replays are kept in memory, dropped when idle, and seen only by the client that created them)`,
       );
     }
     return session;
   }
 
-  delete(id: string): void {
-    this.get(id).close();
+  delete(id: string, client: string): void {
+    this.get(id, client).close();
     this.sessions.delete(id);
     this.owners.delete(id);
   }

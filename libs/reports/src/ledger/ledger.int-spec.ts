@@ -24,6 +24,16 @@ describe(Ledger.name, () => {
   });
   afterEach(() => store.close());
 
+  it('takes report ids as given, case and all: "Case-Id-1" and "case-id-1" are two reports', async () => {
+    // a report id is the client's idempotency key, an opaque string (as an Idempotency-Key header is)
+    const ledger = new Ledger(store);
+    const injured = (id: string) => report(id, [{ type: 'PlayerInjured', player: 'gleison-bremer' }]);
+    expect(await ledger.record(injured('Case-Id-1'))).toMatchObject({ status: 'recorded' });
+    expect(await ledger.record(injured('case-id-1'))).toMatchObject({ status: 'recorded' });
+    expect(await ledger.record(injured('Case-Id-1'))).toMatchObject({ status: 'already-recorded' });
+    expect(await store.readStream(CANONICAL_LEDGER_STREAM)).toHaveLength(2);
+  });
+
   it('decides against the state at a revision and re-decides when another writer got there first', async () => {
     // two ledgers on one store stand for two service instances
     const first = new Ledger(store);
