@@ -256,6 +256,36 @@ describe('POST /v1/reports:batch', () => {
     expect(await api.head()).toBe(2);
   });
 
+  it('lists at most 20 bad fields per problem with their count, so bad input cannot swell the answer', async () => {
+    const head = await api.head();
+    // 200 claims, each wrong in four ways: 800 problems, of which the first 20 are listed
+    const wrongClaims = Array.from({ length: 200 }, () => ({
+      type: 'BidSubmitted',
+      club: 'NOT A SLUG',
+      amountEur: -1,
+    }));
+    const bad = { ...balerdiAtMarseille, reportId: 'many-wrongs', claims: wrongClaims };
+    const single = await api.post('/v1/reports', bad);
+    expect(single.status).toBe(400);
+    const problem = (await single.json()) as Json;
+    expect(problem.errors).toHaveLength(20);
+    expect(problem.errorCount).toBe(800);
+    expect(problem.errors[0]).toEqual({ field: expect.stringMatching(/^claims\[0\]\./), reason: expect.any(String) });
+
+    const reports = Array.from({ length: 50 }, (_, i) => ({ ...bad, reportId: `many-wrongs-${i}` }));
+    const body = JSON.stringify({ reports });
+    const batch = await fetch(`${api.url}/v1/reports:batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    const answer = await batch.text();
+    expect(batch.status).toBe(200);
+    expect(answer.length).toBeLessThan(body.length); // was about 24 times the body before the bound
+    expect((JSON.parse(answer) as Json).summary).toEqual({ recorded: 0, alreadyPresent: 0, rejected: 50 });
+    expect(await api.head()).toBe(head);
+  });
+
   it('refuses a body without a reports array', async () => {
     const response = await api.post('/v1/reports:batch', { report: balerdiAtMarseille });
     expect(response.status).toBe(400);

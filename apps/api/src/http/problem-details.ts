@@ -49,12 +49,29 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/**
+ * Bad fields listed in one problem at most. A report of 200 claims, each wrong in several ways,
+ * would otherwise answer with a thousand entries (and a batch of a thousand such reports with
+ * tens of MiB): the first ones are listed, and `errorCount` says how many there were.
+ */
+export const MAX_LISTED_PROBLEMS = 20;
+
+function listed(errors: readonly FieldProblem[] | undefined): {
+  errors?: readonly FieldProblem[];
+  errorCount?: number;
+} {
+  if (errors === undefined) return {};
+  if (errors.length <= MAX_LISTED_PROBLEMS) return { errors };
+  return { errors: errors.slice(0, MAX_LISTED_PROBLEMS), errorCount: errors.length };
+}
+
 /** Maps every error to problem details; the one place where errors become HTTP. */
 export function toProblem(error: unknown): ProblemDetails {
-  const make = ({ extensions, title, ...fields }: ProblemFields): ProblemDetails => ({
+  const make = ({ extensions, title, errors, ...fields }: ProblemFields): ProblemDetails => ({
     type: 'about:blank',
     title: title ?? TITLES[fields.status] ?? 'Error',
     ...fields,
+    ...listed(errors),
     ...extensions,
   });
   if (error instanceof ApplicationError) {
