@@ -18,7 +18,6 @@ export interface StreamDecision<Answer> {
 
 /** What a decision is told: the race lost before it, if any (a refusal can say so). */
 export interface DecisionAttempt {
-  readonly attempt: number;
   readonly lostRace?: WrongExpectedRevisionError;
 }
 
@@ -53,7 +52,7 @@ export class StreamCommandHandler {
       await prepare?.();
       await this.fold.catchUp();
       const decidedAt = this.fold.revision;
-      const decision = await decide({ attempt, lostRace });
+      const decision = await decide({ lostRace });
       if (decision.events.length === 0) return decision.answer(undefined);
       let appended: AppendResult;
       try {

@@ -41,7 +41,7 @@ export interface OpenedBranch extends History {
  */
 @Injectable()
 export class Histories {
-  readonly registry: BranchRegistry;
+  private readonly registry: BranchRegistry;
   private readonly ledgers = new Map<string, Ledger>();
   private readonly overlays = new Map<string, BranchOverlay>();
   private readonly views = new Map<string, BranchView>();

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
-import { importReports, Ledger, readSeedReports, parseReport } from '@squad/reports';
+import { importReports, Ledger, parseReport, readSeedReports, reportIdOf } from '@squad/reports';
 import type { Environment } from '../config/environment';
 
 /**
@@ -29,7 +29,7 @@ export class SeedOnFirstStart implements OnModuleInit {
     const seeds = await readSeedReports(dir);
     if (!empty) {
       await this.ledger.catchUp();
-      const present = seeds.filter((seed) => this.ledger.reportHash(reportIdOf(seed.body)) !== undefined).length;
+      const present = seeds.filter((seed) => this.ledger.reportHash(reportIdOf(seed.body) ?? '') !== undefined).length;
       if (present === 0 || present === seeds.length) return;
     }
     const summary = await importReports(this.ledger, seeds, parseReport);
@@ -42,9 +42,4 @@ export class SeedOnFirstStart implements OnModuleInit {
     });
     if (summary.rejected.length) throw new Error(`seed reports rejected: ${JSON.stringify(summary.rejected)}`);
   }
-}
-
-function reportIdOf(body: unknown): string {
-  const reportId = (body as { reportId?: unknown } | null)?.reportId;
-  return typeof reportId === 'string' ? reportId : '';
 }

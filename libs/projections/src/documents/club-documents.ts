@@ -67,21 +67,3 @@ export function clubDocumentBodies(
     outgoing: { club, outgoing },
   };
 }
-
-/** One document's body. */
-export function clubDocumentBody(
-  kind: ClubDocument,
-  source: ReadSource,
-  club: Slug,
-  time: DocumentTime,
-  formation: string,
-): object {
-  switch (kind) {
-    case 'squad-depth':
-      return squadDepthBody(source, club, time, formation);
-    case 'targets':
-      return targetsBody(source, club, time);
-    case 'outgoing':
-      return outgoingBody(source, club, time, formation);
-  }
-}

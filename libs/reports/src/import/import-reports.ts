@@ -39,10 +39,7 @@ export async function importReports(
   const summary: ImportSummary = { recorded: 0, alreadyPresent: 0, rejected: [] };
   for await (const { label, body, unreadable } of sources) {
     const parsed = unreadable ? { problems: [{ field: 'body', reason: unreadable }] } : parse(body);
-    const reportId =
-      typeof (body as { reportId?: unknown })?.reportId === 'string'
-        ? (body as { reportId: string }).reportId
-        : undefined;
+    const reportId = reportIdOf(body);
     if ('problems' in parsed) {
       summary.rejected.push({ label, reportId, reasons: parsed.problems.map((p) => `${p.field}: ${p.reason}`) });
     } else {
@@ -67,4 +64,10 @@ export async function readSeedReports(dir: string): Promise<ReportSource[]> {
   return Promise.all(
     files.map(async (file) => ({ label: file, body: JSON.parse(await readFile(join(dir, file), 'utf8')) as unknown })),
   );
+}
+
+/** The `reportId` an untrusted report body names, if it names one. */
+export function reportIdOf(body: unknown): string | undefined {
+  const reportId = (body as { reportId?: unknown } | null | undefined)?.reportId;
+  return typeof reportId === 'string' ? reportId : undefined;
 }
