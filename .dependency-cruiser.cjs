@@ -11,7 +11,7 @@ const TEST = ['\\.spec\\.ts$', '-spec\\.ts$', '(^|/)test/', '(^|/)testing/'];
 const STORE_PORT = '^libs/event-store/src/(event-store\\.port|index)\\.ts$';
 
 const FEATURES = '(reports|read-models|branches|replays|live|health)';
-const SHARED = '(access|config|errors|http|logging|histories)';
+const SHARED = '(access|config|errors|http|logging|histories|openapi)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -22,4 +22,7 @@ module.exports = {
     '^@squad/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   testTimeout: 30000,
+  // counts the answers validated against the OpenAPI document in the run (apps/api/test/contract)
+  globalSetup: '<rootDir>/apps/api/test/contract/conformance.setup.js',
+  globalTeardown: '<rootDir>/apps/api/test/contract/conformance.teardown.js',
 };

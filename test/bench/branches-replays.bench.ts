@@ -62,7 +62,7 @@ function seeded(seed: number): () => number {
 async function fork(w: World, index: number, random: () => number) {
   const forkAt =
     index % 2 === 0
-      ? { position: 1 + Math.floor(random() * w.head) }
+      ? { storePosition: 1 + Math.floor(random() * w.head) }
       : {
           knownAt: fromDay(
             toDay(w.world.firstDay) + Math.floor(random() * (toDay(w.world.lastDay) - toDay(w.world.firstDay))),

@@ -75,7 +75,7 @@ class Subscribers {
   }
 }
 
-async function post(url: string, body?: unknown): Promise<{ position?: number }> {
+async function post(url: string, body?: unknown): Promise<{ storePosition?: number }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -83,7 +83,7 @@ async function post(url: string, body?: unknown): Promise<{ position?: number }>
   });
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
   return response.headers.get('content-type')?.includes('json')
-    ? ((await response.json()) as { position?: number })
+    ? ((await response.json()) as { storePosition?: number })
     : {};
 }
 
@@ -157,7 +157,7 @@ export async function benchLiveUpdates(options: { subscribers: number; rounds: n
     servers.push(api);
     let player = 0;
     const ours = await measure(api, '/v1/clubs/juventus/updates', subscribers, rounds, async () => {
-      const { position } = await post(`${api.url}/v1/reports`, {
+      const { storePosition: position } = await post(`${api.url}/v1/reports`, {
         reportId: `bench-live-${++player}`,
         source: { name: 'Bench' },
         publishedOn: today(),

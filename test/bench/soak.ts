@@ -124,7 +124,7 @@ class Subscriber {
       const message = JSON.parse(data);
       for (const club of new Set<string>(message.changes.map((c: Json) => c.club))) {
         const frame = JSON.stringify({
-          position: message.position,
+          storePosition: message.storePosition,
           changes: message.changes.filter((c: Json) => c.club === club),
         });
         this.expectedByClub.set(club, [...(this.expectedByClub.get(club) ?? []), { id, hash: sha(frame) }]);
@@ -470,7 +470,7 @@ export async function benchSoak(options: SoakOptions): Promise<Figure[]> {
         })),
       })
     ).json()) as Json;
-    const last = marker.position as number;
+    const last = marker.storePosition as number;
     // the reference gets every update, the last at the marker's position; then each stream its club's last
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, 30_000).unref());
     await Promise.race([reference.reached(last), deadline]);
@@ -506,7 +506,8 @@ export async function benchSoak(options: SoakOptions): Promise<Figure[]> {
           await get(server, `/v1/clubs/${checker.club}/${model}?minPosition=${last}`)
         ).json()) as Json;
         const live = checker.documents.get(model);
-        if (JSON.stringify({ ...live, position: 0 }) !== JSON.stringify({ ...rest, position: 0 })) documentsDiffer++;
+        if (JSON.stringify({ ...live, storePosition: 0 }) !== JSON.stringify({ ...rest, storePosition: 0 }))
+          documentsDiffer++;
       }
     }
     const status = (await (await get(server, '/v1/updates/status')).json()) as Json;
@@ -540,7 +541,7 @@ export async function benchSoak(options: SoakOptions): Promise<Figure[]> {
     );
     printInfo(
       '  server RSS',
-      `at start ${(rss[0] / 1024).toFixed(1)} MiB, end of load ${(rssEndOfLoad / 1024).toFixed(1)} MiB, after checks ${(rssEnd / 1024).toFixed(1)} MiB, highest ${(Math.max(...rss, rssEndOfLoad, rssEnd) / 1024).toFixed(1)} MiB; journal ${status.journalEntries} entries, store position ${status.position}`,
+      `at start ${(rss[0] / 1024).toFixed(1)} MiB, end of load ${(rssEndOfLoad / 1024).toFixed(1)} MiB, after checks ${(rssEnd / 1024).toFixed(1)} MiB, highest ${(Math.max(...rss, rssEndOfLoad, rssEnd) / 1024).toFixed(1)} MiB; journal ${status.journalEntries} entries, store position ${status.storePosition}`,
     );
     printInfo(
       '  server heap after a full GC',

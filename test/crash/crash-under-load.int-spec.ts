@@ -146,7 +146,7 @@ describe('crash under load', () => {
     const acknowledge = (r: Sent, result: Json) => {
       acked.set(r.reportId, {
         ...r,
-        events: result.events.map((e: Json) => ({ id: e.id, position: e.position, type: e.type })),
+        events: result.events.map((e: Json) => ({ id: e.id, position: e.storePosition, type: e.type })),
       });
       if (acked.size >= killAfter && !stopped) {
         stopped = true;
@@ -206,7 +206,7 @@ describe('crash under load', () => {
       const stored = byReport.get(report.reportId) ?? [];
       expect({
         reportId: report.reportId,
-        events: stored.map((e) => ({ id: e.id, position: e.position, type: e.type })),
+        events: stored.map((e) => ({ id: e.id, position: e.storePosition, type: e.type })),
       }).toEqual({ reportId: report.reportId, events: report.events });
       expect(stored.map(({ type, data }) => ({ type, ...data }))).toEqual(
         report.claims.map((claim) => expect.objectContaining(claim)),
@@ -218,7 +218,7 @@ describe('crash under load', () => {
       expect({
         reportId,
         claims: stored.length,
-        consecutive: stored.every((e, i) => e.position === stored[0].position + i),
+        consecutive: stored.every((e, i) => e.storePosition === stored[0].storePosition + i),
       }).toEqual({ reportId, claims: expected, consecutive: true });
     }
     const unacknowledgedPresent = [...byReport.keys()].filter(
@@ -226,7 +226,7 @@ describe('crash under load', () => {
     ).length;
 
     // 4. the read models after the restart equal a full rebuild from the store
-    const head = events.at(-1).position;
+    const head = events.at(-1).storePosition;
     const read = async (base: string, path: string) => {
       const response = await fetch(`${base}${path}${path.includes('?') ? '&' : '?'}minPosition=${head}`);
       return { status: response.status, body: (await response.json()) as Json };

@@ -288,7 +288,7 @@
       state.docs = mergeDocuments(null, message.changes);
       clearError();
       setBusy(false);
-      setLiveIndicator('live', `Live · position ${message.position}`);
+      setLiveIndicator('live', `Live · position ${message.storePosition}`);
       render();
     };
     source.addEventListener('snapshot', onSnapshot);
@@ -299,7 +299,7 @@
       const next = mergeDocuments(state.docs, message.changes);
       markChanged(changedKeys(state.docs, next));
       state.docs = next;
-      setLiveIndicator('live', `Live · updated ${new Date().toLocaleTimeString()} · position ${message.position}`);
+      setLiveIndicator('live', `Live · updated ${new Date().toLocaleTimeString()} · position ${message.storePosition}`);
       render();
     });
     source.addEventListener('open', () => {
@@ -436,7 +436,7 @@
       );
 
     els.board.replaceChildren(...(depth ? renderBoard(depth) : [placeholder('squad')]));
-    els.board.dataset.position = depth ? String(depth.position) : '';
+    els.board.dataset.position = depth ? String(depth.storePosition) : '';
     els.boardMeta.textContent = depth ? boardMeta(depth) : '';
 
     els.targets.replaceChildren(...(targets ? renderTargets(targets) : [placeholder('targets')]));
@@ -460,7 +460,7 @@
       h('span', {}, `as of ${asOf}`),
       h('span', {}, `known at ${knownAt}`),
     ];
-    if (doc) parts.push(h('span', {}, `store position ${doc.position}`));
+    if (doc) parts.push(h('span', {}, `store position ${doc.storePosition}`));
     els.context.replaceChildren(...parts);
   }
 

@@ -1,13 +1,17 @@
 import { join } from 'node:path';
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { createRootLogger, NestPinoLogger, requestForLog } from './logging/logger';
 import { trustProxyOption, validateEnvironment } from './config/environment';
 import { acceptOnlyJsonBodies } from './http/json-body';
+import { createOpenApiDocument, declaredQueryParameters } from './openapi/openapi-document';
+import { API_VERSION } from './openapi/api-version';
+import { KnownQueryParameters } from './openapi/known-query-parameters.interceptor';
 import { ProblemDetailsFilter } from './http/problem-details';
 import { DOCS_PREFIX, DOCS_SECURITY_HEADERS, SECURITY_HEADERS } from './http/security-headers';
 
@@ -21,7 +25,15 @@ export interface RunningApi {
  * Builds and starts the API. `main.ts` calls it with the process environment; e2e tests call it
  * with their own (a temporary store, port 0), so both run the same wiring.
  */
-export async function startApi(env: Record<string, string | undefined> = process.env): Promise<RunningApi> {
+export interface StartOptions {
+  /** Runs on the Fastify instance just before it listens (tests add their conformance check here). */
+  readonly beforeListen?: (fastify: FastifyInstance) => void;
+}
+
+export async function startApi(
+  env: Record<string, string | undefined> = process.env,
+  options: StartOptions = {},
+): Promise<RunningApi> {
   const config = validateEnvironment(env);
   const logger = createRootLogger(config.LOG_LEVEL);
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -43,20 +55,16 @@ export async function startApi(env: Record<string, string | undefined> = process
       route.config = { ...route.config, helmet: DOCS_SECURITY_HEADERS };
   });
   await app.register(helmet, SECURITY_HEADERS);
+  // every answer says which version of the contract it follows (CHANGELOG.md)
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    void reply.header('api-version', API_VERSION);
+    done();
+  });
   app.useGlobalFilters(new ProblemDetailsFilter());
-  const openApi = new DocumentBuilder()
-    .setTitle('Squad Planner')
-    .setDescription('Transfer-news reports in, squad depth, targets and outgoing candidates out, in two clocks.')
-    .setVersion('1')
-    // API_KEYS / READ_API_KEYS: "Authorize" in the page sends the key with "Try it out"
-    .addBearerAuth({
-      type: 'http',
-      scheme: 'bearer',
-      description: 'An API key: one of API_KEYS (writes and reads) or READ_API_KEYS (reads)',
-    })
-    .addSecurityRequirements('bearer')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
+  // the contract: served at /docs and /docs-json, and the list of query parameters each endpoint takes
+  const openApi = createOpenApiDocument(app);
+  app.useGlobalInterceptors(new KnownQueryParameters(declaredQueryParameters(openApi)));
+  SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs-json' });
   // The dashboard: static files beside `src` (apps/api/public from source, dist/apps/api/public
   // from the build). `wildcard: false` routes only the files present at start (`/`, `/app.js`,
   // ...), so no catch-all route can shadow /v1, /docs or /health, and unknown paths still get
@@ -64,6 +72,7 @@ export async function startApi(env: Record<string, string | undefined> = process
   app.useStaticAssets({ root: join(__dirname, '..', 'public'), prefix: '/', wildcard: false, dotfiles: 'ignore' });
   // exit (code 0) rather than re-raise the signal, so pino flushes its buffered lines on the way out
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  options.beforeListen?.(fastify);
   await app.listen(config.PORT, config.HOST);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -35,8 +35,9 @@ describeWithPostgres('what-if branches across two instances', (database) => {
 
   it('forks through one instance, writes through both (concurrently), reads and deletes through either', async () => {
     const [a, b] = apis;
-    const branch = (await json(await a.post('/v1/branches', { name: 'Shared', forkAt: { position: await a.head() } })))
-      .body;
+    const branch = (
+      await json(await a.post('/v1/branches', { name: 'Shared', forkAt: { storePosition: await a.head() } }))
+    ).body;
 
     // four writers on one stream: each lost race is retried (a ledger tries up to 5 times)
     const writes = await Promise.all([
@@ -48,7 +49,7 @@ describeWithPostgres('what-if branches across two instances', (database) => {
       ),
     ]);
     expect(writes.map((w) => [w.status, w.body.code])).toEqual(Array(4).fill([201, undefined]));
-    const last = Math.max(...writes.map((w) => w.body.position));
+    const last = Math.max(...writes.map((w) => w.body.storePosition));
 
     for (const api of apis) {
       const targets = await json(
@@ -75,7 +76,7 @@ describeWithPostgres('what-if branches across two instances', (database) => {
   it("streams a branch's live updates on one instance for writes made through either, and ends them when the other deletes it", async () => {
     const [a, b] = apis;
     const branch = (
-      await json(await a.post('/v1/branches', { name: 'Shared live', forkAt: { position: await a.head() } }))
+      await json(await a.post('/v1/branches', { name: 'Shared live', forkAt: { storePosition: await a.head() } }))
     ).body;
     const live = await SseClient.open(`${b.url}/v1/clubs/juventus/updates?branch=${branch.id}`);
     try {
@@ -94,7 +95,7 @@ describeWithPostgres('what-if branches across two instances', (database) => {
           ),
         );
       }
-      const positions = writes.map((w) => w.body.position);
+      const positions = writes.map((w) => w.body.storePosition);
       await live.until('every write', () => live.messages.some((m) => Number(m.id) >= positions[2]));
       const updates = live.parsed('update');
       expect(updates.map((u) => Number(u.id))).toEqual(

@@ -61,10 +61,10 @@ describe('what-if branches over HTTP', () => {
     const head = await api.head();
     const canonicalBefore = await api.store.readStream(CANONICAL_LEDGER_STREAM);
     const canonicalDepthBefore = await get('/v1/clubs/juventus/squad-depth?asOf=2025-08-10');
-    const branch = await fork('Juventus sign Balerdi', { position: head });
+    const branch = await fork('Juventus sign Balerdi', { storePosition: head });
     expect(branch).toMatchObject({
       name: 'Juventus sign Balerdi',
-      forkAt: { position: head },
+      forkAt: { storePosition: head },
       stream: `ledger-branch-${branch.id}`,
     });
     expect(branch.id).toMatch(/^juventus-sign-balerdi-[0-9a-f]{8}$/);
@@ -75,7 +75,7 @@ describe('what-if branches over HTTP', () => {
 
     // read your writes in the branch
     const depth = await get(
-      `/v1/clubs/juventus/squad-depth?asOf=2025-08-10&branch=${branch.id}&minPosition=${signed.body.position}`,
+      `/v1/clubs/juventus/squad-depth?asOf=2025-08-10&branch=${branch.id}&minPosition=${signed.body.storePosition}`,
     );
     expect(depth.status).toBe(200);
     expect(depth.body).toMatchObject({ branch: branch.id, asOf: '2025-08-10' });
@@ -94,14 +94,14 @@ describe('what-if branches over HTTP', () => {
     });
     // before the signing's valid day, the branch answers like canonical history
     const early = await get(`/v1/clubs/juventus/squad-depth?asOf=2025-06-20&branch=${branch.id}`);
-    const { position: _p, branch: _b, ...earlyRest } = early.body;
-    const { position: _q, ...canonicalEarly } = (await get('/v1/clubs/juventus/squad-depth?asOf=2025-06-20')).body;
+    const { storePosition: _p, branch: _b, ...earlyRest } = early.body;
+    const { storePosition: _q, ...canonicalEarly } = (await get('/v1/clubs/juventus/squad-depth?asOf=2025-06-20')).body;
     expect(earlyRest).toEqual(canonicalEarly);
 
     // canonical reads, the canonical stream and the canonical event log are as they were
     const canonicalDepth = await get('/v1/clubs/juventus/squad-depth?asOf=2025-08-10');
     expect(squadPlayers(canonicalDepth.body)).not.toContain(BALERDI);
-    expect({ ...canonicalDepth.body, position: 0 }).toEqual({ ...canonicalDepthBefore.body, position: 0 });
+    expect({ ...canonicalDepth.body, storePosition: 0 }).toEqual({ ...canonicalDepthBefore.body, storePosition: 0 });
     expect((await get(`/v1/players/${BALERDI}?asOf=2025-08-10`)).body).toMatchObject({ club: 'marseille' });
     expect(await api.store.readStream(CANONICAL_LEDGER_STREAM)).toEqual(canonicalBefore);
     const log = await allEvents();
@@ -114,7 +114,7 @@ describe('what-if branches over HTTP', () => {
   });
 
   it('keeps invariants within a branch: Balerdi, signed in the branch, cannot be signed or bid for again there', async () => {
-    const branch = await fork('Balerdi twice', { position: await api.head() });
+    const branch = await fork('Balerdi twice', { storePosition: await api.head() });
     expect((await post(`/v1/branches/${branch.id}/reports`, signing('first-signing'))).status).toBe(201);
 
     const again = await post(`/v1/branches/${branch.id}/reports`, signing('second-signing', '2025-08-20'));
@@ -131,7 +131,7 @@ describe('what-if branches over HTTP', () => {
     expect((await post(`/v1/branches/${branch.id}/reports`, signing('first-signing'))).status).toBe(200);
 
     // another branch forked at the same point never saw the signing: there the same signing is fine
-    const other = await fork('Balerdi once', { position: branch.forkAt.position });
+    const other = await fork('Balerdi once', { storePosition: branch.forkAt.storePosition });
     expect((await post(`/v1/branches/${other.id}/reports`, signing('second-signing'))).status).toBe(201);
     // nothing of the refused reports was written
     expect(await api.store.readStream(`ledger-branch-${branch.id}`)).toHaveLength(1);
@@ -145,7 +145,7 @@ describe('what-if branches over HTTP', () => {
       publishedOnApprox: false,
       claims: [] as Json[],
     };
-    const branch = await fork('Ids', { position: await api.head() });
+    const branch = await fork('Ids', { storePosition: await api.head() });
     const original = (await import('../../../seeds/01-tuttojuve-2025-06-17.json')).default as Json;
     const same = await post(`/v1/branches/${branch.id}/reports`, original);
     expect(same.status).toBe(200);
@@ -195,7 +195,7 @@ describe('what-if branches over HTTP', () => {
     );
     expect(late.status).toBe(201);
     const gatti = await get(
-      `/v1/players/federico-gatti?asOf=2025-06-25&branch=${branch.id}&minPosition=${late.body.position}`,
+      `/v1/players/federico-gatti?asOf=2025-06-25&branch=${branch.id}&minPosition=${late.body.storePosition}`,
     );
     expect(gatti.body.status).toBe('available');
     expect((await get('/v1/players/federico-gatti?asOf=2025-06-25')).body.status).toBe('injured');
@@ -207,10 +207,10 @@ describe('what-if branches over HTTP', () => {
   });
 
   it('knows only the clubs named at its fork or in its own reports: a club first named in canonical history later answers 404 in the branch', async () => {
-    const branch = await fork('Before Feyenoord', { position: await api.head() });
+    const branch = await fork('Before Feyenoord', { storePosition: await api.head() });
     const canonical = await post('/v1/reports', interest('feyenoord-enters', 'feyenoord', 'nobody-yet'));
     expect(canonical.status).toBe(201);
-    const at = `minPosition=${canonical.body.position}`;
+    const at = `minPosition=${canonical.body.storePosition}`;
     expect((await get(`/v1/clubs/feyenoord/targets?${at}`)).status).toBe(200); // canonical history has it (and the read models reached it)
     expect((await get('/v1/clubs')).body.clubs).toContain('feyenoord');
     expect((await get(`/v1/clubs?branch=${branch.id}`)).body.clubs).not.toContain('feyenoord');
@@ -242,8 +242,8 @@ describe('what-if branches over HTTP', () => {
     const tuttojuve = (await api.store.readStream(CANONICAL_LEDGER_STREAM)).filter(
       (e) => (e.metadata as Json).reportId === 'tuttojuve-2025-06-17-balerdi',
     );
-    const branch = await fork('Mid-report', { position: Number(tuttojuve[2].position) });
-    expect(branch.forkAt).toEqual({ position: Number(tuttojuve[0].position) - 1 });
+    const branch = await fork('Mid-report', { storePosition: Number(tuttojuve[2].position) });
+    expect(branch.forkAt).toEqual({ storePosition: Number(tuttojuve[0].position) - 1 });
     const bremer = (await get(`/v1/players/gleison-bremer?asOf=2025-06-20&branch=${branch.id}`)).body;
     expect(bremer.status).toBe('available'); // the injury came with that report
   });
@@ -251,7 +251,7 @@ describe('what-if branches over HTTP', () => {
   it('keeps concurrent writes to two branches and to canonical history apart', async () => {
     const head = await api.head();
     const canonicalBefore = (await api.store.readStream(CANONICAL_LEDGER_STREAM)).length;
-    const [a, b] = await Promise.all([fork('Branch A', { position: head }), fork('Branch B', { position: head })]);
+    const [a, b] = await Promise.all([fork('Branch A', { storePosition: head }), fork('Branch B', { storePosition: head })]);
     // four writers per stream at once: lost races are retried (a ledger tries up to 5 times)
     const players = Array.from({ length: 4 }, (_, i) => `prospect-${i}`);
     const writes = await Promise.all(
@@ -262,7 +262,7 @@ describe('what-if branches over HTTP', () => {
       ]),
     );
     expect(writes.map((w) => w.status)).toEqual(Array(writes.length).fill(201));
-    const last = Math.max(...writes.map((w) => w.body.position));
+    const last = Math.max(...writes.map((w) => w.body.storePosition));
 
     const streams = async (stream: string) =>
       (await api.store.readStream(stream)).map((e) => (e.data as Json).player).sort();
@@ -282,9 +282,12 @@ describe('what-if branches over HTTP', () => {
   });
 
   it('lists and deletes branches; a deleted branch answers 404 everywhere', async () => {
-    const branch = await fork('Short-lived', { position: 1 });
+    const branch = await fork('Short-lived', { storePosition: 1 });
     expect((await get('/v1/branches')).body.branches.map((x: Json) => x.id)).toContain(branch.id);
-    expect((await get(`/v1/branches/${branch.id}`)).body).toMatchObject({ id: branch.id, forkAt: { position: 0 } });
+    expect((await get(`/v1/branches/${branch.id}`)).body).toMatchObject({
+      id: branch.id,
+      forkAt: { storePosition: 0 },
+    });
 
     const deleted = await fetch(`${api.url}/v1/branches/${branch.id}`, { method: 'DELETE' });
     expect(deleted.status).toBe(204);
@@ -312,19 +315,19 @@ describe('what-if branches over HTTP', () => {
       status: 404,
       body: { code: 'UNKNOWN_BRANCH' },
     });
-    const bad = await post('/v1/branches', { name: '', forkAt: { position: -1 } });
+    const bad = await post('/v1/branches', { name: '', forkAt: { storePosition: -1 } });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: Json) => e.field).sort()).toEqual(['forkAt.position', 'name']);
+    expect(bad.body.errors.map((e: Json) => e.field).sort()).toEqual(['forkAt.storePosition', 'name']);
     expect(
-      (await post('/v1/branches', { name: 'x', forkAt: { position: 1, knownAt: '2025-06-01' } })).body.errors,
+      (await post('/v1/branches', { name: 'x', forkAt: { storePosition: 1, knownAt: '2025-06-01' } })).body.errors,
     ).toEqual([{ field: 'forkAt', reason: expect.any(String) }]);
     expect((await post('/v1/branches', { name: 'x', forkAt: { knownAt: '2025-02-30' } })).body.errors).toEqual([
       { field: 'forkAt.knownAt', reason: expect.any(String) },
     ]);
-    const ahead = await post('/v1/branches', { name: 'Future', forkAt: { position: (await api.head()) + 1000 } });
+    const ahead = await post('/v1/branches', { name: 'Future', forkAt: { storePosition: (await api.head()) + 1000 } });
     expect(ahead).toMatchObject({
       status: 400,
-      body: { code: 'FORK_AHEAD_OF_HISTORY', errors: [{ field: 'forkAt.position' }] },
+      body: { code: 'FORK_AHEAD_OF_HISTORY', errors: [{ field: 'forkAt.storePosition' }] },
     });
     expect((await post('/v1/branches/no-such-branch/reports', interest('x', 'juventus', 'y'))).status).toBe(404);
   });
@@ -345,7 +348,7 @@ describe('what-if branches over HTTP', () => {
   });
 
   it('keeps its branches across a restart', async () => {
-    const branch = await fork('Durable', { position: await api.head() });
+    const branch = await fork('Durable', { storePosition: await api.head() });
     const written = await post(`/v1/branches/${branch.id}/reports`, signing('durable-signing'));
     const { sqlitePath, dir } = api;
     await api.close(true);
@@ -357,7 +360,7 @@ describe('what-if branches over HTTP', () => {
     });
     expect((await get('/v1/branches')).body.branches.map((x: Json) => x.id)).toContain(branch.id);
     const player = await get(
-      `/v1/players/${BALERDI}?asOf=2025-08-10&branch=${branch.id}&minPosition=${written.body.position}`,
+      `/v1/players/${BALERDI}?asOf=2025-08-10&branch=${branch.id}&minPosition=${written.body.storePosition}`,
     );
     expect(player.body.club).toBe('juventus');
     expect((await get(`/v1/players/${BALERDI}?asOf=2025-08-10`)).body.club).toBe('marseille');

@@ -40,7 +40,7 @@ describe('dashboard files and the club list', () => {
     const response = await fetch(`${api.url}/v1/clubs`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
-      position: await api.head(),
+      storePosition: await api.head(),
       clubs: ['ajax', 'atletico-madrid', 'juventus', 'marseille'],
     });
   });
@@ -125,7 +125,7 @@ describeInBrowser(browserSuiteName, () => {
       ],
     });
     expect(response.status).toBe(201);
-    const { position } = (await response.json()) as { position: number };
+    const { storePosition: position } = (await response.json()) as { storePosition: number };
 
     const gatti = page.locator(`${testId('player-federico-gatti')}[data-status="injured"].is-changed`);
     await gatti.waitFor();

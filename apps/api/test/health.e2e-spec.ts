@@ -5,24 +5,30 @@ import { join } from 'node:path';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
 import { RunningApi, startApi } from '../src/bootstrap';
+import { assertConformance, checkAnswersOf, recordConformanceCount } from './contract/conformance';
 
 describe('GET /health', () => {
   const dir = mkdtempSync(join(tmpdir(), 'squad-health-'));
   let api: RunningApi;
 
   beforeAll(async () => {
-    api = await startApi({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SQLITE_PATH: join(dir, 'nested', 'squad.db'),
-      LOG_LEVEL: 'silent',
-      SEED_ON_EMPTY: 'false',
-      READ_MODEL_SNAPSHOT_PATH: 'none',
-    });
+    api = await startApi(
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SQLITE_PATH: join(dir, 'nested', 'squad.db'),
+        LOG_LEVEL: 'silent',
+        SEED_ON_EMPTY: 'false',
+        READ_MODEL_SNAPSHOT_PATH: 'none',
+      },
+      { beforeListen: checkAnswersOf },
+    );
   });
   afterAll(async () => {
     await api.app.close();
     rmSync(dir, { recursive: true, force: true });
+    recordConformanceCount();
+    assertConformance();
   });
 
   it('reports the store up with its head position', async () => {

@@ -31,7 +31,7 @@ describe('live updates over SSE', () => {
   const record = async (body: unknown): Promise<number> => {
     const response = await api.post('/v1/reports', body);
     expect(response.status).toBe(201);
-    return ((await response.json()) as Json).position;
+    return ((await response.json()) as Json).storePosition;
   };
 
   beforeEach(async () => {
@@ -62,11 +62,11 @@ describe('live updates over SSE', () => {
     await client.until('the update', () => updatesOf(client).length >= 1);
     const [update] = updatesOf(client);
     expect(Number(update.id)).toBe(position);
-    expect(update.data.position).toBe(position);
+    expect(update.data.storePosition).toBe(position);
     // only the targets changed: squad and outgoing candidates are as they were
     expect(update.data.changes.map((c: Json) => c.model)).toEqual(['targets']);
     const targets = update.data.changes[0].document;
-    expect(targets.position).toBe(position);
+    expect(targets.storePosition).toBe(position);
     expect(targets.targets.find((t: Json) => t.player === 'jonathan-david')).toMatchObject({
       stage: 'interest',
       priority: 'high',
@@ -115,7 +115,7 @@ describe('live updates over SSE', () => {
     const finalTargets = updatesOf(resumed)
       .at(-1)!
       .data.changes.find((c: Json) => c.model === 'targets').document;
-    expect(finalTargets.position).toBe(last);
+    expect(finalTargets.storePosition).toBe(last);
     expect(finalTargets.targets.map((t: Json) => t.player)).toEqual(expect.arrayContaining(players));
   });
 
@@ -220,16 +220,16 @@ describe('live updates of a what-if branch (branch=ID)', () => {
     return client;
   };
   const fork = async (name: string): Promise<string> => {
-    const response = await api.post('/v1/branches', { name, forkAt: { position: await api.head() } });
+    const response = await api.post('/v1/branches', { name, forkAt: { storePosition: await api.head() } });
     expect(response.status).toBe(201);
     return ((await response.json()) as Json).id;
   };
   const recordIn = async (branch: string | undefined, body: unknown): Promise<number> => {
     const response = await api.post(branch === undefined ? '/v1/reports' : `/v1/branches/${branch}/reports`, body);
     expect(response.status).toBe(201);
-    return ((await response.json()) as Json).position;
+    return ((await response.json()) as Json).storePosition;
   };
-  const withoutPosition = ({ position: _p, ...rest }: Json) => rest;
+  const withoutPosition = ({ storePosition: _p, ...rest }: Json) => rest;
 
   beforeEach(async () => {
     api = await startTestApi({ SEED_ON_EMPTY: 'true', LIVE_HEARTBEAT_MS: '200', WRITE_RATE_LIMIT: '100000' });
@@ -253,10 +253,14 @@ describe('live updates of a what-if branch (branch=ID)', () => {
     const [snapshot] = inBranch.parsed();
     expect(snapshot.event).toBe('snapshot');
     const created = Number(snapshot.id);
-    expect(everyClub.parsed()[0]).toMatchObject({ event: 'ready', id: String(created), data: { position: created } });
+    expect(everyClub.parsed()[0]).toMatchObject({
+      event: 'ready',
+      id: String(created),
+      data: { storePosition: created },
+    });
     for (const change of snapshot.data.changes) {
       const rest = await (await fetch(`${api.url}/v1/clubs/juventus/${change.model}?branch=${branch}`)).json();
-      expect(change.document).toMatchObject({ branch, position: created });
+      expect(change.document).toMatchObject({ branch, storePosition: created });
       expect(withoutPosition(change.document)).toEqual(withoutPosition(rest));
     }
 
@@ -271,10 +275,10 @@ describe('live updates of a what-if branch (branch=ID)', () => {
     expect(updatesOf(everyClub).map((u) => Number(u.id))).toEqual([first, second]);
     expect(updatesOf(canonical).map((u) => Number(u.id))).toEqual([canonicalWrite]);
     const [, last] = updatesOf(inBranch);
-    expect(last.data.position).toBe(second);
+    expect(last.data.storePosition).toBe(second);
     expect(last.data.changes.map((c: Json) => c.model)).toEqual(['targets']);
     const targets = last.data.changes[0].document;
-    expect(targets).toMatchObject({ branch, position: second });
+    expect(targets).toMatchObject({ branch, storePosition: second });
     const players = targets.targets.map((t: Json) => t.player);
     expect(players).toEqual(expect.arrayContaining(['jonathan-david', 'khephren-thuram']));
     expect(players).not.toContain('victor-osimhen');
@@ -332,7 +336,7 @@ describe('live updates of a what-if branch (branch=ID)', () => {
     const finalTargets = updatesOf(resumed)
       .at(-1)!
       .data.changes.find((c: Json) => c.model === 'targets').document;
-    expect(finalTargets.position).toBe(last);
+    expect(finalTargets.storePosition).toBe(last);
     const finalPlayers = finalTargets.targets.map((t: Json) => t.player);
     expect(finalPlayers).toEqual(expect.arrayContaining(players));
     expect(finalPlayers.some((p: string) => p.startsWith('canonical-'))).toBe(false);
@@ -393,7 +397,7 @@ describe('live updates of a what-if branch: limits', () => {
   });
   afterAll(() => api.close());
   const fork = async (name: string): Promise<string> => {
-    const response = await api.post('/v1/branches', { name, forkAt: { position: await api.head() } });
+    const response = await api.post('/v1/branches', { name, forkAt: { storePosition: await api.head() } });
     return ((await response.json()) as Json).id;
   };
   const statusOf = async () => (await (await fetch(`${api.url}/v1/updates/status`)).json()) as Json;

@@ -47,7 +47,7 @@ describeWithPostgres('two API instances on one PostgreSQL database', (database) 
         async (url) => (await fetch(`${url}/v1/clubs/juventus/squad-depth?asOf=2025-06-20`)).json() as Promise<Json>,
       ),
     );
-    expect(b.position).toBe(a.position);
+    expect(b.storePosition).toBe(a.storePosition);
     expect(b.positions).toEqual(a.positions);
   });
 
@@ -67,11 +67,11 @@ describeWithPostgres('two API instances on one PostgreSQL database', (database) 
       }),
     });
     expect(response.status).toBe(201);
-    const { position } = (await response.json()) as Json;
+    const { storePosition: position } = (await response.json()) as Json;
 
     // read-your-writes across instances: the other one waits until it has applied the position
     const targets = (await (await fetch(`${second}/v1/clubs/juventus/targets?minPosition=${position}`)).json()) as Json;
-    expect(targets.position).toBeGreaterThanOrEqual(position);
+    expect(targets.storePosition).toBeGreaterThanOrEqual(position);
     expect(targets.targets.find((t: Json) => t.player === 'jonathan-david')).toMatchObject({
       stage: 'interest',
       priority: 'top',

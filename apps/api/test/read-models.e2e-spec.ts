@@ -25,7 +25,7 @@ describe('read models over HTTP, on the seed data', () => {
       club: 'juventus',
       asOf: '2025-06-20',
       knownAt: null,
-      position: await api.head(),
+      storePosition: await api.head(),
       formation: '4-3-3',
     });
     const players = body.positions.flatMap((p: Json) => p.players);
@@ -129,7 +129,7 @@ describe('read models over HTTP, on the seed data', () => {
       body: { code: 'UNKNOWN_CLUB' },
     });
     expect(await get('/v1/players/nobody/timeline')).toMatchObject({ status: 404, body: { code: 'UNKNOWN_PLAYER' } });
-    const bad = await get('/v1/clubs/juventus/targets?asOf=2025-02-30&knownAt=yesterday&formation=2-2-6');
+    const bad = await get('/v1/clubs/juventus/squad-depth?asOf=2025-02-30&knownAt=yesterday&formation=2-2-6');
     expect(bad.status).toBe(400);
     expect(bad.type).toContain('application/problem+json');
     expect(bad.body.errors.map((e: Json) => e.field)).toEqual(['asOf', 'knownAt', 'formation']);
@@ -183,7 +183,7 @@ describe('moves and read-your-writes', () => {
         },
       ],
     });
-    const at = (date: string) => `asOf=${date}&minPosition=${written.position}`;
+    const at = (date: string) => `asOf=${date}&minPosition=${written.storePosition}`;
 
     const before = await get(`/v1/clubs/juventus/outgoing?${at('2025-08-14')}`);
     expect(before.outgoing.map((o: Json) => o.player)).toContain('lloyd-kelly');
@@ -220,7 +220,7 @@ describe('moves and read-your-writes', () => {
       ],
     });
     const status = async (club: string, date: string) =>
-      (await get(`/v1/clubs/${club}/squad-depth?asOf=${date}&minPosition=${written.position}`)).positions
+      (await get(`/v1/clubs/${club}/squad-depth?asOf=${date}&minPosition=${written.storePosition}`)).positions
         .flatMap((p: Json) => p.players)
         .find((p: Json) => p.player === 'daniele-rugani')?.status;
     expect(await status('juventus', '2025-08-31')).toBe('available');
@@ -263,13 +263,13 @@ describe('read models: edge cases', () => {
       claims: [{ type: 'ContractRecorded', player: 'leonardo-balerdi', club: 'juventus', expiresOn: '2032-06-30' }],
     });
     expect(later.status).toBe(201);
-    const atSigning = await get(`/v1/clubs/juventus/targets?asOf=2026-07-02&minPosition=${signed.position}`);
+    const atSigning = await get(`/v1/clubs/juventus/targets?asOf=2026-07-02&minPosition=${signed.storePosition}`);
     expect(atSigning.targets.find((t: Json) => t.player === 'leonardo-balerdi')).toMatchObject({
       stage: 'signed',
       since: '2026-07-01',
     });
     const targets = await get(
-      `/v1/clubs/juventus/targets?asOf=2027-10-01&minPosition=${((await later.json()) as Json).position}`,
+      `/v1/clubs/juventus/targets?asOf=2027-10-01&minPosition=${((await later.json()) as Json).storePosition}`,
     );
     expect(targets.targets.map((t: Json) => t.player)).toEqual([]);
   });
@@ -283,7 +283,7 @@ describe('read models: edge cases', () => {
         claims: [{ type: 'PlayerRegistered', player: 'odd-player', name: 'Odd', club: 'constructor', position: 'GK' }],
       })
     ).json()) as Json;
-    const outgoing = await get(`/v1/clubs/constructor/outgoing?asOf=2025-07-02&minPosition=${written.position}`);
+    const outgoing = await get(`/v1/clubs/constructor/outgoing?asOf=2025-07-02&minPosition=${written.storePosition}`);
     expect(outgoing.outgoing).toEqual([]);
     const depth = await get('/v1/clubs/constructor/squad-depth?asOf=2025-07-02');
     expect(depth.positions.find((p: Json) => p.position === 'GK').players.map((p: Json) => p.player)).toEqual([

@@ -60,7 +60,7 @@ describe('replays over HTTP', () => {
       clubs: ['juventus'],
       days: 102,
       reports: 6,
-      position: await api.head(),
+      storePosition: await api.head(),
       stream: `/v1/replays/${replay.id}/stream`,
     });
 
@@ -328,7 +328,7 @@ describe('replays over HTTP', () => {
   });
 
   it('replays a what-if branch with its own reports', async () => {
-    const branch = (await post('/v1/branches', { name: 'Balerdi signs', forkAt: { position: 33 } })).body;
+    const branch = (await post('/v1/branches', { name: 'Balerdi signs', forkAt: { storePosition: 33 } })).body;
     await post(`/v1/branches/${branch.id}/reports`, {
       reportId: 'what-if-signing',
       source: { name: 'What-if desk' },
@@ -349,7 +349,7 @@ describe('replays over HTTP', () => {
   });
 
   it('replays a branch as it stood when the replay was created: later branch writes stay out, the same replay twice tells the same days', async () => {
-    const branch = (await post('/v1/branches', { name: 'Frozen what-if', forkAt: { position: 33 } })).body;
+    const branch = (await post('/v1/branches', { name: 'Frozen what-if', forkAt: { storePosition: 33 } })).body;
     const write = async (reportId: string, publishedOn: string, claim: Json) =>
       expect(
         (
@@ -522,7 +522,7 @@ describe('a replay session', () => {
       to: fromDay(10),
       branch: null,
       formation: '4-3-3',
-      position: 0,
+      storePosition: 0,
     };
     const session = new ReplaySession(description, window as never, 'step', () => undefined);
     const first = new FakeResponse();

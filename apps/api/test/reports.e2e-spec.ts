@@ -53,13 +53,13 @@ describe('POST /v1/reports', () => {
     });
     expect(response.status).toBe(201);
     const body = (await response.json()) as Json;
-    expect(body).toMatchObject({ reportId: 'tuttojuve-2025-06-17-balerdi', status: 'recorded', position: 2 });
+    expect(body).toMatchObject({ reportId: 'tuttojuve-2025-06-17-balerdi', status: 'recorded', storePosition: 2 });
     expect(body.events).toEqual([
       expect.objectContaining({
         type: 'InterestDeclared',
         stream: 'ledger-main',
         revision: 0,
-        position: 1,
+        storePosition: 1,
         data: { club: 'juventus', player: 'leonardo-balerdi', priority: 'top', effectiveOn: '2025-06-17' },
         metadata: expect.objectContaining({
           reportId: 'tuttojuve-2025-06-17-balerdi',
@@ -70,7 +70,7 @@ describe('POST /v1/reports', () => {
       }),
       expect.objectContaining({
         type: 'PlayerInjured',
-        position: 2,
+        storePosition: 2,
         data: { player: 'gleison-bremer', effectiveOn: '2025-06-10' },
       }),
     ]);
@@ -304,11 +304,11 @@ describe('GET /v1/events', () => {
 
   it('pages through the log after a position', async () => {
     const page = (await (await fetch(`${api.url}/v1/events?after=2&limit=2`)).json()) as Json;
-    expect(page.events.map((e: Json) => e.position)).toEqual([3, 4]);
+    expect(page.events.map((e: Json) => e.storePosition)).toEqual([3, 4]);
     expect(page).toMatchObject({ nextAfter: 4, headPosition: 5 });
 
     const last = (await (await fetch(`${api.url}/v1/events?after=${page.nextAfter}`)).json()) as Json;
-    expect(last.events.map((e: Json) => e.position)).toEqual([5]);
+    expect(last.events.map((e: Json) => e.storePosition)).toEqual([5]);
     const empty = (await (await fetch(`${api.url}/v1/events?after=5`)).json()) as Json;
     expect(empty).toMatchObject({ events: [], nextAfter: 5 });
   });

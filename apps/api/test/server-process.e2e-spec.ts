@@ -195,7 +195,7 @@ describe('read-model checkpoints and rebuild', () => {
     const first = await readAllViews(env);
     expect(first.from).toBe('empty');
     expect(first.snapshotWritten).toBe(true);
-    expect(first.answers[0]).toMatchObject({ club: 'juventus', position: 33 });
+    expect(first.answers[0]).toMatchObject({ club: 'juventus', storePosition: 33 });
 
     const restarted = await readAllViews(env);
     expect(restarted.from).toBe('snapshot');

@@ -1,4 +1,5 @@
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { contract } from './contract/conformance';
 
 export interface SseMessage {
   readonly id?: string;
@@ -111,8 +112,10 @@ export class SseClient {
         else if (field === 'event') event = value;
         else if (field === 'data') data.push(value);
       }
-      if (data.length > 0) this.messages.push({ id, event, data: data.join('\n') });
-      else if (fields === 0) continue;
+      if (data.length > 0) {
+        this.messages.push({ id, event, data: data.join('\n') });
+        contract.checkMessage(event, data.join('\n')); // asserted where the test server closes
+      } else if (fields === 0) continue;
     }
     this.wake();
   }

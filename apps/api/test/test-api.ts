@@ -4,22 +4,26 @@ import { join } from 'node:path';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
 import { startApi } from '../src/bootstrap';
+import { assertConformance, checkAnswersOf, recordConformanceCount } from './contract/conformance';
 
 export const SEEDS_DIR = join(__dirname, '..', '..', '..', 'seeds');
 
 /** A real API on a free port over a fresh SQLite file; `close()` removes both. */
 export async function startTestApi(env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'squad-api-'));
-  const api = await startApi({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SQLITE_PATH: join(dir, 'squad.db'),
-    LOG_LEVEL: 'silent',
-    SEED_ON_EMPTY: 'false',
-    SEEDS_DIR,
-    READ_MODEL_SNAPSHOT_PATH: join(dir, 'read-models.snapshot'),
-    ...env,
-  });
+  const api = await startApi(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SQLITE_PATH: join(dir, 'squad.db'),
+      LOG_LEVEL: 'silent',
+      SEED_ON_EMPTY: 'false',
+      SEEDS_DIR,
+      READ_MODEL_SNAPSHOT_PATH: join(dir, 'read-models.snapshot'),
+      ...env,
+    },
+    { beforeListen: checkAnswersOf },
+  );
   const store = api.app.get<EventStore>(EVENT_STORE);
   return {
     url: api.url,
@@ -36,6 +40,8 @@ export async function startTestApi(env: Record<string, string> = {}) {
     async close(keepFiles = false) {
       await api.app.close();
       if (!keepFiles) rmSync(dir, { recursive: true, force: true });
+      recordConformanceCount();
+      assertConformance();
     },
   };
 }

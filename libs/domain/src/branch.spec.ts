@@ -10,7 +10,7 @@ import {
 
 const created = (branchId: string, position = 10): BranchEvent => ({
   type: 'BranchCreated',
-  data: { branchId, name: branchId, forkAt: { position }, createdAt: '2025-07-01T00:00:00.000Z' },
+  data: { branchId, name: branchId, forkAt: { storePosition: position }, createdAt: '2025-07-01T00:00:00.000Z' },
 });
 const given = (events: [BranchEvent, number][]): BranchState =>
   events.reduce((state, [event, position]) => evolveBranch(state, event, position), initialBranchState());
@@ -25,10 +25,19 @@ const refusal = (decide: () => unknown) => {
 };
 
 describe('what-if branches (registry)', () => {
+  it('reads a BranchCreated recorded before API version 2 (forkAt.position) as forkAt.storePosition', () => {
+    const old = {
+      type: 'BranchCreated',
+      data: { branchId: 'old', name: 'Old', forkAt: { position: 7 }, createdAt: '2025-07-01T00:00:00.000Z' },
+    } as unknown as BranchEvent;
+    const state = given([[old, 9]]);
+    expect(state).toMatchObject({ status: 'active', branch: { forkAt: { storePosition: 7 }, createdPosition: 9 } });
+  });
+
   const create = {
     branchId: 'what-if-1',
     name: 'What if',
-    forkAt: { position: 12 },
+    forkAt: { storePosition: 12 },
     createdAt: '2025-07-01T00:00:00.000Z',
     headPosition: 40,
   };
@@ -37,7 +46,7 @@ describe('what-if branches (registry)', () => {
     expect(decideCreateBranch(create, initialBranchState())).toEqual([
       {
         type: 'BranchCreated',
-        data: { branchId: 'what-if-1', name: 'What if', forkAt: { position: 12 }, createdAt: create.createdAt },
+        data: { branchId: 'what-if-1', name: 'What if', forkAt: { storePosition: 12 }, createdAt: create.createdAt },
       },
     ]);
     const state = given([[created('what-if-1', 12), 41]]);
@@ -46,7 +55,7 @@ describe('what-if branches (registry)', () => {
       branch: {
         id: 'what-if-1',
         name: 'what-if-1',
-        forkAt: { position: 12 },
+        forkAt: { storePosition: 12 },
         createdAt: create.createdAt,
         createdPosition: 41,
       },
@@ -61,8 +70,8 @@ describe('what-if branches (registry)', () => {
 
   it('refuses a fork point ahead of the store', () => {
     expect(
-      refusal(() => decideCreateBranch({ ...create, forkAt: { position: 41 } }, initialBranchState())),
-    ).toMatchObject({ code: 'FORK_AHEAD_OF_HISTORY', field: 'forkAt.position' });
+      refusal(() => decideCreateBranch({ ...create, forkAt: { storePosition: 41 } }, initialBranchState())),
+    ).toMatchObject({ code: 'FORK_AHEAD_OF_HISTORY', field: 'forkAt.storePosition' });
     expect(decideCreateBranch({ ...create, forkAt: { knownAt: '2030-01-01' } }, initialBranchState())).toHaveLength(1);
   });
 

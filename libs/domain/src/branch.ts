@@ -9,7 +9,12 @@ import { assertNever } from './assert-never';
  */
 
 /** Where a branch leaves canonical history: a store position, or a record-time day. */
-export type ForkAt = { readonly position: number } | { readonly knownAt: IsoDate };
+export type ForkAt = { readonly storePosition: number } | { readonly knownAt: IsoDate };
+
+/** `BranchCreated` events recorded before API version 2 named the store position `position`: read as the current shape. */
+function upcastForkAt(forkAt: ForkAt | { readonly position: number }): ForkAt {
+  return 'position' in forkAt ? { storePosition: forkAt.position } : forkAt;
+}
 
 export type BranchEvent =
   | {
@@ -52,7 +57,10 @@ export function evolveBranch(state: BranchState, event: BranchEvent, position: n
     case 'BranchCreated': {
       if (state.status !== 'unknown') return state; // an id is created once
       const { branchId, name, forkAt, createdAt } = event.data;
-      return { status: 'active', branch: { id: branchId, name, forkAt, createdAt, createdPosition: position } };
+      return {
+        status: 'active',
+        branch: { id: branchId, name, forkAt: upcastForkAt(forkAt), createdAt, createdPosition: position },
+      };
     }
     case 'BranchDeleted':
       return state.status === 'active' ? { status: 'deleted', branch: state.branch } : state;
@@ -75,12 +83,12 @@ export function decideCreateBranch(command: CreateBranch, state: BranchState): B
   if (state.status !== 'unknown') {
     throw new DomainError('BRANCH_ID_TAKEN', 'conflict', `A branch with id "${command.branchId}" already exists`, 'id');
   }
-  if ('position' in command.forkAt && command.forkAt.position > command.headPosition) {
+  if ('storePosition' in command.forkAt && command.forkAt.storePosition > command.headPosition) {
     throw new DomainError(
       'FORK_AHEAD_OF_HISTORY',
       'invalid',
-      `forkAt.position ${command.forkAt.position} is ahead of the store's head position ${command.headPosition}`,
-      'forkAt.position',
+      `forkAt.storePosition ${command.forkAt.storePosition} is ahead of the store's head position ${command.headPosition}`,
+      'forkAt.storePosition',
     );
   }
   const { branchId, name, forkAt, createdAt } = command;

@@ -18,8 +18,24 @@ export interface ClaimRef {
   readonly reportId: string;
   readonly claimIndex: number;
   readonly type: ClaimType;
-  readonly source: string;
+  readonly source: Source;
   readonly publishedOn: IsoDate;
+}
+
+/**
+ * Events recorded before API version 2 held a `ClaimRef`'s source as its name alone; they are
+ * read as the current shape (`{ name }`), so every reader sees one `source` shape. The store is
+ * never rewritten: this runs where stored events are read.
+ */
+export function upcastClaimRefs(refs: readonly ClaimRef[]): readonly ClaimRef[] {
+  let upcast: ClaimRef[] | undefined;
+  for (let i = 0; i < refs.length; i++) {
+    const source = refs[i].source as Source | string;
+    if (typeof source !== 'string') continue;
+    upcast ??= refs.slice();
+    upcast[i] = { ...refs[i], source: { name: source } };
+  }
+  return upcast ?? refs;
 }
 
 /**
@@ -45,7 +61,7 @@ export function claimRefOf(event: SquadEvent): ClaimRef {
     reportId: event.metadata.reportId,
     claimIndex: event.metadata.claimIndex,
     type: event.type,
-    source: event.metadata.source.name,
+    source: event.metadata.source,
     publishedOn: event.metadata.publishedOn,
   };
 }

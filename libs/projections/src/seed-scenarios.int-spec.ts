@@ -77,9 +77,12 @@ describe('read models on the seed reports', () => {
     });
     expect(balerdi.valuation).toMatchObject({ valueEur: 20_000_000, source: { name: 'La Tribune Olympienne' } });
     expect(balerdi.contractExpiry).toEqual({ club: 'marseille', expiresOn: '2028-06-30' });
-    const [dispute] = balerdi.contradicting as { source: { name: string }; contradicts: { source: string }[] }[];
+    const [dispute] = balerdi.contradicting as {
+      source: { name: string };
+      contradicts: { source: { name: string } }[];
+    }[];
     expect(dispute.source.name).toBe('La Tribune Olympienne');
-    expect(dispute.contradicts.map((c) => c.source)).toEqual([
+    expect(dispute.contradicts.map((c) => c.source.name)).toEqual([
       'Tuttojuve',
       'La Gazzetta dello Sport',
       'Tuttomercatoweb',

@@ -3,7 +3,7 @@ import type { FieldProblem } from '../http/problem-details';
 
 const MAX_NAME = 200;
 
-/** `{ name, forkAt: { position } | { knownAt } }` from an untrusted body, or the problems with it. */
+/** `{ name, forkAt: { storePosition } | { knownAt } }` from an untrusted body, or the problems with it. */
 export function parseCreateBranch(body: unknown): { name: string; forkAt: ForkAt } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   if (body === null || typeof body !== 'object' || Array.isArray(body))
@@ -16,20 +16,21 @@ export function parseCreateBranch(body: unknown): { name: string; forkAt: ForkAt
   if (forkAt === null || typeof forkAt !== 'object' || Array.isArray(forkAt)) {
     problems.push({
       field: 'forkAt',
-      reason: 'forkAt must be { "position": P } (a store position) or { "knownAt": "YYYY-MM-DD" } (a record-time day)',
+      reason:
+        'forkAt must be { "storePosition": P } (a store position) or { "knownAt": "YYYY-MM-DD" } (a record-time day)',
     });
   } else {
     const keys = Object.keys(forkAt);
-    const { position, knownAt } = forkAt as { position?: unknown; knownAt?: unknown };
-    if (keys.length !== 1 || (!('position' in forkAt) && !('knownAt' in forkAt))) {
-      problems.push({ field: 'forkAt', reason: 'forkAt must have exactly one of position or knownAt' });
-    } else if ('position' in forkAt) {
-      if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0)
+    const { storePosition, knownAt } = forkAt as { storePosition?: unknown; knownAt?: unknown };
+    if (keys.length !== 1 || (!('storePosition' in forkAt) && !('knownAt' in forkAt))) {
+      problems.push({ field: 'forkAt', reason: 'forkAt must have exactly one of storePosition or knownAt' });
+    } else if ('storePosition' in forkAt) {
+      if (typeof storePosition !== 'number' || !Number.isSafeInteger(storePosition) || storePosition < 0)
         problems.push({
-          field: 'forkAt.position',
-          reason: 'forkAt.position must be a whole number, 0 or more (a store position)',
+          field: 'forkAt.storePosition',
+          reason: 'forkAt.storePosition must be a whole number, 0 or more (a store position)',
         });
-      else fork = { position };
+      else fork = { storePosition };
     } else if (!isIsoDate(knownAt)) {
       problems.push({ field: 'forkAt.knownAt', reason: 'forkAt.knownAt must be a calendar date written YYYY-MM-DD' });
     } else {

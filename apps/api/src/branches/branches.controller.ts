@@ -1,14 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { branchLedgerStream, type Branch } from '@squad/domain';
-import { parseReport, ReportDto } from '@squad/reports';
+import { exampleReport, parseReport } from '@squad/reports';
 import { invalidRequest } from '../errors/application-error';
 import { resultView } from '../http/event-views';
 import { BranchIdPipe } from '../http/request-params';
 import { Histories } from '../histories/histories.service';
 import { RecordReportCommand } from '../histories/record-report.command';
+import { Answers } from '../openapi/answers';
+import { ref } from '../openapi/response-schemas';
 import { parseCreateBranch } from './branch-input';
 import { CreateBranchCommand, DeleteBranchCommand } from './branch.commands';
 
@@ -30,29 +32,43 @@ export class BranchesController {
   @ApiOperation({
     summary: 'Fork a what-if branch from canonical history',
     description:
-      'forkAt is { position } (a store position: the branch sees canonical reports stored at or before it; a position inside a report moves back before that report) or { knownAt } (a record-time day: the branch sees canonical reports published on or before it and recorded before the branch). Forking appends one event: its cost does not grow with history.',
+      'forkAt is { storePosition } (a store position: the branch sees canonical reports stored at or before it; a position inside a report moves back before that report) or { knownAt } (a record-time day: the branch sees canonical reports published on or before it and recorded before the branch). Forking appends one event: its cost does not grow with history.',
   })
   @ApiBody({
     schema: {
       type: 'object',
       required: ['name', 'forkAt'],
+      additionalProperties: false,
       properties: {
-        name: { type: 'string', example: 'Juventus sign Balerdi' },
+        name: { type: 'string', minLength: 1, maxLength: 200, example: 'Juventus sign Balerdi' },
         forkAt: {
           oneOf: [
-            { type: 'object', properties: { position: { type: 'integer', minimum: 0 } } },
-            { type: 'object', properties: { knownAt: { type: 'string', format: 'date' } } },
+            {
+              type: 'object',
+              required: ['storePosition'],
+              additionalProperties: false,
+              properties: { storePosition: { type: 'integer', minimum: 0 } },
+            },
+            {
+              type: 'object',
+              required: ['knownAt'],
+              additionalProperties: false,
+              properties: { knownAt: { type: 'string', format: 'date' } },
+            },
           ],
         },
       },
     },
     examples: {
-      position: { value: { name: 'Juventus sign Balerdi', forkAt: { position: 12 } } },
+      storePosition: { value: { name: 'Juventus sign Balerdi', forkAt: { storePosition: 12 } } },
       knownAt: { value: { name: 'What we knew on 1 July', forkAt: { knownAt: '2025-07-01' } } },
     },
   })
-  @ApiResponse({ status: 201, description: 'The branch: id, name, fork point, creation position, stream' })
-  @ApiResponse({ status: 400, description: 'Invalid name or fork point (or a position ahead of the store)' })
+  @Answers({
+    answers: [
+      { status: 201, schema: 'Branch', description: 'The branch: id, name, fork point, creation position, stream' },
+    ],
+  })
   async create(@Body() body: unknown) {
     const parsed = parseCreateBranch(body);
     if ('problems' in parsed) throw invalidRequest(parsed.problems);
@@ -61,6 +77,7 @@ export class BranchesController {
 
   @Get()
   @ApiOperation({ summary: 'Every branch not deleted, oldest first' })
+  @Answers({ answers: [{ status: 200, schema: 'BranchList', description: 'The branches' }] })
   async list() {
     return { branches: (await this.histories.listBranches()).map(branchView) };
   }
@@ -68,6 +85,7 @@ export class BranchesController {
   @Get(':id')
   @ApiOperation({ summary: 'One branch' })
   @ApiParam({ name: 'id' })
+  @Answers({ answers: [{ status: 200, schema: 'Branch', description: 'The branch' }], problems: [404] })
   async get(@Param('id', new BranchIdPipe('branch')) id: string) {
     return branchView(await this.histories.branch(id));
   }
@@ -78,6 +96,7 @@ export class BranchesController {
     summary: 'Delete a branch: its reads and writes answer 404 from then on (its events stay in the store)',
   })
   @ApiParam({ name: 'id' })
+  @Answers({ answers: [{ status: 204, description: 'Deleted' }], problems: [404] })
   async delete(@Param('id', new BranchIdPipe('id')) id: string): Promise<void> {
     await this.commands.execute(new DeleteBranchCommand(id));
   }
@@ -89,15 +108,20 @@ export class BranchesController {
       "The same contract as POST /v1/reports, decided against the branch: canonical history at the fork plus the branch's own reports.",
   })
   @ApiParam({ name: 'id' })
-  @ApiBody({ schema: { $ref: getSchemaPath(ReportDto) } })
-  @ApiResponse({
-    status: 201,
-    description: 'Recorded in the branch stream: the events with their global position (use it as minPosition)',
+  @ApiBody({
+    schema: ref('Report'),
+    examples: { signing: { value: exampleReport('TransferCompleted', 'what-if-balerdi-signs') } },
   })
-  @ApiResponse({ status: 404, description: 'No such branch' })
-  @ApiResponse({
-    status: 409,
-    description: 'The report breaks an invariant within the branch, or its id holds other content there',
+  @Answers({
+    answers: [
+      {
+        status: 201,
+        schema: 'ReportRecorded',
+        description: 'Recorded in the branch stream (use storePosition as minPosition)',
+      },
+      { status: 200, schema: 'ReportRecorded', description: 'Already recorded in the branch with the same content' },
+    ],
+    problems: [404, 409, 422],
   })
   async record(
     @Param('id', new BranchIdPipe('branch')) id: string,

@@ -8,8 +8,10 @@ import {
   UseFilters,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '../access/public.decorator';
+import { Answers } from '../openapi/answers';
 import { EventStoreHealthIndicator } from './event-store.health';
 
 /** Health answers keep terminus' own body (what probes and monitors parse), not problem details. */
@@ -20,6 +22,7 @@ class HealthReportFilter implements ExceptionFilter {
   }
 }
 
+@ApiTags('health')
 @Controller('health')
 @Public() // probes carry no key
 @UseFilters(new HealthReportFilter())
@@ -31,14 +34,30 @@ export class HealthController {
 
   /** Readiness: the process answers and its event store works (503 otherwise). */
   @Get()
+  @ApiOperation({ summary: 'Readiness: the process answers and its event store works (503 otherwise)' })
   @HealthCheck()
+  @Answers({
+    access: 'public',
+    answers: [
+      { status: 200, schema: 'Health', description: 'Ready: the event store answers' },
+      { status: 503, schema: 'Health', description: 'Not ready: the event store does not answer' },
+    ],
+  })
   check() {
     return this.health.check([() => this.eventStore.check('eventStore')]);
   }
 
   /** Liveness only: the process answers HTTP. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers HTTP' })
   @HealthCheck()
+  @Answers({
+    access: 'public',
+    answers: [
+      { status: 200, schema: 'Health', description: 'The process answers' },
+      { status: 503, schema: 'Health', description: 'Shutting down' },
+    ],
+  })
   live() {
     return this.health.check([]);
   }

@@ -1,3 +1,4 @@
+import { upcastClaimRefs, type ClaimRef } from '@squad/domain';
 import type { StoredEvent } from '@squad/event-store';
 import type { RecordReportResult } from '@squad/reports';
 
@@ -11,15 +12,26 @@ export function eventView(event: StoredEvent) {
     type: event.type,
     stream: event.stream,
     revision: Number(event.revision),
-    position: Number(event.position),
+    storePosition: Number(event.position),
     recordedAt: event.recordedAt.toISOString(),
-    data: event.data,
+    data: upcastData(event.data),
     metadata: event.metadata,
   };
 }
 
-/** A recording's answer: its events, and the position to read it back with (minPosition). */
+/** A recording's answer: its events, and the store position to read it back with (minPosition). */
 export function resultView(result: RecordReportResult) {
   const events = result.events.map(eventView);
-  return { reportId: result.reportId, status: result.status, position: events.at(-1)?.position ?? null, events };
+  return {
+    reportId: result.reportId,
+    status: result.status,
+    storePosition: events.at(-1)?.storePosition ?? null,
+    events,
+  };
+}
+
+/** The data as the current version shapes it (see `upcastClaimRefs`). */
+function upcastData(data: unknown): unknown {
+  const contradicts = (data as { contradicts?: readonly ClaimRef[] } | null)?.contradicts;
+  return contradicts === undefined ? data : { ...(data as object), contradicts: upcastClaimRefs(contradicts) };
 }

@@ -133,6 +133,7 @@ export function toProblem(error: unknown): ProblemDetails {
   const fastify = error as { statusCode?: unknown; code?: unknown; message?: unknown };
   if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     const code = typeof fastify.code === 'string' ? fastify.code : `HTTP_${fastify.statusCode}`;
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return unsupportedMediaType();
     return make({
       status: fastify.statusCode,
       code: FRAMEWORK_CODES[code] ?? code,
@@ -145,6 +146,20 @@ export function toProblem(error: unknown): ProblemDetails {
     code: 'INTERNAL_ERROR',
     detail: 'The server failed to handle the request; it has been logged',
   });
+}
+
+/** The one body type the API takes (see `acceptOnlyJsonBodies`). */
+export const ACCEPTED_CONTENT_TYPES = ['application/json'] as const;
+
+function unsupportedMediaType(): ProblemDetails {
+  return {
+    type: 'about:blank',
+    title: TITLES[415],
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    detail: 'The request body must be JSON in UTF-8: send it with Content-Type: application/json',
+    acceptedContentTypes: [...ACCEPTED_CONTENT_TYPES],
+  };
 }
 
 /** Our stable codes for the body errors Fastify raises before a request reaches a controller. */

@@ -136,7 +136,9 @@ export class LiveFeed {
     const position = this.source.position();
     if (replay) connection.send(replay.map((entry) => entry.frame()).join(''));
     else
-      connection.send(sseFrame(lastEventId === undefined ? 'ready' : 'reset', position, JSON.stringify({ position })));
+      connection.send(
+        sseFrame(lastEventId === undefined ? 'ready' : 'reset', position, JSON.stringify({ storePosition: position })),
+      );
   }
 
   /** Forgets a connection that ended. */

@@ -28,7 +28,7 @@ export interface StreamOptions {
 }
 
 export interface LiveStatus {
-  readonly position: number;
+  readonly storePosition: number;
   readonly coveredFrom: number | null;
   readonly journalEntries: number;
   readonly subscribers: { readonly club: number; readonly all: number };
@@ -152,7 +152,7 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
   private endBranchFeed(feed: BranchFeed, position: number): void {
     feed.deleted = true;
     this.dropBranchFeed(feed);
-    const frame = sseFrame('deleted', position, JSON.stringify({ position, branch: feed.branchId }));
+    const frame = sseFrame('deleted', position, JSON.stringify({ storePosition: position, branch: feed.branchId }));
     for (const connection of feed.connections()) {
       connection.send(frame);
       connection.close();
@@ -271,7 +271,7 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
       branches.all += all;
     }
     return {
-      position: this.readModels.projections.position,
+      storePosition: this.readModels.projections.position,
       coveredFrom: this.canonical.coveredFrom ?? null,
       journalEntries: this.canonical.journalEntries,
       subscribers: this.canonical.subscribers(),
@@ -293,7 +293,7 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
    * applied yet (another instance was ahead); 503 after a while.
    */
   whenReached(lastEventId: number | undefined): Promise<void> {
-    return this.histories.reach(lastEventId, (position) => ({ position, lastEventId }));
+    return this.histories.reach(lastEventId, (position) => ({ storePosition: position, lastEventId }));
   }
 
   /** The connection, registered with its feed; undefined when the feed is a branch's deleted meanwhile (the response is ended). */
@@ -327,7 +327,9 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
     });
     if (deleted) {
       const position = this.readModels.projections.position;
-      connection.send(sseFrame('deleted', position, JSON.stringify({ position, branch: feed.branchId })));
+      connection.send(
+        sseFrame('deleted', position, JSON.stringify({ storePosition: position, branch: feed.branchId })),
+      );
       connection.close();
       return undefined;
     }

@@ -1,11 +1,12 @@
 import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientOf } from '../access/access.guard';
 import { unknownEntity } from '../errors/application-error';
 import { RequestParams } from '../http/request-params';
 import { answeredHeadOfStream } from '../http/sse-head';
 import { Histories } from '../histories/histories.service';
+import { Answers } from '../openapi/answers';
 import type { LiveFeed } from './live-feed';
 import { LiveUpdates, type LiveStatus } from './live-updates.service';
 
@@ -26,12 +27,12 @@ const resumeDocs = [
     description:
       "Follow a what-if branch (its id) instead of canonical history: its documents as the branch reads them, updated by the branch's own writes; ids are their store positions. A deleted branch's stream ends with a `deleted` message",
   }),
-  ApiProduces('text/event-stream'),
-  ApiResponse({
-    status: 400,
-    description: 'A malformed Last-Event-ID, club or branch id (problem details naming the field)',
+  Answers({
+    answers: [{ status: 200, description: 'The stream' }],
+    problems: [404],
+    stream:
+      "Messages: a club's stream opens with `snapshot` (its three documents), every club's with `ready` `{ storePosition }` (either: `reset` when resuming from too far back), then `update` `{ storePosition, changes: [{ model, club, document }] }` with each document as its REST endpoint answers it (schemas SquadDepth, Targets, Outgoing); on a branch, `deleted` `{ storePosition, branch }` when it is deleted. Each message id is its store position: resume with Last-Event-ID.",
   }),
-  ApiResponse({ status: 404, description: 'An unknown club (in the branch, if one is given) or branch' }),
 ];
 const ResumeDocs = (): MethodDecorator => (target, key, descriptor) => {
   for (const decorate of resumeDocs) decorate(target, key, descriptor);
@@ -39,7 +40,7 @@ const ResumeDocs = (): MethodDecorator => (target, key, descriptor) => {
 
 /**
  * Server-Sent Events. Every message's `id` is the store position its documents reflect; its data
- * is `{ position, changes: [{ model, club, document }] }`, each document exactly what the REST
+ * is `{ storePosition, changes: [{ model, club, document }] }`, each document exactly what the REST
  * endpoint of that read model answers for today (with `branch=`, on that branch).
  */
 @ApiTags('live updates')
@@ -119,6 +120,7 @@ export class LiveController {
   @ApiOperation({
     summary: 'Live updates of this instance: position, how far back resuming works, subscribers, slow clients dropped',
   })
+  @Answers({ answers: [{ status: 200, schema: 'LiveStatus', description: 'The live updates of this instance' }] })
   status(): LiveStatus {
     return this.live.status();
   }

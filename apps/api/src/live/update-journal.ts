@@ -42,13 +42,13 @@ export class JournalEntry {
   }
 }
 
-/** `{"position":P,"changes":[{"model":…,"club":…,"document":{…}}]}`, splicing in the stored JSON. */
+/** `{"storePosition":P,"changes":[{"model":…,"club":…,"document":{…}}]}`, splicing in the stored JSON. */
 export function changesJson(position: number, changes: readonly DocumentChange[]): string {
   const parts = changes.map(
     (change) =>
       `{"model":${JSON.stringify(change.model)},"club":${JSON.stringify(change.club)},"document":${change.json}}`,
   );
-  return `{"position":${position},"changes":[${parts.join(',')}]}`;
+  return `{"storePosition":${position},"changes":[${parts.join(',')}]}`;
 }
 
 /** One Server-Sent Events message. `data` must be one line (JSON.stringify output is). */

@@ -18,6 +18,7 @@ import type { Environment } from '../config/environment';
 import { unknownEntity } from '../errors/application-error';
 import { RequestParams } from '../http/request-params';
 import { Histories } from '../histories/histories.service';
+import { Answers } from '../openapi/answers';
 
 interface ReadQuery {
   asOf?: string;
@@ -64,14 +65,22 @@ export class ReadModelsController {
   @Get('clubs')
   @ApiOperation({ summary: 'Every club a report mentions (sorted slugs), with the store position they reflect' })
   @ApiQuery({ name: 'branch', required: false, description: 'The clubs of a what-if branch (its id)' })
-  async clubs(@Query('branch') branch?: string) {
+  @ApiQuery({
+    name: 'minPosition',
+    required: false,
+    description: 'Wait (up to 5 s, then 503) until the read models reflect this store position',
+  })
+  @Answers({ answers: [{ status: 200, schema: 'ClubList', description: 'The clubs, sorted' }], problems: [404] })
+  async clubs(@Query('branch') branch?: string, @Query('minPosition') minPositionParam?: string) {
     const params = new RequestParams();
     params.branch(branch);
+    const minPosition = params.position(minPositionParam, 'minPosition');
     params.done();
+    await this.histories.reach(minPosition, (position) => ({ storePosition: position, minPosition }));
     // for pickers such as the dashboard's: the clubs whose documents can be asked for
     const { view } = await this.histories.resolve(branch);
     return {
-      position: view.position,
+      storePosition: view.position,
       ...(view.branch ? { branch: view.branch } : {}),
       clubs: [...view.clubs()].sort(),
     };
@@ -85,6 +94,7 @@ export class ReadModelsController {
   @ApiParam({ name: 'club', example: 'juventus' })
   @ClockQueries()
   @ApiQuery({ name: 'formation', required: false, enum: Object.keys(FORMATIONS) })
+  @Answers({ answers: [{ status: 200, schema: 'SquadDepth', description: 'Squad depth on the day' }], problems: [404] })
   async squadDepth(@Param('club') club: string, @Query() query: ReadQuery) {
     const { view, time, formation } = await this.read(query, { club });
     return withEnvelope(envelope(view, time), squadDepthBody(view, club, time, formation));
@@ -96,6 +106,7 @@ export class ReadModelsController {
   })
   @ApiParam({ name: 'club', example: 'juventus' })
   @ClockQueries()
+  @Answers({ answers: [{ status: 200, schema: 'Targets', description: 'The targets on the day' }], problems: [404] })
   async targets(@Param('club') club: string, @Query() query: ReadQuery) {
     const { view, time } = await this.read(query, { club });
     return withEnvelope(envelope(view, time), targetsBody(view, club, time));
@@ -106,6 +117,10 @@ export class ReadModelsController {
   @ApiParam({ name: 'club', example: 'juventus' })
   @ClockQueries()
   @ApiQuery({ name: 'formation', required: false, enum: Object.keys(FORMATIONS) })
+  @Answers({
+    answers: [{ status: 200, schema: 'Outgoing', description: 'The outgoing candidates on the day' }],
+    problems: [404],
+  })
   async outgoing(@Param('club') club: string, @Query() query: ReadQuery) {
     const { view, time, formation } = await this.read(query, { club });
     return withEnvelope(envelope(view, time), outgoingBody(view, club, time, formation));
@@ -117,6 +132,7 @@ export class ReadModelsController {
   })
   @ApiParam({ name: 'player', example: 'leonardo-balerdi' })
   @ClockQueries()
+  @Answers({ answers: [{ status: 200, schema: 'Player', description: 'The player on the day' }], problems: [404] })
   async player(@Param('player') player: string, @Query() query: ReadQuery) {
     const { view, time } = await this.read(query, { player });
     const detail = playerDetail(view, player, time);
@@ -130,6 +146,10 @@ export class ReadModelsController {
   })
   @ApiParam({ name: 'player', example: 'gleison-bremer' })
   @ClockQueries()
+  @Answers({
+    answers: [{ status: 200, schema: 'PlayerTimeline', description: 'His timeline as known then' }],
+    problems: [404],
+  })
   async timeline(@Param('player') player: string, @Query() query: ReadQuery) {
     const { view, time } = await this.read(query, { player });
     const timeline = playerTimeline(view, player, time);
@@ -153,7 +173,7 @@ export class ReadModelsController {
     params.branch(query.branch);
     params.done();
 
-    await this.histories.reach(minPosition, (position) => ({ position, minPosition }));
+    await this.histories.reach(minPosition, (position) => ({ storePosition: position, minPosition }));
     // a branch: canonical history at its fork with the branch's own reports (every write to it so far)
     const { view } = await this.histories.resolve(query.branch);
     if (ids.club !== undefined && !view.hasClub(ids.club)) throw unknownEntity('club', ids.club);

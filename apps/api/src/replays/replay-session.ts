@@ -15,7 +15,7 @@ export interface ReplayDescription {
   readonly branch: string | null;
   readonly formation: string;
   /** The store position the replay reads canonical history at (fixed when it was created). */
-  readonly position: number;
+  readonly storePosition: number;
 }
 
 /**

@@ -1,15 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import {
-  ApiBody,
-  ApiHeader,
-  ApiOperation,
-  ApiParam,
-  ApiProduces,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { isIsoDate } from '@squad/domain';
 import { toDay } from '@squad/projections';
@@ -20,6 +11,8 @@ import type { Environment } from '../config/environment';
 import { StreamSlots } from '../access/stream-slots';
 import { invalidRequest, type FieldProblem } from '../errors/application-error';
 import { answeredHeadOfStream } from '../http/sse-head';
+import { Answers } from '../openapi/answers';
+import { ref } from '../openapi/response-schemas';
 import { parseClubs, parseReplayRequest, parseSpeed } from './replay-input';
 import { Replays } from './replays.service';
 
@@ -52,12 +45,7 @@ export class ReplaysController {
       properties: {
         from: { type: 'string', format: 'date', example: '2025-06-01' },
         to: { type: 'string', format: 'date', example: '2025-09-10' },
-        speed: {
-          oneOf: [
-            { type: 'number', example: 2 },
-            { type: 'string', enum: ['max', 'step'] },
-          ],
-        },
+        speed: ref('ReplaySpeed'),
         club: {
           oneOf: [
             { type: 'string', example: 'juventus' },
@@ -69,7 +57,17 @@ export class ReplaysController {
       },
     },
   })
-  @ApiResponse({ status: 201, description: 'The replay: its id, window, speed, state, and where to stream it' })
+  @Answers({
+    access: 'read',
+    answers: [
+      {
+        status: 201,
+        schema: 'ReplayCreated',
+        description: 'The replay: its id, window, speed, state, and where to stream it',
+      },
+    ],
+    problems: [404, 429],
+  })
   async create(@Body() body: unknown, @Req() http: FastifyRequest) {
     const request = parseReplayRequest(body);
     if ('problems' in request) throw invalidRequest(request.problems);
@@ -80,6 +78,7 @@ export class ReplaysController {
   @Get(':id')
   @ApiOperation({ summary: "A replay's state: position, speed, what was sent, bytes waiting for the client" })
   @ApiParam({ name: 'id' })
+  @Answers({ access: 'read', answers: [{ status: 200, schema: 'Replay', description: 'Its state' }], problems: [404] })
   status(@Param('id') id: string, @Req() http: FastifyRequest) {
     return this.replays.get(id, clientOf(http)).status();
   }
@@ -102,7 +101,13 @@ export class ReplaysController {
     required: false,
     description: 'Resume after this day (sent by EventSource on reconnect)',
   })
-  @ApiProduces('text/event-stream')
+  @Answers({
+    access: 'read',
+    answers: [{ status: 200, description: 'The stream' }],
+    problems: [404],
+    stream:
+      'Messages: `day` `{ day, reports, changes: [{ model, club, document }] }` per simulated day (id: the day), then `end` `{ from, to, daysSent }`.',
+  })
   stream(
     @Param('id') id: string,
     @Query('club') club: string | string[] | undefined,
@@ -138,6 +143,7 @@ export class ReplaysController {
   @Post(':id/pause')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pause: no day is told until /resume or /step' })
+  @Answers({ access: 'read', answers: [{ status: 200, schema: 'Replay', description: 'Its state' }], problems: [404] })
   pause(@Param('id') id: string, @Req() http: FastifyRequest) {
     const session = this.replays.get(id, clientOf(http));
     session.pause();
@@ -149,10 +155,13 @@ export class ReplaysController {
   @ApiOperation({ summary: 'Play again, at the replay\'s speed or a new one ({ "speed": 4 } or "max")' })
   @ApiBody({
     required: false,
-    schema: {
-      type: 'object',
-      properties: { speed: { oneOf: [{ type: 'number' }, { type: 'string', enum: ['max', 'step'] }] } },
-    },
+    schema: { type: 'object', additionalProperties: false, properties: { speed: ref('ReplaySpeed') } },
+    examples: { faster: { value: { speed: 4 } } },
+  })
+  @Answers({
+    access: 'read',
+    answers: [{ status: 200, schema: 'Replay', description: 'Its state' }],
+    problems: [404, 409],
   })
   resume(@Param('id') id: string, @Body() body: unknown, @Req() http: FastifyRequest) {
     const session = this.replays.get(id, clientOf(http));
@@ -166,6 +175,11 @@ export class ReplaysController {
   @Post(':id/step')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pause and tell the next day now; answers with the day told (null at the end)' })
+  @Answers({
+    access: 'read',
+    answers: [{ status: 200, schema: 'ReplayStepped', description: 'The day told, and its state' }],
+    problems: [404, 409],
+  })
   async step(@Param('id') id: string, @Req() http: FastifyRequest) {
     const session = this.replays.get(id, clientOf(http));
     const day = await session.step();
@@ -175,7 +189,16 @@ export class ReplaysController {
   @Post(':id/seek')
   @HttpCode(200)
   @ApiOperation({ summary: 'Move to a day of the window: the next day told is that one (its documents whole)' })
-  @ApiBody({ schema: { type: 'object', required: ['to'], properties: { to: { type: 'string', format: 'date' } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['to'],
+      additionalProperties: false,
+      properties: { to: { type: 'string', format: 'date' } },
+    },
+    examples: { august: { value: { to: '2025-08-01' } } },
+  })
+  @Answers({ access: 'read', answers: [{ status: 200, schema: 'Replay', description: 'Its state' }], problems: [404] })
   async seek(@Param('id') id: string, @Body() body: unknown, @Req() http: FastifyRequest) {
     const session = this.replays.get(id, clientOf(http));
     const to = (body as { to?: unknown } | undefined)?.to;
@@ -189,6 +212,7 @@ export class ReplaysController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a replay: its stream ends' })
+  @Answers({ access: 'read', answers: [{ status: 204, description: 'Deleted' }], problems: [404] })
   delete(@Param('id') id: string, @Req() http: FastifyRequest): void {
     this.replays.delete(id, clientOf(http));
   }

@@ -79,7 +79,14 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
       formation,
     });
     const session = new ReplaySession(
-      { id, from: request.from, to: request.to, branch: request.branch ?? null, formation, position: view.position },
+      {
+        id,
+        from: request.from,
+        to: request.to,
+        branch: request.branch ?? null,
+        formation,
+        storePosition: view.position,
+      },
       window,
       request.speed,
       (error) => this.logger.error({ msg: 'replay failed; its stream is closed', replay: id, err: error }),

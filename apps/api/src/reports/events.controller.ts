@@ -3,6 +3,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
 import { eventView } from '../http/event-views';
+import { Answers } from '../openapi/answers';
 import { RequestParams } from '../http/request-params';
 import { MAX_EVENTS_PAGE } from '../histories/history-events';
 import { Histories } from '../histories/histories.service';
@@ -28,6 +29,7 @@ export class EventsController {
   })
   @ApiQuery({ name: 'limit', required: false, description: `Page size, 1 to ${MAX_EVENTS_PAGE} (default 100)` })
   @ApiQuery({ name: 'branch', required: false, description: 'A what-if branch (its id)' })
+  @Answers({ answers: [{ status: 200, schema: 'EventPage', description: 'A page of events' }], problems: [404] })
   async list(
     @Query('after') afterParam?: string,
     @Query('limit') limitParam?: string,

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CLAIM_TYPES } from '@squad/domain';
 import { CLAIM_DTOS, exampleReport, parseReport, ReportDto } from '@squad/reports';
@@ -8,6 +8,8 @@ import { invalidRequest } from '../errors/application-error';
 import { resultView } from '../http/event-views';
 import { toProblem } from '../http/problem-details';
 import { RecordReportCommand } from '../histories/record-report.command';
+import { Answers } from '../openapi/answers';
+import { ref } from '../openapi/response-schemas';
 
 export const MAX_REPORTS_PER_BATCH = 1000;
 
@@ -27,23 +29,22 @@ export class ReportsController {
     description:
       'Records every claim of the report as an event, or nothing. The same reportId with the same content answers 200 with the original events; with other content, 409.',
   })
-  @ApiBody({
-    schema: {
-      allOf: [{ $ref: getSchemaPath(ReportDto) }],
-      properties: {
-        claims: {
-          type: 'array',
-          items: { oneOf: Object.values(CLAIM_DTOS).map((dto) => ({ $ref: getSchemaPath(dto) })) },
-        },
+  @ApiBody({ schema: ref('Report'), examples })
+  @Answers({
+    answers: [
+      {
+        status: 201,
+        schema: 'ReportRecorded',
+        description: 'Recorded: the events with their stream and store position',
       },
-    },
-    examples,
+      {
+        status: 200,
+        schema: 'ReportRecorded',
+        description: 'Already recorded with the same content: the original events',
+      },
+    ],
+    problems: [409, 422],
   })
-  @ApiResponse({ status: 201, description: 'Recorded: the events with their stream and global position' })
-  @ApiResponse({ status: 200, description: 'Already recorded with the same content: the original events' })
-  @ApiResponse({ status: 400, description: 'Problem details naming each bad field and why' })
-  @ApiResponse({ status: 409, description: 'The reportId holds other content, or the report breaks an invariant' })
-  @ApiResponse({ status: 413, description: 'The body is over the configured limit' })
   async record(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const parsed = parseReport(body);
     if ('problems' in parsed)
@@ -63,8 +64,24 @@ export class ReportsController {
     schema: {
       type: 'object',
       required: ['reports'],
-      properties: { reports: { type: 'array', items: { $ref: getSchemaPath(ReportDto) } } },
+      additionalProperties: false,
+      properties: { reports: { type: 'array', minItems: 1, maxItems: MAX_REPORTS_PER_BATCH, items: ref('Report') } },
     },
+    examples: {
+      two: {
+        summary: 'Two reports',
+        value: { reports: [exampleReport('InterestDeclared'), exampleReport('BidSubmitted')] },
+      },
+    },
+  })
+  @Answers({
+    answers: [
+      {
+        status: 200,
+        schema: 'BatchRecorded',
+        description: "Each report's outcome: recorded, already recorded, or rejected with its problem",
+      },
+    ],
   })
   async recordBatch(@Body() body: unknown) {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {

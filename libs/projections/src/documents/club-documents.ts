@@ -21,7 +21,8 @@ export type ClubDocument = (typeof CLUB_DOCUMENTS)[number];
 export interface Envelope {
   readonly asOf: IsoDate;
   readonly knownAt: IsoDate | null;
-  readonly position: number;
+  /** The store position the document reflects (not a football position: those are `position`). */
+  readonly storePosition: number;
   readonly branch?: string;
 }
 
@@ -30,7 +31,7 @@ export function envelope(source: ReadSource, time: DocumentTime): Envelope {
   return {
     asOf: time.asOf,
     knownAt: time.knownAt ?? null,
-    position: view.position,
+    storePosition: view.position,
     ...(view.branch ? { branch: view.branch } : {}),
   };
 }

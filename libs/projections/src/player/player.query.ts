@@ -47,7 +47,7 @@ export function playerTimeline(source: ReadSource, player: Slug, q: TimeQuery) {
       effectiveOn,
       ...reportRef(fact),
       claimIndex: fact.claimIndex,
-      position: fact.position,
+      storePosition: fact.position,
       details,
       ...(contradicts ? { contradicts } : {}),
     };

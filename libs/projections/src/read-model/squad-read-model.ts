@@ -1,4 +1,4 @@
-import { CANONICAL_LEDGER_STREAM, type Slug, type SquadEvent } from '@squad/domain';
+import { CANONICAL_LEDGER_STREAM, upcastClaimRefs, type Slug, type SquadEvent } from '@squad/domain';
 import { addFact, emptyHistory, historyStartingWith, type History } from '../history/bitemporal-history';
 import { toDay, yearOf, type Day } from '../history/calendar';
 import { noteClubSighting, type ClubSightings } from '../history/club-sightings';
@@ -9,7 +9,7 @@ import type { ProjectedEvent, ReportInfo } from './projected-event';
 import { pursuitClubOf, ROUTES, routeOf, type Route } from './routes';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 15;
+export const READ_MODEL_VERSION = 16;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -186,6 +186,8 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
   const type = route.type; // the constant string, not the store's copy
 
   const { data, metadata } = stored as unknown as SquadEvent;
+  if (data.contradicts !== undefined)
+    (data as { contradicts: unknown }).contradicts = upcastClaimRefs(data.contradicts);
   const report = reportOf(model, metadata, position);
   const event = {
     type,

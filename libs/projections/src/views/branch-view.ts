@@ -28,8 +28,8 @@ export interface ForkPoint {
  */
 export function forkPointOf(branch: Pick<Branch, 'forkAt' | 'createdPosition'>): ForkPoint {
   const { forkAt, createdPosition } = branch;
-  return 'position' in forkAt
-    ? { position: Math.min(forkAt.position, createdPosition) }
+  return 'storePosition' in forkAt
+    ? { position: Math.min(forkAt.storePosition, createdPosition) }
     : { position: createdPosition, knownAt: toDay(forkAt.knownAt) };
 }
 

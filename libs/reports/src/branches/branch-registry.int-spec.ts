@@ -22,9 +22,9 @@ describe(BranchRegistry.name, () => {
     const [a, b] = [new BranchRegistry(store), new BranchRegistry(store)];
     const createdAt = '2025-07-01T00:00:00.000Z';
     const branches = await Promise.all([
-      a.create({ branchId: 'one', name: 'One', forkAt: { position: 3 }, createdAt }),
+      a.create({ branchId: 'one', name: 'One', forkAt: { storePosition: 3 }, createdAt }),
       b.create({ branchId: 'two', name: 'Two', forkAt: { knownAt: '2025-06-30' }, createdAt }),
-      a.create({ branchId: 'three', name: 'Three', forkAt: { position: 0 }, createdAt }),
+      a.create({ branchId: 'three', name: 'Three', forkAt: { storePosition: 0 }, createdAt }),
     ]);
     expect(branches.map((x) => x.createdPosition).sort()).toEqual([4, 5, 6]);
     const third = new BranchRegistry(store);
@@ -43,16 +43,16 @@ describe(BranchRegistry.name, () => {
     const registry = new BranchRegistry(store);
     const createdAt = '2025-07-01T00:00:00.000Z';
     expect(
-      (await registry.create({ branchId: 'mid', name: 'Mid', forkAt: { position: 4 }, createdAt })).forkAt,
-    ).toEqual({ position: 2 });
+      (await registry.create({ branchId: 'mid', name: 'Mid', forkAt: { storePosition: 4 }, createdAt })).forkAt,
+    ).toEqual({ storePosition: 2 });
     expect(
-      (await registry.create({ branchId: 'end', name: 'End', forkAt: { position: 6 }, createdAt })).forkAt,
-    ).toEqual({ position: 6 });
+      (await registry.create({ branchId: 'end', name: 'End', forkAt: { storePosition: 6 }, createdAt })).forkAt,
+    ).toEqual({ storePosition: 6 });
     expect(
-      (await registry.create({ branchId: 'start', name: 'Start', forkAt: { position: 3 }, createdAt })).forkAt,
-    ).toEqual({ position: 2 });
+      (await registry.create({ branchId: 'start', name: 'Start', forkAt: { storePosition: 3 }, createdAt })).forkAt,
+    ).toEqual({ storePosition: 2 });
     const ahead = await registry
-      .create({ branchId: 'ahead', name: 'Ahead', forkAt: { position: 100 }, createdAt })
+      .create({ branchId: 'ahead', name: 'Ahead', forkAt: { storePosition: 100 }, createdAt })
       .catch((e: unknown) => e);
     expect(ahead).toBeInstanceOf(DomainError);
     expect(ahead).toMatchObject({ code: 'FORK_AHEAD_OF_HISTORY' });

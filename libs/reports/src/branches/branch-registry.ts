@@ -40,8 +40,8 @@ export class BranchRegistry {
    */
   async create(command: { branchId: string; name: string; forkAt: ForkAt; createdAt: string }): Promise<Branch> {
     const forkAt =
-      'position' in command.forkAt
-        ? { position: await this.reportBoundaryAtOrBefore(command.forkAt.position) }
+      'storePosition' in command.forkAt
+        ? { storePosition: await this.reportBoundaryAtOrBefore(command.forkAt.storePosition) }
         : command.forkAt;
     await this.decideAndAppend(async (state) =>
       decideCreateBranch(
@@ -114,7 +114,7 @@ export class BranchRegistry {
    */
   private async reportBoundaryAtOrBefore(position: number): Promise<number> {
     if (!Number.isSafeInteger(position) || position < 0) {
-      throw new RangeError(`forkAt.position must be a whole number, 0 or more; got ${position}`);
+      throw new RangeError(`forkAt.storePosition must be a whole number, 0 or more; got ${position}`);
     }
     for await (const next of this.store.readAll({ fromPosition: BigInt(position) + 1n, maxCount: 1 })) {
       const claimIndex = (next.metadata as { claimIndex?: unknown }).claimIndex;

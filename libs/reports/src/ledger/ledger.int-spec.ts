@@ -90,7 +90,7 @@ describe(Ledger.name, () => {
 
     const events = await store.readStream(CANONICAL_LEDGER_STREAM);
     const dispute = events.find((e) => e.type === 'ClaimDisputed');
-    expect((dispute?.data as { contradicts: { source: string }[] }).contradicts.map((c) => c.source)).toEqual([
+    expect((dispute?.data as { contradicts: { source: { name: string } }[] }).contradicts.map((c) => c.source.name)).toEqual([
       'Tuttojuve',
       'La Gazzetta dello Sport',
       'Tuttomercatoweb',

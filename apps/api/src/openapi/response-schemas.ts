@@ -1,0 +1,439 @@
+import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { CLAIM_TYPES, MAX_SLUG_LENGTH, POSITIONS, PRIORITIES, SLUG } from '@squad/domain';
+import { FORMATIONS, POSITION_GROUPS, STAGES } from '@squad/projections';
+
+/**
+ * The JSON Schemas of everything the API answers, as OpenAPI components. They are written here,
+ * once, rather than inferred: the read models' types are inferred from their code, and a client
+ * needs a contract that says what is optional and what is not. They cannot drift from what the
+ * server sends: every response the HTTP tests receive is validated against them (see
+ * `apps/api/test/contract/`), with `additionalProperties: false`, so a new field fails there
+ * until it is declared.
+ */
+
+export type Schema = SchemaObject | ReferenceObject;
+
+/** A reference to a component (a missing one fails the document's lint and the conformance tests). */
+export const ref = (name: string): ReferenceObject => ({
+  $ref: `#/components/schemas/${name}`,
+});
+
+/** A closed object: `required` fields, then optional ones; nothing else. */
+function object(
+  required: Record<string, Schema>,
+  optional: Record<string, Schema> = {},
+  description?: string,
+): SchemaObject {
+  return {
+    type: 'object',
+    ...(description ? { description } : {}),
+    required: Object.keys(required),
+    properties: { ...required, ...optional },
+    additionalProperties: false,
+  };
+}
+
+const list = (items: Schema, description?: string): SchemaObject => ({
+  type: 'array',
+  items,
+  ...(description ? { description } : {}),
+});
+const count = (description?: string): SchemaObject => ({
+  type: 'integer',
+  minimum: 0,
+  ...(description ? { description } : {}),
+});
+const text = (description?: string): SchemaObject => ({ type: 'string', ...(description ? { description } : {}) });
+const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable: true });
+
+const slug: SchemaObject = { type: 'string', pattern: SLUG.source, maxLength: MAX_SLUG_LENGTH, example: 'juventus' };
+const day: SchemaObject = { type: 'string', format: 'date', example: '2025-06-17' };
+const instant: SchemaObject = { type: 'string', format: 'date-time', example: '2025-06-17T09:30:00.000Z' };
+const storePosition = (
+  description = 'A store position: where an event sits in the global order of the store',
+): SchemaObject => ({
+  type: 'integer',
+  minimum: 0,
+  description,
+});
+
+/** The clocks and the store position every read-model document starts with. */
+const envelope: Record<string, Schema> = {
+  asOf: { ...day, description: 'Valid time: the world on this day' },
+  knownAt: nullable({ ...day, description: 'Record time: only reports published by this day (null: all)' }),
+  storePosition: storePosition('The store position the document reflects (use it as minPosition)'),
+};
+const envelopeBranch = { branch: text('The what-if branch read (absent: canonical history)') };
+
+const counts: Record<string, Schema> = {
+  registered: count('Registered at the club'),
+  squad: count('In the squad: registered, not away on loan, plus players on loan here'),
+  available: count('In the squad and fit'),
+  injured: count(),
+  awayOnLoan: count(),
+};
+
+const citation: Record<string, Schema> = {
+  reportId: text('The report it was read in'),
+  source: ref('Source'),
+  publishedOn: { ...day, description: 'Record time: when the report was published' },
+};
+const reference: Record<string, Schema> = { ...citation, publishedOnApprox: { type: 'boolean' } };
+
+const replayState: Record<string, Schema> = {
+  id: text(),
+  from: day,
+  to: day,
+  branch: nullable(text()),
+  formation: { type: 'string', enum: Object.keys(FORMATIONS) },
+  storePosition: storePosition('The store position canonical history is read at (fixed at creation)'),
+  clubs: nullable(list(slug, 'The clubs followed (null: those each day touches)')),
+  days: count('Days in the window'),
+  speed: ref('ReplaySpeed'),
+  state: { type: 'string', enum: ['playing', 'paused', 'ended'] },
+  next: nullable({ ...day, description: 'The next day to be told' }),
+  lastDay: nullable({ ...day, description: 'The last day told' }),
+  streaming: { type: 'boolean' },
+  daysSent: count(),
+  eventsSent: count(),
+  bytesSent: count(),
+  bufferedBytes: count('Bytes waiting in the socket buffer now'),
+  maxBufferedBytes: count('The most bytes ever waiting on this stream'),
+  waitingForClient: { type: 'boolean' },
+};
+
+const healthIndicators: SchemaObject = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', enum: ['up', 'down'] } },
+    additionalProperties: true,
+  },
+};
+
+const SCHEMAS = {
+  Source: object(
+    { name: { type: 'string', example: 'Tuttojuve' } },
+    { url: { type: 'string', format: 'uri', example: 'https://www.tuttojuve.com/' } },
+    'Who published a report: the same shape everywhere in the API',
+  ),
+  FootballPosition: {
+    type: 'string',
+    enum: [...POSITIONS],
+    description: 'A playing position (a store position is always `storePosition`)',
+  },
+  Stage: { type: 'string', enum: [...STAGES], description: "How far a club's pursuit of a player went" },
+  Verdict: { type: 'string', enum: ['short', 'balanced', 'saturated'] },
+  PlayerStatus: { type: 'string', enum: ['available', 'injured', 'away-on-loan', 'on-loan-here'] },
+  ReplaySpeed: {
+    oneOf: [
+      { type: 'number', exclusiveMinimum: true, minimum: 0, description: 'Simulated days per real second' },
+      { type: 'string', enum: ['max', 'step'] },
+    ],
+  },
+  FieldError: object({
+    field: { type: 'string', example: 'claims[0].position' },
+    reason: { type: 'string', example: 'position must be one of the following values: GK, RB, CB, …' },
+  }),
+  Problem: {
+    type: 'object',
+    description:
+      'RFC 9457 problem details with a stable `code`; a 400 names every bad field in `errors` (the first 20, with `errorCount` past them). Some problems carry extra members (e.g. `versionConflict`, `storePosition`, `acceptedContentTypes`).',
+    required: ['type', 'title', 'status', 'code', 'detail'],
+    properties: {
+      type: { type: 'string', example: 'about:blank' },
+      title: { type: 'string', example: 'Bad Request' },
+      status: { type: 'integer', minimum: 400, maximum: 599, example: 400 },
+      code: { type: 'string', example: 'INVALID_REQUEST' },
+      detail: { type: 'string', example: 'The request has invalid fields' },
+      errors: list(ref('FieldError')),
+      errorCount: count('How many bad fields there were, when more than `errors` lists'),
+      acceptedContentTypes: list({ type: 'string' }, 'On a 415: the content types the API takes'),
+    },
+    additionalProperties: true,
+  },
+  Injury: object({ since: day }, { injury: text(), expectedReturnOn: day }),
+  Loan: object({ toClub: slug, since: day }, { until: day }),
+  Contract: object({ club: slug, expiresOn: day }),
+  Valuation: object({ valueEur: count(), on: day, ...citation }),
+  LastBid: object({ amountEur: count(), on: day, rejected: { type: 'boolean' } }),
+  ClaimReference: object(
+    {
+      reportId: text(),
+      claimIndex: count(),
+      type: { type: 'string', enum: [...CLAIM_TYPES] },
+      source: ref('Source'),
+      publishedOn: day,
+    },
+    {},
+    'A pointer to one claim of one report',
+  ),
+  DepthCounts: object(counts),
+  SquadPlayer: object(
+    { player: slug, status: ref('PlayerStatus') },
+    {
+      name: text(),
+      position: ref('FootballPosition'),
+      injury: ref('Injury'),
+      loan: ref('Loan'),
+      registeredAt: { ...slug, description: 'For a player on loan here: the club he is registered at' },
+    },
+  ),
+  PositionGroupDepth: object({
+    group: { type: 'string', enum: Object.keys(POSITION_GROUPS) },
+    positions: list(ref('FootballPosition')),
+    need: count(),
+    ...counts,
+    verdict: ref('Verdict'),
+  }),
+  PositionDepth: object({
+    position: ref('FootballPosition'),
+    need: count('Players the formation wants here'),
+    ...counts,
+    verdict: ref('Verdict'),
+    players: list(ref('SquadPlayer')),
+    cover: list(
+      object({ player: slug, status: ref('PlayerStatus') }, { name: text() }),
+      'Players who can also play here',
+    ),
+    incomingTargets: list(
+      object(
+        { player: slug, stage: ref('Stage') },
+        { name: text(), priority: { type: 'string', enum: [...PRIORITIES] } },
+      ),
+    ),
+    outgoingCandidates: list(object({ player: slug, reason: text() }, { name: text() })),
+  }),
+  SquadDepth: object(
+    {
+      ...envelope,
+      club: slug,
+      formation: { type: 'string', enum: Object.keys(FORMATIONS) },
+      totals: ref('DepthCounts'),
+      groups: list(ref('PositionGroupDepth')),
+      positions: list(ref('PositionDepth')),
+      unpositioned: list(ref('SquadPlayer'), 'Players with no known position'),
+    },
+    envelopeBranch,
+  ),
+  TargetClaim: {
+    type: 'object',
+    description:
+      "One claim of a supporting report, with the claim's own fields (those of its type, without club and player)",
+    required: ['type', 'claimIndex', 'effectiveOn'],
+    properties: {
+      type: { type: 'string', enum: [...CLAIM_TYPES] },
+      claimIndex: count(),
+      effectiveOn: day,
+      contradictedBy: list(object({ ...reference, claimIndex: count() })),
+    },
+    additionalProperties: true,
+  },
+  Target: object(
+    {
+      player: slug,
+      stage: ref('Stage'),
+      open: { type: 'boolean' },
+      rivals: list(object({ club: slug, stage: ref('Stage') }), 'Other clubs pursuing him this season'),
+      supporting: list(object({ ...reference, claims: list(ref('TargetClaim')) }), 'The reports of this pursuit'),
+      contradicting: list(
+        object({
+          ...reference,
+          claimIndex: count(),
+          effectiveOn: day,
+          disputes: { type: 'string', enum: [...CLAIM_TYPES] },
+          statement: text(),
+          contradicts: list(ref('ClaimReference')),
+        }),
+        'Reports disputing it',
+      ),
+    },
+    {
+      name: text(),
+      position: ref('FootballPosition'),
+      currentClub: slug,
+      priority: { type: 'string', enum: [...PRIORITIES] },
+      since: day,
+      renewalExpectedFrom: day,
+      lastBid: ref('LastBid'),
+      valuation: ref('Valuation'),
+      contractExpiry: ref('Contract'),
+    },
+  ),
+  Targets: object(
+    { ...envelope, club: slug, open: count('How many targets are open'), targets: list(ref('Target')) },
+    envelopeBranch,
+  ),
+  OutgoingCandidate: object(
+    { player: slug, status: ref('PlayerStatus'), reason: text(), flaggedOn: day, ...citation },
+    {
+      name: text(),
+      position: ref('FootballPosition'),
+      returnedFromLoan: object({ fromClub: slug, on: day }),
+      depthAtPosition: object({
+        need: count(),
+        now: object({ ...counts, verdict: ref('Verdict') }),
+        withoutHim: object({ ...counts, verdict: ref('Verdict') }),
+      }),
+    },
+  ),
+  Outgoing: object({ ...envelope, club: slug, outgoing: list(ref('OutgoingCandidate')) }, envelopeBranch),
+  Player: object(
+    {
+      ...envelope,
+      player: slug,
+      status: ref('PlayerStatus'),
+      outgoingFrom: list(object({ club: slug, reason: text(), since: day, ...citation }), 'Clubs that may let him go'),
+      pursuedBy: list(
+        object(
+          { club: slug, stage: ref('Stage') },
+          {
+            since: day,
+            lastNewsOn: day,
+            priority: { type: 'string', enum: [...PRIORITIES] },
+            renewalExpectedFrom: day,
+            lastBid: ref('LastBid'),
+          },
+        ),
+      ),
+    },
+    {
+      ...envelopeBranch,
+      name: text(),
+      club: { ...slug, description: 'The club he is registered at' },
+      position: ref('FootballPosition'),
+      secondaryPositions: list(ref('FootballPosition')),
+      loan: ref('Loan'),
+      returnedFromLoan: object({ fromClub: slug, on: day }),
+      injury: ref('Injury'),
+      contract: ref('Contract'),
+      valuation: ref('Valuation'),
+    },
+  ),
+  TimelineEntry: object(
+    {
+      type: { type: 'string', enum: [...CLAIM_TYPES] },
+      effectiveOn: { ...day, description: 'Valid time' },
+      ...reference,
+      claimIndex: count(),
+      storePosition: storePosition(),
+      details: { type: 'object', additionalProperties: true, description: "The claim's own fields" },
+    },
+    { contradicts: list(ref('ClaimReference')) },
+  ),
+  PlayerTimeline: object({ ...envelope, player: slug, timeline: list(ref('TimelineEntry')) }, envelopeBranch),
+  ClubList: object(
+    { storePosition: storePosition('The store position the list reflects'), clubs: list(slug, 'Sorted') },
+    envelopeBranch,
+  ),
+  StoredEvent: object({
+    id: { type: 'string', format: 'uuid' },
+    type: { type: 'string', example: 'InterestDeclared' },
+    stream: { type: 'string', example: 'ledger-main' },
+    revision: count('Its place in its stream'),
+    storePosition: storePosition(),
+    recordedAt: instant,
+    data: { type: 'object', additionalProperties: true },
+    metadata: { type: 'object', additionalProperties: true },
+  }),
+  EventPage: object(
+    {
+      events: list(ref('StoredEvent')),
+      nextAfter: storePosition('Where the next page starts (equal to `after` when nothing is new)'),
+      headPosition: storePosition("The store's head"),
+    },
+    envelopeBranch,
+  ),
+  ReportRecorded: object(
+    {
+      reportId: text(),
+      status: { type: 'string', enum: ['recorded', 'already-recorded'] },
+      storePosition: nullable(storePosition("The last event's store position: read it back with minPosition")),
+      events: list(ref('StoredEvent')),
+    },
+    envelopeBranch,
+  ),
+  BatchRecorded: object({
+    summary: object({ recorded: count(), alreadyPresent: count(), rejected: count() }),
+    results: list({
+      oneOf: [
+        object({
+          index: count(),
+          reportId: text(),
+          status: { type: 'string', enum: ['recorded', 'already-recorded'] },
+          storePosition: nullable(storePosition()),
+          events: list(ref('StoredEvent')),
+        }),
+        object(
+          { index: count(), status: { type: 'string', enum: ['rejected'] }, problem: ref('Problem') },
+          { reportId: text() },
+        ),
+      ],
+    }),
+  }),
+  Branch: object({
+    id: { type: 'string', example: 'juventus-sign-balerdi-3f9a2c1d' },
+    name: text(),
+    forkAt: {
+      oneOf: [object({ storePosition: storePosition() }), object({ knownAt: day })],
+    },
+    createdAt: instant,
+    createdPosition: storePosition('The store position of its creation: later canonical reports are not in it'),
+    stream: { type: 'string', example: 'ledger-branch-juventus-sign-balerdi-3f9a2c1d' },
+  }),
+  BranchList: object({ branches: list(ref('Branch')) }),
+  Replay: object(replayState),
+  ReplayCreated: object({
+    ...replayState,
+    reports: count('Reports in the window'),
+    stream: text('Where to stream it'),
+  }),
+  ReplayStepped: object({ ...replayState, told: nullable({ ...day, description: 'The day told (null: the end)' }) }),
+  Health: object({
+    status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] },
+    info: healthIndicators,
+    error: healthIndicators,
+    details: healthIndicators,
+  }),
+  LiveStatus: object({
+    storePosition: storePosition('What this instance has applied'),
+    coveredFrom: nullable(storePosition('The oldest position a client can resume after without a reset')),
+    journalEntries: count(),
+    subscribers: object({ club: count(), all: count() }),
+    branches: object({ feeds: count(), club: count(), all: count() }),
+    streamSlots: count(),
+    slowClientsDisconnected: count(),
+  }),
+  // The data of the Server-Sent Events messages. OpenAPI 3.0 cannot tie them to a stream's
+  // response, so the streams' descriptions name them (and the linter sees them as unused).
+  DocumentChange: {
+    oneOf: [
+      object({ model: { type: 'string', enum: ['squad-depth'] }, club: slug, document: ref('SquadDepth') }),
+      object({ model: { type: 'string', enum: ['targets'] }, club: slug, document: ref('Targets') }),
+      object({ model: { type: 'string', enum: ['outgoing'] }, club: slug, document: ref('Outgoing') }),
+    ],
+  },
+  LiveReadyMessage: object({ storePosition: storePosition() }, {}, "The data of `ready` (every club's stream)"),
+  LiveUpdateMessage: object(
+    { storePosition: storePosition(), changes: list(ref('DocumentChange')) },
+    {},
+    "The data of `update`, and of `snapshot` (a club's stream opens with its three documents)",
+  ),
+  LiveResetMessage: {
+    description:
+      "The data of `reset`, sent when a client resumes from further back than the service still holds: a club's stream sends its documents whole, every club's stream its position",
+    oneOf: [ref('LiveUpdateMessage'), ref('LiveReadyMessage')],
+  },
+  BranchDeletedMessage: object({ storePosition: storePosition(), branch: text() }, {}, 'The data of `deleted`'),
+  ReplayReport: object({ ...reference, claims: list(ref('Claim')) }),
+  ReplayDayMessage: object(
+    { day, reports: list(ref('ReplayReport'), 'The reports published that day'), changes: list(ref('DocumentChange')) },
+    {},
+    "The data of a replay's `day`",
+  ),
+  ReplayEndMessage: object({ from: day, to: day, daysSent: count() }, {}, "The data of a replay's `end`"),
+} satisfies Record<string, SchemaObject>;
+
+export type ResponseSchemaName = keyof typeof SCHEMAS;
+export const RESPONSE_SCHEMAS: Record<ResponseSchemaName, SchemaObject> = SCHEMAS;
