@@ -251,7 +251,10 @@ describe('what-if branches over HTTP', () => {
   it('keeps concurrent writes to two branches and to canonical history apart', async () => {
     const head = await api.head();
     const canonicalBefore = (await api.store.readStream(CANONICAL_LEDGER_STREAM)).length;
-    const [a, b] = await Promise.all([fork('Branch A', { storePosition: head }), fork('Branch B', { storePosition: head })]);
+    const [a, b] = await Promise.all([
+      fork('Branch A', { storePosition: head }),
+      fork('Branch B', { storePosition: head }),
+    ]);
     // four writers per stream at once: lost races are retried (a ledger tries up to 5 times)
     const players = Array.from({ length: 4 }, (_, i) => `prospect-${i}`);
     const writes = await Promise.all(

@@ -302,15 +302,16 @@ describe('GET /v1/events', () => {
   });
   afterAll(() => api.close());
 
-  it('pages through the log after a position', async () => {
-    const page = (await (await fetch(`${api.url}/v1/events?after=2&limit=2`)).json()) as Json;
-    expect(page.events.map((e: Json) => e.storePosition)).toEqual([3, 4]);
+  it('pages through the log after a position (through the typed client)', async () => {
+    const events = (after: number, limit?: number) =>
+      api.client.api.GET('/v1/events', { params: { query: { after, ...(limit ? { limit } : {}) } } });
+    const page = (await events(2, 2)).data!;
+    expect(page.events.map((e) => e.storePosition)).toEqual([3, 4]);
     expect(page).toMatchObject({ nextAfter: 4, headPosition: 5 });
 
-    const last = (await (await fetch(`${api.url}/v1/events?after=${page.nextAfter}`)).json()) as Json;
-    expect(last.events.map((e: Json) => e.storePosition)).toEqual([5]);
-    const empty = (await (await fetch(`${api.url}/v1/events?after=5`)).json()) as Json;
-    expect(empty).toMatchObject({ events: [], nextAfter: 5 });
+    const last = (await events(page.nextAfter)).data!;
+    expect(last.events.map((e) => e.storePosition)).toEqual([5]);
+    expect((await events(5)).data).toMatchObject({ events: [], nextAfter: 5 });
   });
 
   it('refuses bad paging parameters', async () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSquadClient } from '@squad/client';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
 import { startApi } from '../src/bootstrap';
@@ -30,6 +31,8 @@ export async function startTestApi(env: Record<string, string> = {}) {
     dir,
     sqlitePath: join(dir, 'squad.db'),
     store,
+    /** The typed client (`@squad/client`), as a game or dashboard would call the API. */
+    client: createSquadClient({ baseUrl: api.url }),
     head: async () => Number(await store.headPosition()),
     post: (path: string, body: unknown) =>
       fetch(`${api.url}${path}`, {

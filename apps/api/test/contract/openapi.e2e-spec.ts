@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createSquadClient, type SquadClient } from '@squad/client';
+import { createSquadClient, type LiveMessage, type SquadClient } from '@squad/client';
 import { DOCUMENT_FILE, documentText } from '../../scripts/openapi';
 import { startTestApi, type TestApi } from '../test-api';
 
@@ -139,9 +139,10 @@ describe('the OpenAPI contract', () => {
     const abort = new AbortController();
     const stream = client.liveUpdates({ club: 'juventus' }, { signal: abort.signal });
     const first = await stream.next();
+    const opened = first.value as LiveMessage;
     // a club's stream opens with its three documents
-    expect(first.value).toMatchObject({ event: 'snapshot', data: { storePosition: await api.head() } });
-    expect(first.value?.event === 'snapshot' && first.value.data.changes.map((c) => c.model).sort()).toEqual([
+    expect(opened).toMatchObject({ event: 'snapshot', data: { storePosition: await api.head() } });
+    expect(opened.event === 'snapshot' && opened.data.changes.map((c) => c.model).sort()).toEqual([
       'outgoing',
       'squad-depth',
       'targets',
@@ -170,7 +171,7 @@ describe('the OpenAPI contract', () => {
     await stream.return(undefined);
 
     // a new stream resuming after the `snapshot` id gets the update it missed, not a reset
-    const resumed = client.liveUpdates({ club: 'juventus' }, { lastEventId: first.value!.id });
+    const resumed = client.liveUpdates({ club: 'juventus' }, { lastEventId: opened.id });
     expect((await resumed.next()).value).toMatchObject({ event: 'update', id: update!.id });
     await resumed.return(undefined);
   });

@@ -90,11 +90,9 @@ describe(Ledger.name, () => {
 
     const events = await store.readStream(CANONICAL_LEDGER_STREAM);
     const dispute = events.find((e) => e.type === 'ClaimDisputed');
-    expect((dispute?.data as { contradicts: { source: { name: string } }[] }).contradicts.map((c) => c.source.name)).toEqual([
-      'Tuttojuve',
-      'La Gazzetta dello Sport',
-      'Tuttomercatoweb',
-    ]);
+    expect(
+      (dispute?.data as { contradicts: { source: { name: string } }[] }).contradicts.map((c) => c.source.name),
+    ).toEqual(['Tuttojuve', 'La Gazzetta dello Sport', 'Tuttomercatoweb']);
     const undated = events.find(
       (e) => (e.metadata as { reportId: string }).reportId === 'football-italia-2025-06-late-balerdi',
     );
