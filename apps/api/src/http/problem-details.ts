@@ -34,7 +34,7 @@ const STATUS_OF: Record<ApplicationErrorKind, number> = {
   unavailable: 503,
 };
 
-const TITLES: Record<number, string> = {
+export const PROBLEM_TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -69,7 +69,7 @@ function listed(errors: readonly FieldProblem[] | undefined): {
 export function toProblem(error: unknown): ProblemDetails {
   const make = ({ extensions, title, errors, ...fields }: ProblemFields): ProblemDetails => ({
     type: 'about:blank',
-    title: title ?? TITLES[fields.status] ?? 'Error',
+    title: title ?? PROBLEM_TITLES[fields.status] ?? 'Error',
     ...fields,
     ...listed(errors),
     ...extensions,
@@ -154,7 +154,7 @@ export const ACCEPTED_CONTENT_TYPES = ['application/json'] as const;
 function unsupportedMediaType(): ProblemDetails {
   return {
     type: 'about:blank',
-    title: TITLES[415],
+    title: PROBLEM_TITLES[415],
     status: 415,
     code: 'UNSUPPORTED_MEDIA_TYPE',
     detail: 'The request body must be JSON in UTF-8: send it with Content-Type: application/json',

@@ -33,6 +33,11 @@ export class KnownQueryParameters implements NestInterceptor {
 
 /** `GET /v1/clubs/{club}/squad-depth` from Fastify's route (`/v1/clubs/:club/squad-depth`); HEAD is its GET. */
 function operationKey(request: FastifyRequest): string {
-  const route = (request.routeOptions.url ?? '').replace(/(?<=\/):(\w+)/g, '{$1}').replace('::', ':');
-  return `${request.method === 'HEAD' ? 'GET' : request.method} ${route}`;
+  return operationKeyOf(request.method, request.routeOptions.url ?? '');
+}
+
+/** `GET /v1/reports:batch` from a method and a Fastify route (`/v1/reports::batch`, `:club` for `{club}`). */
+export function operationKeyOf(method: string, route: string): string {
+  const path = route.replace(/(?<=\/):(\w+)/g, '{$1}').replace('::', ':');
+  return `${method === 'HEAD' ? 'GET' : method} ${path}`;
 }

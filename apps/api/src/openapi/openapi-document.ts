@@ -11,7 +11,7 @@ import type {
 import { CLAIM_TYPES, MAX_SLUG_LENGTH, SLUG } from '@squad/domain';
 import { FORMATIONS } from '@squad/projections';
 import { CLAIM_DTOS, ReportDto, SourceDto } from '@squad/reports';
-import { ACCEPTED_CONTENT_TYPES } from '../http/problem-details';
+import { ACCEPTED_CONTENT_TYPES, PROBLEM_TITLES } from '../http/problem-details';
 import { BRANCH_ID, MAX_BRANCH_ID_LENGTH } from '../http/request-params';
 import { ANSWERS_EXTENSION, type Answer, type AnswersSpec } from './answers';
 import { API_VERSION } from './api-version';
@@ -197,22 +197,9 @@ const PROBLEM_OF: Record<number, { description: string; code: string; detail: st
   },
 };
 
-const TITLE_OF: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  503: 'Service Unavailable',
-};
-
 function problemResponse(status: number): ResponseObject {
   const { description, code, detail } = PROBLEM_OF[status];
-  const example: Record<string, unknown> = { type: 'about:blank', title: TITLE_OF[status], status, code, detail };
+  const example: Record<string, unknown> = { type: 'about:blank', title: PROBLEM_TITLES[status], status, code, detail };
   if (status === 400)
     example.errors = [{ field: 'asOf', reason: 'asOf must be a calendar date written YYYY-MM-DD, got "2025-13-01"' }];
   if (status === 415) example.acceptedContentTypes = [...ACCEPTED_CONTENT_TYPES];

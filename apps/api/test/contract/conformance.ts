@@ -4,6 +4,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import DOCUMENT from '../../../../libs/client/openapi.json';
+import { operationKeyOf } from '../../src/openapi/known-query-parameters.interceptor';
 
 /**
  * Conformance to the OpenAPI document: every answer a test server sends (status, content type,
@@ -75,8 +76,7 @@ class ContractChecker {
 
   /** Checks one answer; `route` is Fastify's (`/v1/clubs/:club/squad-depth`). */
   checkResponse(method: string, route: string, status: number, contentType: string, body: string): void {
-    const path = route.replace(/(?<=\/):(\w+)/g, '{$1}').replace('::', ':');
-    const key = `${method === 'HEAD' ? 'GET' : method} ${path}`;
+    const key = operationKeyOf(method, route);
     const responses = this.operations.get(key);
     if (!responses) return; // not an API operation: the dashboard's files, /docs
     this.validated++;
