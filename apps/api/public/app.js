@@ -1,26 +1,28 @@
-'use strict';
 /*
- * Squad Planner dashboard: plain DOM, no framework, no build step.
+ * Squad Planner dashboard: plain DOM, no framework. Every call to the API goes through the typed
+ * client `@squad/client` (bundled into vendor/squad-client.js by `npm run build:dashboard`).
  *
  * Two modes, chosen by the date controls:
- * - live (asOf and knownAt empty): follows GET /v1/clubs/{club}/updates (Server-Sent Events).
- *   The first message is a snapshot of the three club documents; every update carries only
- *   the documents that changed, and what changed in them is highlighted for a few seconds.
- *   EventSource reconnects by itself and the server resumes from Last-Event-ID.
+ * - live (asOf and knownAt empty): follows GET /v1/clubs/{club}/updates (Server-Sent Events)
+ *   through the client's `liveUpdates()`. The first message is a snapshot of the three club
+ *   documents; every update carries only the documents that changed, and what changed in them
+ *   is highlighted for a few seconds. The client reconnects by itself with Last-Event-ID, so the
+ *   server resumes where the stream broke.
  * - time travel (either date set): the three REST documents for those clocks, no stream.
  *
  * Every piece of text from the API goes into the page through text nodes or attribute values
  * (see h()), never through innerHTML, so a report cannot inject markup.
  *
  * Access: when the service needs a key to read (READ_API_KEYS), its 401 makes the page ask for
- * one; the key is kept in localStorage and sent as a Bearer header on fetch and as
- * `access_token` on the EventSource (which cannot set headers). Without keys nothing is asked.
+ * one; the key is kept in localStorage and sent as a Bearer header on every request and stream
+ * (the client streams over fetch, so it can send headers, unlike EventSource). Without keys
+ * nothing is asked.
  */
+import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js';
+
 (() => {
   /** How long an item that just changed keeps its highlight. */
   const HIGHLIGHT_MS = 6000;
-  /** Wait before reopening a stream the server refused (e.g. 503 while an instance catches up). */
-  const STREAM_RETRY_MS = 3000;
   const DOCUMENTS = ['squad-depth', 'targets', 'outgoing'];
   /** Where the API key the user typed is kept (this browser only). */
   const KEY_STORAGE = 'squad-planner.api-key';
@@ -72,17 +74,22 @@
     knownAt: '',
     /** The three documents on show, by model name; null while none is loaded. */
     docs: null,
-    /** The open EventSource in live mode. */
-    source: null,
+    /** Stops the live stream in live mode (an AbortController), null when none is open. */
+    stream: null,
     /** Bumped on every reload, so a late answer for an earlier choice is dropped. */
     generation: 0,
-    retryTimer: undefined,
     /** data-key → time its highlight ends. */
     highlights: new Map(),
     highlightTimer: undefined,
     /** The API key sent with every request, '' when none (the service may not need one). */
     apiKey: readStoredKey(),
   };
+  /** The typed client, made again whenever the key changes. */
+  let client = clientFor(state.apiKey);
+
+  function clientFor(apiKey) {
+    return createSquadClient({ baseUrl: location.origin, ...(apiKey ? { apiKey } : {}) });
+  }
 
   function readStoredKey() {
     try {
@@ -94,6 +101,7 @@
 
   function storeKey(key) {
     state.apiKey = key;
+    client = clientFor(key);
     try {
       if (key) localStorage.setItem(KEY_STORAGE, key);
       else localStorage.removeItem(KEY_STORAGE);
@@ -188,18 +196,16 @@
     }
   }
 
-  async function getJson(path) {
-    let response;
+  /** A GET through the typed client: its document, or a Problem (the API's, or a network failure). */
+  async function read(path, params) {
+    let answer;
     try {
-      const headers = { accept: 'application/json' };
-      if (state.apiKey) headers.authorization = `Bearer ${state.apiKey}`;
-      response = await fetch(path, { headers });
+      answer = await client.api.GET(path, { params });
     } catch {
       throw new Problem({ title: 'Network error', detail: 'The API could not be reached. Is the server running?' }, 0);
     }
-    const body = await response.json().catch(() => undefined);
-    if (!response.ok) throw new Problem(body, response.status);
-    return body;
+    if (answer.error !== undefined || !answer.response.ok) throw new Problem(answer.error, answer.response.status);
+    return answer.data;
   }
 
   /** The API refused the request for want of a (valid) key: ask for one; false for any other problem. */
@@ -248,9 +254,8 @@
   // ------------------------------------------------------------------ loading
 
   function closeStream() {
-    clearTimeout(state.retryTimer);
-    if (state.source) state.source.close();
-    state.source = null;
+    if (state.stream) state.stream.abort();
+    state.stream = null;
   }
 
   /** Loads what the controls ask for: the live stream, or the REST documents for the clocks. */
@@ -276,62 +281,56 @@
 
   function openStream(generation) {
     setLiveIndicator('connecting', 'Connecting…');
-    const token = state.apiKey ? `?access_token=${encodeURIComponent(state.apiKey)}` : '';
-    const source = new EventSource(`/v1/clubs/${encodeURIComponent(state.club)}/updates${token}`);
-    state.source = source;
-    const current = () => state.source === source && state.generation === generation;
-
-    // snapshot: the documents as of now; reset: the same, after a resume the server could not serve
-    const onSnapshot = (event) => {
-      if (!current()) return;
-      const message = JSON.parse(event.data);
-      state.docs = mergeDocuments(null, message.changes);
-      clearError();
-      setBusy(false);
-      setLiveIndicator('live', `Live · position ${message.storePosition}`);
-      render();
-    };
-    source.addEventListener('snapshot', onSnapshot);
-    source.addEventListener('reset', onSnapshot);
-    source.addEventListener('update', (event) => {
-      if (!current() || !state.docs) return;
-      const message = JSON.parse(event.data);
-      const next = mergeDocuments(state.docs, message.changes);
-      markChanged(changedKeys(state.docs, next));
-      state.docs = next;
-      setLiveIndicator('live', `Live · updated ${new Date().toLocaleTimeString()} · position ${message.storePosition}`);
-      render();
-    });
-    source.addEventListener('open', () => {
-      if (current() && state.docs) setLiveIndicator('live', 'Live');
-    });
-    source.addEventListener('error', () => {
-      if (!current()) return;
-      if (source.readyState !== EventSource.CLOSED) {
-        // dropped: EventSource retries by itself and resumes after the last id it received
-        setLiveIndicator('reconnecting', 'Reconnecting…');
-        return;
-      }
-      // the server answered but refused the stream (unknown club, 503…): ask REST why
-      closeStream();
-      setLiveIndicator('offline', 'Offline');
-      void explainStreamFailure(generation);
-    });
+    const stream = new AbortController();
+    state.stream = stream;
+    const current = () => state.stream === stream && state.generation === generation;
+    const messages = client.liveUpdates(
+      { club: state.club },
+      {
+        signal: stream.signal,
+        onStatus: (status) => {
+          if (!current()) return;
+          // dropped (or the service starting, catching up): the client retries by itself and
+          // resumes after the last id it received
+          if (status === 'reconnecting') setLiveIndicator('reconnecting', 'Reconnecting…');
+          else if (state.docs) setLiveIndicator('live', 'Live');
+        },
+      },
+    );
+    void follow(messages, current, generation);
   }
 
-  async function explainStreamFailure(generation) {
+  async function follow(messages, current, generation) {
     try {
-      await getJson(`/v1/clubs/${encodeURIComponent(state.club)}/squad-depth`);
-      if (generation !== state.generation) return;
-      // the club exists: the refusal was passing (the server starting or catching up); try again
-      showError(
-        new Problem({ detail: `Live updates were interrupted; retrying in ${STREAM_RETRY_MS / 1000} s.` }, 0),
-        'Live updates',
-      );
-      state.retryTimer = setTimeout(() => {
-        if (generation === state.generation) reload();
-      }, STREAM_RETRY_MS);
-    } catch (problem) {
+      for await (const message of messages) {
+        if (!current()) return;
+        // snapshot: the documents as of now; reset: the same, after a resume the server could not serve
+        if (message.event === 'snapshot' || message.event === 'reset') {
+          state.docs = mergeDocuments(null, message.data.changes);
+          clearError();
+          setBusy(false);
+          setLiveIndicator('live', `Live · position ${message.data.storePosition}`);
+          render();
+        } else if (message.event === 'update' && state.docs) {
+          const next = mergeDocuments(state.docs, message.data.changes);
+          markChanged(changedKeys(state.docs, next));
+          state.docs = next;
+          setLiveIndicator(
+            'live',
+            `Live · updated ${new Date().toLocaleTimeString()} · position ${message.data.storePosition}`,
+          );
+          render();
+        }
+      }
+    } catch (error) {
+      // the server refused the stream (unknown club, a key it does not take…): say why
+      if (!current()) return;
+      closeStream();
+      setLiveIndicator('offline', 'Offline');
+      const problem =
+        error instanceof StreamRefusedError
+          ? new Problem(error.problem, error.status)
+          : new Problem({ title: 'Live updates', detail: String(error) }, 0);
       if (generation !== state.generation || askForKeyIf(problem)) return;
       state.docs = null;
       setBusy(false);
@@ -342,12 +341,13 @@
 
   async function fetchDocuments(generation) {
     setLiveIndicator('off', 'Time travel · not live');
-    const query = new URLSearchParams();
-    if (state.asOf) query.set('asOf', state.asOf);
-    if (state.knownAt) query.set('knownAt', state.knownAt);
-    const club = encodeURIComponent(state.club);
+    const query = {
+      ...(state.asOf ? { asOf: state.asOf } : {}),
+      ...(state.knownAt ? { knownAt: state.knownAt } : {}),
+    };
+    const params = { path: { club: state.club }, query };
     try {
-      const documents = await Promise.all(DOCUMENTS.map((model) => getJson(`/v1/clubs/${club}/${model}?${query}`)));
+      const documents = await Promise.all(DOCUMENTS.map((model) => read(`/v1/clubs/{club}/${model}`, params)));
       if (generation !== state.generation) return;
       state.docs = Object.fromEntries(DOCUMENTS.map((model, i) => [model, documents[i]]));
       clearHighlights();
@@ -743,7 +743,7 @@
   /** Loads the club picker; false when the service asked for a key first. */
   async function loadClubs() {
     try {
-      const { clubs } = await getJson('/v1/clubs');
+      const { clubs } = await read('/v1/clubs');
       // a club from the URL that no report mentions stays selectable, and the API says why it fails
       const choices = state.club && !clubs.includes(state.club) ? [...clubs, state.club] : clubs;
       els.club.replaceChildren(...choices.map((slug) => h('option', { value: slug }, clubName(slug))));

@@ -52,6 +52,8 @@ describe('dashboard files and the club list', () => {
     expect(await page.text()).toContain('data-testid="squad-board"');
     for (const [path, type] of [
       ['/app.js', 'javascript'],
+      // the typed client, bundled by `npm run build:dashboard`
+      ['/vendor/squad-client.js', 'javascript'],
       ['/styles.css', 'text/css'],
       ['/health', 'json'],
       ['/docs-json', 'json'],
@@ -164,6 +166,27 @@ describeInBrowser(browserSuiteName, () => {
 
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('shows why the live stream of an unknown club is refused, then goes live on a real one', async () => {
+    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    other.setDefaultTimeout(10_000);
+    const unexpected: string[] = [];
+    other.on('console', (message) => {
+      // the refused stream's 404 is what this test provokes; nothing else may fail
+      if (message.type() === 'error' && !/status of 404/.test(message.text())) unexpected.push(message.text());
+    });
+    other.on('pageerror', (error) => unexpected.push(error.message));
+    await other.goto(`${api.url}/?club=atlantis-fc`);
+    await other.locator(`${testId('live-indicator')}[data-state="offline"]`).waitFor();
+    const error = other.locator(`${testId('error')}:not([hidden])`);
+    await error.waitFor();
+    expect(await error.textContent()).toContain('atlantis-fc');
+    await other.getByTestId('club-select').selectOption('juventus');
+    await other.locator(`${testId('live-indicator')}[data-state="live"]`).waitFor();
+    expect(await other.locator(testId('error')).isHidden()).toBe(true);
+    await other.close();
+    expect(unexpected).toEqual([]);
+  }, 30_000);
 });
 
 describeInBrowser(`${browserSuiteName}: API keys and the docs page`, () => {
@@ -203,6 +226,12 @@ describeInBrowser(`${browserSuiteName}: API keys and the docs page`, () => {
 
   it('asks for a key when reads need one, refuses a wrong one, then goes live with it and remembers it', async () => {
     const page = await newPage();
+    // every call, the live stream too, goes through the typed client with a Bearer header
+    const apiCalls: { url: string; authorization?: string }[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/v1/'))
+        apiCalls.push({ url: request.url(), authorization: request.headers().authorization });
+    });
     await page.goto(`${keyed.url}/?club=juventus`);
     const form = page.locator(`${testId('key-form')}:not([hidden])`);
     await form.waitFor();
@@ -219,7 +248,7 @@ describeInBrowser(`${browserSuiteName}: API keys and the docs page`, () => {
     await page.locator(`${testId('player-federico-gatti')}[data-status="available"]`).waitFor();
     expect(await page.locator(testId('key-form')).isHidden()).toBe(true);
 
-    // the stream carries the key as access_token: a report recorded now shows up live
+    // the stream carries the key: a report recorded now shows up live
     const response = await fetch(`${keyed.url}/v1/reports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer dashboard-write-key-0123456789' },
@@ -241,6 +270,12 @@ describeInBrowser(`${browserSuiteName}: API keys and the docs page`, () => {
     expect(await page.locator(testId('key-form')).isHidden()).toBe(true);
     await page.close();
     expect(problems).toEqual([]);
+    expect(apiCalls.some((call) => call.url.includes('/updates'))).toBe(true);
+    expect(apiCalls.filter((call) => call.url.includes('access_token'))).toEqual([]);
+    const withKey = apiCalls.filter((call) => call.authorization === `Bearer ${READ_KEY}`);
+    expect(withKey.map((call) => new URL(call.url).pathname)).toEqual(
+      expect.arrayContaining(['/v1/clubs', '/v1/clubs/juventus/updates', '/v1/clubs/juventus/squad-depth']),
+    );
   }, 60_000);
 
   it('loads the OpenAPI page under its security policy', async () => {

@@ -22,6 +22,11 @@ export interface StreamOptions {
   readonly reconnect?: boolean;
   readonly retryMs?: number;
   readonly fetch?: typeof fetch;
+  /**
+   * Told when the stream connects (`open`) and when it dropped and waits to reconnect
+   * (`reconnecting`, with why): what a dashboard shows as its live indicator.
+   */
+  readonly onStatus?: (status: 'open' | 'reconnecting', reason?: unknown) => void;
 }
 
 /** A stream refused with an HTTP error (its problem details parsed, when there are some). */
@@ -87,6 +92,7 @@ export async function* sseMessages(url: string, options: StreamOptions = {}): As
   let lastEventId = options.lastEventId;
   let retryMs = options.retryMs ?? 1000;
   while (!options.signal?.aborted) {
+    let dropped: unknown;
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
     if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
@@ -103,6 +109,7 @@ export async function* sseMessages(url: string, options: StreamOptions = {}): As
         throw new StreamRefusedError(response.status, problem);
       }
       if (response.ok && response.body) {
+        options.onStatus?.('open');
         const parser = new SseParser();
         const decoder = new TextDecoder();
         const reader = response.body.getReader();
@@ -120,14 +127,20 @@ export async function* sseMessages(url: string, options: StreamOptions = {}): As
           void response.body.cancel().catch(() => undefined);
         }
         retryMs = parser.retryMs ?? retryMs;
+        dropped = 'the server closed the stream';
+      } else {
+        void response.body?.cancel().catch(() => undefined);
+        dropped = `HTTP ${response.status}`;
       }
     } catch (error) {
       if (error instanceof StreamRefusedError || options.signal?.aborted) {
         if (options.signal?.aborted) return;
         throw error;
       }
+      dropped = error;
     }
     if (options.reconnect === false) return;
+    options.onStatus?.('reconnecting', dropped);
     await delay(retryMs, options.signal);
   }
 }

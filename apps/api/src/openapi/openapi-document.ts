@@ -70,7 +70,14 @@ function completeDocument(document: OpenAPIObject): OpenAPIObject {
   const bearer = document.components?.securitySchemes?.bearer;
   if (bearer && 'bearerFormat' in bearer) delete bearer.bearerFormat;
   const schemas = requestSchemas(document.components?.schemas ?? {});
-  document.components = { ...document.components, schemas: { ...schemas, ...RESPONSE_SCHEMAS } };
+  document.components = {
+    ...document.components,
+    schemas: { ...schemas, ...RESPONSE_SCHEMAS },
+    // each refusal is declared once and referenced by the operations that can give it
+    responses: Object.fromEntries(
+      Object.keys(PROBLEM_OF).map((status) => [problemName(Number(status)), problemResponse(Number(status))]),
+    ),
+  };
   renameRefs(document.paths, RENAMED);
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
@@ -152,50 +159,71 @@ const PARAMETER_SCHEMAS: Record<string, SchemaObject> = {
   'Last-Event-ID': { type: 'string' },
 };
 
-const PROBLEM_OF: Record<number, { description: string; code: string; detail: string }> = {
+/** The refusals, as shared `components.responses` named after their status (`BadRequest`, `NotFound`...). */
+const PROBLEM_OF: Record<number, { name: string; description: string; code: string; detail: string }> = {
   400: {
+    name: 'BadRequest',
     description: 'Invalid request: problem details naming every bad field (unknown query parameters included)',
     code: 'INVALID_REQUEST',
     detail: 'The request has invalid fields',
   },
   401: {
+    name: 'Unauthorized',
     description: 'No API key, or an unknown one',
     code: 'API_KEY_REQUIRED',
     detail: 'This request needs an API key',
   },
-  403: { description: 'A read-only key tried to write', code: 'API_KEY_READ_ONLY', detail: 'A read key cannot write' },
-  404: { description: 'No such resource', code: 'UNKNOWN_ENTITY', detail: 'There is no club "nowhere-fc"' },
+  403: {
+    name: 'Forbidden',
+    description: 'A read-only key tried to write',
+    code: 'API_KEY_READ_ONLY',
+    detail: 'A read key cannot write',
+  },
+  404: {
+    name: 'NotFound',
+    description: 'No such resource',
+    code: 'UNKNOWN_ENTITY',
+    detail: 'There is no club "nowhere-fc"',
+  },
   409: {
+    name: 'Conflict',
     description: 'The report id holds other content, or the report breaks an invariant (recorded nothing)',
     code: 'REPORT_ID_REUSED',
     detail: 'Report "tuttojuve-2025-06-17-balerdi" was recorded with other content',
   },
   413: {
+    name: 'PayloadTooLarge',
     description: 'The body is over BODY_LIMIT_BYTES',
     code: 'BODY_TOO_LARGE',
     detail: 'Request body is too large',
   },
   415: {
+    name: 'UnsupportedMediaType',
     description: 'The body is not application/json',
     code: 'UNSUPPORTED_MEDIA_TYPE',
     detail: 'The request body must be JSON in UTF-8: send it with Content-Type: application/json',
   },
   422: {
+    name: 'UnprocessableContent',
     description: 'The report cannot be true of the history it would join (recorded nothing)',
     code: 'PLAYER_NOT_REGISTERED',
     detail: 'Player "someone" is not registered at any club',
   },
   429: {
+    name: 'TooManyRequests',
     description: 'A limit was reached: writes per minute, live streams or replays per client',
     code: 'WRITE_RATE_LIMITED',
     detail: 'Too many writes: retry after the Retry-After header',
   },
   503: {
+    name: 'ServiceUnavailable',
     description: 'The event store is unreachable, or the read models have not reached minPosition yet',
     code: 'EVENT_STORE_UNAVAILABLE',
     detail: 'The event store is unavailable',
   },
 };
+
+const problemName = (status: number): string => PROBLEM_OF[status].name;
 
 function problemResponse(status: number): ResponseObject {
   const { description, code, detail } = PROBLEM_OF[status];
@@ -243,7 +271,8 @@ function completeOperation(method: string, path: string, operation: OperationObj
 
   const responses: ResponsesObject = {};
   for (const answer of spec.answers) responses[answer.status] = answerResponse(answer, spec.stream);
-  for (const status of [...problems].sort()) responses[status] = problemResponse(status);
+  for (const status of [...problems].sort())
+    responses[status] = { $ref: `#/components/responses/${problemName(status)}` };
   operation.responses = responses;
   operation.security =
     access === 'public'

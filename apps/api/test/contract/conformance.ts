@@ -44,6 +44,17 @@ function forAjv(node: unknown): unknown {
   return out;
 }
 
+/** A response object of the document, or the shared one (`components.responses`) it references. */
+export function resolveResponse(document: Json, response: Json): Json {
+  const ref = response.$ref as string | undefined;
+  if (ref === undefined) return response;
+  const resolved = ((document.components as Json).responses as Json | undefined)?.[
+    ref.replace('#/components/responses/', '')
+  ] as Json | undefined;
+  if (!resolved) throw new Error(`the document references ${ref}, which it does not define`);
+  return resolved;
+}
+
 class ContractChecker {
   private readonly ajv = new Ajv({ strict: false, allErrors: true });
   private readonly validators = new Map<string, ValidateFunction>();
@@ -58,8 +69,13 @@ class ContractChecker {
     this.ajv.addSchema({ $id: 'openapi', components: { schemas: components } });
     for (const [path, item] of Object.entries(document.paths as Record<string, Json>)) {
       for (const method of METHODS) {
-        const operation = item[method] as { responses: never } | undefined;
-        if (operation) this.operations.set(`${method.toUpperCase()} ${path}`, operation.responses);
+        const operation = item[method] as { responses: Record<string, Json> } | undefined;
+        if (!operation) continue;
+        const responses = Object.entries(operation.responses).map(([status, response]) => [
+          status,
+          resolveResponse(document, response),
+        ]);
+        this.operations.set(`${method.toUpperCase()} ${path}`, Object.fromEntries(responses));
       }
     }
   }

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { createSquadClient, type LiveMessage, type SquadClient } from '@squad/client';
 import { DOCUMENT_FILE, documentText } from '../../scripts/openapi';
 import { startTestApi, type TestApi } from '../test-api';
+import { resolveResponse } from './conformance';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -41,7 +42,8 @@ describe('the OpenAPI contract', () => {
           operation: `${method} ${path}`,
           has4xx: true,
         });
-        for (const [status, response] of Object.entries(operation.responses as Json)) {
+        for (const [status, declared] of Object.entries(operation.responses as Json)) {
+          const response = resolveResponse(served, declared);
           for (const [type, media] of Object.entries((response.content ?? {}) as Json)) {
             expect({ at: `${method} ${path} ${status} ${type}`, example: media.example !== undefined }).toEqual({
               at: `${method} ${path} ${status} ${type}`,
