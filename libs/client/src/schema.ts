@@ -448,6 +448,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /** @example Leonardo Balerdi */
@@ -470,6 +475,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -492,6 +502,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -514,6 +529,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -537,6 +557,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -561,6 +586,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -585,6 +615,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -606,6 +641,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -628,6 +668,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /** @example ACL */
@@ -647,6 +692,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
         };
@@ -662,6 +712,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /** @example ajax */
@@ -679,6 +734,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /** @example ajax */
@@ -698,6 +758,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -720,6 +785,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /** @example marseille */
@@ -739,6 +809,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /** @example 20000000 */
@@ -756,6 +831,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example juventus */
             club: string;
             /** @example Igor Tudor */
@@ -773,6 +853,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /** @example marseille */
@@ -781,6 +866,91 @@ export interface components {
             toClub: string;
             /** @example 30000000 */
             feeEur?: number;
+        };
+        /** @description A PlayerReleased claim */
+        PlayerReleased: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PlayerReleased";
+            /**
+             * @description Valid time: when the fact holds. Defaults to the report publishedOn.
+             * @example 2025-06-17
+             */
+            effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
+            /** @example leonardo-balerdi */
+            player: string;
+            /** @example juventus */
+            fromClub: string;
+            /**
+             * @description released: without a club; career-break; ban; destination-unknown: he left for a club nobody reported
+             * @default released
+             * @enum {string}
+             */
+            reason?: "released" | "career-break" | "ban" | "destination-unknown";
+        };
+        /** @description A PlayerRetired claim */
+        PlayerRetired: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PlayerRetired";
+            /**
+             * @description Valid time: when the fact holds. Defaults to the report publishedOn.
+             * @example 2025-06-17
+             */
+            effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
+            /** @example leonardo-balerdi */
+            player: string;
+            /**
+             * @description The club he retired from
+             * @example juventus
+             */
+            fromClub?: string;
+        };
+        /** @description A PlayerProfileReported claim */
+        PlayerProfileReported: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PlayerProfileReported";
+            /**
+             * @description Valid time: when the fact holds. Defaults to the report publishedOn.
+             * @example 2025-06-17
+             */
+            effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
+            /** @example leonardo-balerdi */
+            player: string;
+            /** @example Leonardo Balerdi */
+            name?: string;
+            /** @enum {string} */
+            position?: "GK" | "RB" | "CB" | "LB" | "DM" | "CM" | "AM" | "RW" | "LW" | "ST";
+            secondaryPositions?: ("GK" | "RB" | "CB" | "LB" | "DM" | "CM" | "AM" | "RW" | "LW" | "ST")[];
+            /** @example Argentina */
+            nationality?: string;
+            /**
+             * @description Approximate when only his age on a day is known
+             * @example 1999
+             */
+            birthYear?: number;
         };
         /** @description A ClaimDisputed claim */
         ClaimDisputed: {
@@ -794,6 +964,11 @@ export interface components {
              * @example 2025-06-17
              */
             effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -802,12 +977,12 @@ export interface components {
              */
             club: string;
             /** @enum {string} */
-            disputedType: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted";
+            disputedType: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported";
             /** @example Marseille never blocked a sale; they received no suitable offer */
             statement: string;
         };
         /** @description One claim of a report: its `type` says which, and which fields it has */
-        Claim: components["schemas"]["PlayerRegistered"] | components["schemas"]["InterestDeclared"] | components["schemas"]["TalksRequested"] | components["schemas"]["TalksRefused"] | components["schemas"]["BidSubmitted"] | components["schemas"]["BidRejected"] | components["schemas"]["PursuitAbandoned"] | components["schemas"]["InterestRenewalExpected"] | components["schemas"]["PlayerInjured"] | components["schemas"]["PlayerReturnedFromInjury"] | components["schemas"]["LoanReturned"] | components["schemas"]["LoanDeparted"] | components["schemas"]["OutgoingCandidateFlagged"] | components["schemas"]["ContractRecorded"] | components["schemas"]["MarketValueReported"] | components["schemas"]["ManagerAppointed"] | components["schemas"]["TransferCompleted"] | components["schemas"]["ClaimDisputed"];
+        Claim: components["schemas"]["PlayerRegistered"] | components["schemas"]["InterestDeclared"] | components["schemas"]["TalksRequested"] | components["schemas"]["TalksRefused"] | components["schemas"]["BidSubmitted"] | components["schemas"]["BidRejected"] | components["schemas"]["PursuitAbandoned"] | components["schemas"]["InterestRenewalExpected"] | components["schemas"]["PlayerInjured"] | components["schemas"]["PlayerReturnedFromInjury"] | components["schemas"]["LoanReturned"] | components["schemas"]["LoanDeparted"] | components["schemas"]["OutgoingCandidateFlagged"] | components["schemas"]["ContractRecorded"] | components["schemas"]["MarketValueReported"] | components["schemas"]["ManagerAppointed"] | components["schemas"]["TransferCompleted"] | components["schemas"]["PlayerReleased"] | components["schemas"]["PlayerRetired"] | components["schemas"]["PlayerProfileReported"] | components["schemas"]["ClaimDisputed"];
         Report: {
             /**
              * @description Client-chosen idempotency key
@@ -837,6 +1012,8 @@ export interface components {
              * @example https://www.tuttojuve.com/
              */
             url?: string;
+            /** @enum {string} */
+            kind?: "official" | "outlet" | "aggregator" | "social" | "data";
         };
         /**
          * @description A playing position (a store position is always `storePosition`)
@@ -946,7 +1123,7 @@ export interface components {
             reportId: string;
             claimIndex: number;
             /** @enum {string} */
-            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "ClaimDisputed";
+            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClaimDisputed";
             source: components["schemas"]["Source"];
             /**
              * Format: date
@@ -1059,7 +1236,7 @@ export interface components {
         /** @description One claim of a supporting report, with the claim's own fields (those of its type, without club and player) */
         TargetClaim: {
             /** @enum {string} */
-            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "ClaimDisputed";
+            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClaimDisputed";
             claimIndex: number;
             /**
              * Format: date
@@ -1126,7 +1303,7 @@ export interface components {
                  */
                 effectiveOn: string;
                 /** @enum {string} */
-                disputes: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "ClaimDisputed";
+                disputes: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClaimDisputed";
                 statement: string;
                 contradicts: components["schemas"]["ClaimReference"][];
             }[];
@@ -1334,10 +1511,25 @@ export interface components {
             injury?: components["schemas"]["Injury"];
             contract?: components["schemas"]["Contract"];
             valuation?: components["schemas"]["Valuation"];
+            nationality?: string;
+            /** @description Approximate when only his age on a day was reported */
+            birthYear?: number;
+            /** @description Why he is at no club, since when */
+            leftFootball?: {
+                /** @enum {string} */
+                reason: "released" | "career-break" | "ban" | "destination-unknown" | "retired";
+                /**
+                 * Format: date
+                 * @example 2025-06-17
+                 */
+                on: string;
+                /** @example juventus */
+                fromClub?: string;
+            };
         };
         TimelineEntry: {
             /** @enum {string} */
-            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "ClaimDisputed";
+            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClaimDisputed";
             /**
              * Format: date
              * @description Valid time
@@ -1361,6 +1553,11 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /**
+             * @description Present when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @enum {boolean}
+             */
+            effectiveOnApprox?: true;
             contradicts?: components["schemas"]["ClaimReference"][];
         };
         PlayerTimeline: {
@@ -1967,6 +2164,9 @@ export type ContractRecorded = components['schemas']['ContractRecorded'];
 export type MarketValueReported = components['schemas']['MarketValueReported'];
 export type ManagerAppointed = components['schemas']['ManagerAppointed'];
 export type TransferCompleted = components['schemas']['TransferCompleted'];
+export type PlayerReleased = components['schemas']['PlayerReleased'];
+export type PlayerRetired = components['schemas']['PlayerRetired'];
+export type PlayerProfileReported = components['schemas']['PlayerProfileReported'];
 export type ClaimDisputed = components['schemas']['ClaimDisputed'];
 export type Claim = components['schemas']['Claim'];
 export type Report = components['schemas']['Report'];

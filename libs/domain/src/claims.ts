@@ -33,8 +33,24 @@ export interface ClaimFields {
   MarketValueReported: { player: Slug; valueEur: number };
   ManagerAppointed: { club: Slug; manager: string };
   TransferCompleted: { player: Slug; fromClub: Slug; toClub: Slug; feeEur?: number };
+  /** He leaves `fromClub` for no club: released ("Without Club"), a career break, a ban, or a destination nobody knows. */
+  PlayerReleased: { player: Slug; fromClub: Slug; reason?: ReleaseReason };
+  PlayerRetired: { player: Slug; fromClub?: Slug };
+  /** Who he is (each field optional): what a data provider or a profile piece says of him. */
+  PlayerProfileReported: {
+    player: Slug;
+    name?: string;
+    position?: Position;
+    secondaryPositions?: Position[];
+    nationality?: string;
+    /** The year he was born; approximate when only his age on a day is known. */
+    birthYear?: number;
+  };
   ClaimDisputed: { club: Slug; player: Slug; disputedType: ClaimType; statement: string };
 }
+
+export const RELEASE_REASONS = ['released', 'career-break', 'ban', 'destination-unknown'] as const;
+export type ReleaseReason = (typeof RELEASE_REASONS)[number];
 
 export type ClaimType = keyof ClaimFields;
 
@@ -56,18 +72,44 @@ export const CLAIM_TYPES = [
   'MarketValueReported',
   'ManagerAppointed',
   'TransferCompleted',
+  'PlayerReleased',
+  'PlayerRetired',
+  'PlayerProfileReported',
   'ClaimDisputed',
 ] as const satisfies readonly ClaimType[];
 
-/** One claim of a report, as submitted: its fields plus its valid time. */
+/**
+ * One claim of a report, as submitted: its fields plus its valid time. `effectiveOnApprox` says
+ * the day is inferred, not stated (a transfer window's conventional day, "early July").
+ */
 export type Claim = {
-  [T in ClaimType]: { readonly type: T; readonly effectiveOn?: IsoDate } & Readonly<ClaimFields[T]>;
+  [T in ClaimType]: {
+    readonly type: T;
+    readonly effectiveOn?: IsoDate;
+    readonly effectiveOnApprox?: boolean;
+  } & Readonly<ClaimFields[T]>;
 }[ClaimType];
+
+/**
+ * What kind of source a report comes from: the club or player themselves (`official`), a
+ * newspaper, broadcaster or journalist (`outlet`), an `aggregator`, `social` media, or a data
+ * provider's record of what happened (`data`, such as Transfermarkt).
+ */
+export const SOURCE_KINDS = ['official', 'outlet', 'aggregator', 'social', 'data'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export interface Source {
   readonly name: string;
   readonly url?: string;
+  readonly kind?: SourceKind;
 }
+
+/**
+ * A data provider's record is compiled after the fact from many reports: where it contradicts
+ * what the store believes (a move from a club the player is not at), it is recorded and flagged
+ * with the claim it contradicts, not refused as a news report would be.
+ */
+export const isHistoricalRecord = (source: Source): boolean => source.kind === 'data';
 
 /** A transfer-news report: the unit that is recorded whole or not at all. */
 export interface Report {

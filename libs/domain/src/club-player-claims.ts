@@ -40,6 +40,9 @@ export const CLUB_PLAYER_SUBJECT: { readonly [T in ClaimType]: ((claim: ClaimFie
   ClaimDisputed: clubAndPlayer,
   // a transfer names two clubs and no `club`: it is disputed through the registration it changes
   TransferCompleted: null,
+  PlayerReleased: null,
+  PlayerRetired: null,
+  PlayerProfileReported: null,
   PlayerInjured: null,
   PlayerReturnedFromInjury: null,
   LoanReturned: null,

@@ -168,6 +168,204 @@ describe(decideRecordReport.name, () => {
     });
   });
 
+  describe('where a player is, in valid time: the day the claim takes effect, as the read models see it', () => {
+    // registered at A (day 1), A→B (day 10), then B→C back-dated to day 5, before A→B
+    const atB = recorded(
+      report('reg-a', [{ type: 'PlayerRegistered', player: 'p', name: 'P', club: 'ajax', position: 'CB' }], {
+        publishedOn: '2025-01-01',
+      }),
+      report('a-to-b', [{ type: 'TransferCompleted', player: 'p', fromClub: 'ajax', toClub: 'marseille' }], {
+        publishedOn: '2025-01-10',
+      }),
+    );
+
+    it('checks a back-dated transfer against where he was on its own day', () => {
+      // on day 5 he was at Ajax, not Marseille
+      const error = given(atB)
+        .when(
+          report(
+            'b-to-c-back-dated',
+            [
+              {
+                type: 'TransferCompleted',
+                player: 'p',
+                fromClub: 'marseille',
+                toClub: 'juventus',
+                effectiveOn: '2025-01-05',
+              },
+            ],
+            { publishedOn: '2025-02-01' },
+          ),
+        )
+        .thenThrows('PLAYER_NOT_AT_CLUB', 'claims[0].fromClub');
+      expect(error.message).toContain('registered at ajax');
+    });
+
+    it('checks a later transfer against the latest move in valid time, whatever the record order', () => {
+      const backDated = recorded(
+        ...[
+          report('reg-a', [{ type: 'PlayerRegistered', player: 'p', name: 'P', club: 'ajax', position: 'CB' }], {
+            publishedOn: '2025-01-01',
+          }),
+          report('a-to-b', [{ type: 'TransferCompleted', player: 'p', fromClub: 'ajax', toClub: 'marseille' }], {
+            publishedOn: '2025-03-01',
+          }),
+          // recorded after A→B, but in effect before it (he was still at Ajax on day 20)
+          report(
+            'loan-back-dated',
+            [{ type: 'LoanDeparted', player: 'p', toClub: 'juventus', effectiveOn: '2025-01-20' }],
+            { publishedOn: '2025-03-02' },
+          ),
+        ],
+      );
+      // on 2025-04-01 he is at Marseille (A→B, in effect from 2025-03-01, is the latest move in valid time)
+      given(backDated)
+        .when(
+          report('b-to-d', [{ type: 'TransferCompleted', player: 'p', fromClub: 'marseille', toClub: 'ajax' }], {
+            publishedOn: '2025-04-01',
+          }),
+        )
+        .then([{ type: 'TransferCompleted' }]);
+      // and on 2025-02-01 he was still at Ajax
+      given(backDated)
+        .when(
+          report(
+            'b-to-d-early',
+            [
+              {
+                type: 'TransferCompleted',
+                player: 'p',
+                fromClub: 'marseille',
+                toClub: 'ajax',
+                effectiveOn: '2025-02-01',
+              },
+            ],
+            { publishedOn: '2025-04-01' },
+          ),
+        )
+        .thenThrows('PLAYER_NOT_AT_CLUB');
+    });
+
+    it('takes a released or retired player out of every club: a later transfer from his old club is refused', () => {
+      const released = recorded(
+        bremerAtJuve,
+        report(
+          'released',
+          [{ type: 'PlayerReleased', player: 'gleison-bremer', fromClub: 'juventus', reason: 'released' }],
+          {
+            publishedOn: '2025-07-01',
+          },
+        ),
+      );
+      const error = given(released)
+        .when(
+          report(
+            'late-sale',
+            [{ type: 'TransferCompleted', player: 'gleison-bremer', fromClub: 'juventus', toClub: 'ajax' }],
+            {
+              publishedOn: '2025-08-01',
+            },
+          ),
+        )
+        .thenThrows('PLAYER_NOT_AT_CLUB');
+      expect(error.message).toContain('at no club');
+      // a free agent signs by registering at his new club
+      given(released)
+        .when(
+          report(
+            'signs',
+            [
+              {
+                type: 'PlayerRegistered',
+                player: 'gleison-bremer',
+                name: 'Gleison Bremer',
+                club: 'ajax',
+                position: 'CB',
+              },
+            ],
+            { publishedOn: '2025-08-01' },
+          ),
+        )
+        .then([{ type: 'PlayerRegistered', data: expect.not.objectContaining({ contradicts: expect.anything() }) }]);
+    });
+
+    it('refuses a release from a club he is not at, and a retirement from one', () => {
+      given(recorded(bremerAtJuve))
+        .when(report('r', [{ type: 'PlayerReleased', player: 'gleison-bremer', fromClub: 'ajax' }]))
+        .thenThrows('PLAYER_NOT_AT_CLUB', 'claims[0].fromClub');
+      given(recorded(bremerAtJuve))
+        .when(report('r', [{ type: 'PlayerRetired', player: 'gleison-bremer', fromClub: 'ajax' }]))
+        .thenThrows('PLAYER_NOT_AT_CLUB', 'claims[0].fromClub');
+      given([])
+        .when(report('r', [{ type: 'PlayerRetired', player: 'gianluigi-buffon' }]))
+        .then([{ type: 'PlayerRetired' }]);
+    });
+  });
+
+  describe('a historical record (a data provider) is recorded where it contradicts the store, and flagged', () => {
+    const transfermarkt = { source: { name: 'Transfermarkt', kind: 'data' as const }, publishedOn: '2025-07-01' };
+
+    it('records a move from a club the player is not at, citing the registration it contradicts', () => {
+      const decision = given(recorded(bremerAtJuve))
+        .when(
+          report(
+            'tm-move',
+            [
+              {
+                type: 'TransferCompleted',
+                player: 'leonardo-balerdi',
+                fromClub: 'borussia-dortmund',
+                toClub: 'juventus',
+              },
+            ],
+            transfermarkt,
+          ),
+        )
+        .then([{ type: 'TransferCompleted' }]);
+      expect(decision.outcome === 'recorded' && decision.events[0].data.contradicts).toEqual([
+        expect.objectContaining({ reportId: 'baseline', claimIndex: 1, type: 'PlayerRegistered' }),
+      ]);
+    });
+
+    it('records the first move known of a player nobody registered, with nothing to contradict', () => {
+      const decision = given([])
+        .when(
+          report(
+            'tm-first',
+            [
+              { type: 'PlayerProfileReported', player: 'cristiano-ronaldo', name: 'Cristiano Ronaldo', position: 'ST' },
+              {
+                type: 'TransferCompleted',
+                player: 'cristiano-ronaldo',
+                fromClub: 'real-madrid',
+                toClub: 'juventus',
+                effectiveOn: '2018-07-01',
+                effectiveOnApprox: true,
+              },
+            ],
+            transfermarkt,
+          ),
+        )
+        .then([
+          { type: 'PlayerProfileReported' },
+          { type: 'TransferCompleted', data: expect.objectContaining({ effectiveOnApprox: true }) },
+        ]);
+      expect(decision.outcome === 'recorded' && decision.events[1].data.contradicts).toBeUndefined();
+    });
+
+    it('is still refused for what no record may break: the same club on both sides', () => {
+      given([])
+        .when(
+          report(
+            'tm-bad',
+            [{ type: 'TransferCompleted', player: 'p', fromClub: 'ajax', toClub: 'ajax' }],
+            transfermarkt,
+          ),
+        )
+        .thenThrows('SAME_CLUB_ON_BOTH_SIDES');
+    });
+  });
+
   describe('contradictions are recorded and flagged, never refused', () => {
     const refused = (id: string, source: string, publishedOn: string) =>
       report(id, [{ type: 'TalksRefused', club: 'juventus', player: 'leonardo-balerdi', byClub: 'marseille' }], {

@@ -1,8 +1,15 @@
-import type { Claim, Report, Slug } from './claims';
+import { isHistoricalRecord, type Claim, type Report, type Slug } from './claims';
 import { assertNever } from './assert-never';
 import { DomainError } from './errors';
 import type { ClaimRef, Provenance, SquadEvent } from './events';
-import { evolvePlayer, initialPlayerState, playerOf, type PlayerState } from './player';
+import {
+  evolvePlayer,
+  initialPlayerState,
+  playerOf,
+  registrationOn,
+  type PlayerState,
+  type Registration,
+} from './player';
 import {
   clubPlayerKey,
   clubPlayerSubjectOf,
@@ -57,7 +64,10 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
 
   const events = report.claims.map((claim, claimIndex): SquadEvent => {
     const field = (name: string) => `claims[${claimIndex}].${name}`;
-    checkClaim(claim, playerState, field);
+    // where the player is on the claim's own day, as the read models would show it just before
+    const registration = (slug: Slug) =>
+      registrationOn(playerState(slug), claim.effectiveOn ?? report.publishedOn, report.publishedOn);
+    const moveContradicts = checkClaim(claim, registration, isHistoricalRecord(report.source), field);
     const metadata: Provenance = {
       reportId: report.reportId,
       source: report.source,
@@ -67,8 +77,8 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
       claimCount: report.claims.length,
       reportHash,
     };
-    const { type, effectiveOn, ...fields } = claim;
-    const contradicts = contradictionsOf(claim, playerState, claimsAbout).filter(
+    const { type, effectiveOn, effectiveOnApprox, ...fields } = claim;
+    const contradicts = [...moveContradicts, ...contradictionsOf(claim, registration, claimsAbout)].filter(
       (ref) => ref.reportId !== report.reportId,
     );
     const event = {
@@ -76,6 +86,7 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
       data: {
         ...fields,
         effectiveOn: effectiveOn ?? report.publishedOn,
+        ...(effectiveOnApprox === true ? { effectiveOnApprox } : {}),
         ...(contradicts.length ? { contradicts } : {}),
       },
       metadata,
@@ -95,8 +106,17 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
   return { outcome: 'recorded', events };
 }
 
-function checkClaim(claim: Claim, playerState: (slug: Slug) => PlayerState, field: (name: string) => string): void {
-  const sameClub = (a: Slug, b: Slug, name: string) => {
+/**
+ * Refuses a claim that breaks an invariant, or returns the claims a historical record
+ * contradicts where a news report would be refused (see `isHistoricalRecord`).
+ */
+function checkClaim(
+  claim: Claim,
+  registration: (slug: Slug) => Registration,
+  historical: boolean,
+  field: (name: string) => string,
+): readonly ClaimRef[] {
+  const sameClub = (a: Slug, b: Slug, name: string): readonly ClaimRef[] => {
     if (a === b) {
       throw new DomainError(
         'SAME_CLUB_ON_BOTH_SIDES',
@@ -105,26 +125,39 @@ function checkClaim(claim: Claim, playerState: (slug: Slug) => PlayerState, fiel
         field(name),
       );
     }
+    return [];
+  };
+  /** A move away from `fromClub` needs him registered there on its day. */
+  const leaves = (player: Slug, fromClub: Slug, verb: string): readonly ClaimRef[] => {
+    const at = registration(player);
+    if (at.status === 'registered' && at.club === fromClub) return [];
+    if (historical)
+      return at.status === 'registered' ? [at.registeredBy] : at.status === 'without-club' ? [at.leftBy] : [];
+    const where =
+      at.status === 'registered'
+        ? `registered at ${at.club}`
+        : at.status === 'without-club'
+          ? 'at no club (he left football or his club)'
+          : 'not registered at any club';
+    throw new DomainError(
+      'PLAYER_NOT_AT_CLUB',
+      'conflict',
+      `${player} cannot ${verb} ${fromClub} on ${claim.effectiveOn ?? 'the day of the report'}: he is ${where} then`,
+      field('fromClub'),
+    );
   };
   switch (claim.type) {
-    case 'TransferCompleted': {
+    case 'TransferCompleted':
       sameClub(claim.fromClub, claim.toClub, 'toClub');
-      const state = playerState(claim.player);
-      if (state.status !== 'registered' || state.club !== claim.fromClub) {
-        const where = state.status === 'registered' ? `registered at ${state.club}` : 'not registered at any club';
-        throw new DomainError(
-          'PLAYER_NOT_AT_CLUB',
-          'conflict',
-          `${claim.player} cannot be transferred from ${claim.fromClub}: he is ${where}`,
-          field('fromClub'),
-        );
-      }
-      return;
-    }
+      return leaves(claim.player, claim.fromClub, 'be transferred from');
+    case 'PlayerReleased':
+      return leaves(claim.player, claim.fromClub, 'leave');
+    case 'PlayerRetired':
+      return claim.fromClub === undefined ? [] : leaves(claim.player, claim.fromClub, 'retire from');
     case 'BidSubmitted': {
       sameClub(claim.club, claim.toClub, 'toClub');
-      const state = playerState(claim.player);
-      if (state.status === 'registered' && state.club === claim.club) {
+      const at = registration(claim.player);
+      if (at.status === 'registered' && at.club === claim.club) {
         throw new DomainError(
           'PLAYER_ALREADY_AT_CLUB',
           'conflict',
@@ -132,7 +165,7 @@ function checkClaim(claim: Claim, playerState: (slug: Slug) => PlayerState, fiel
           field('club'),
         );
       }
-      return;
+      return [];
     }
     case 'TalksRequested':
       return sameClub(claim.club, claim.withClub, 'withClub');
@@ -149,7 +182,7 @@ function checkClaim(claim: Claim, playerState: (slug: Slug) => PlayerState, fiel
           field('disputedType'),
         );
       }
-      return;
+      return [];
     // nothing to check beyond the fields: contradictions are flagged, not refused
     case 'PlayerRegistered':
     case 'InterestDeclared':
@@ -163,7 +196,8 @@ function checkClaim(claim: Claim, playerState: (slug: Slug) => PlayerState, fiel
     case 'ContractRecorded':
     case 'MarketValueReported':
     case 'ManagerAppointed':
-      return;
+    case 'PlayerProfileReported':
+      return [];
     default:
       return assertNever(claim);
   }
@@ -172,12 +206,12 @@ function checkClaim(claim: Claim, playerState: (slug: Slug) => PlayerState, fiel
 /** Earlier claims this claim contradicts, or that contradict it. */
 function contradictionsOf(
   claim: Claim,
-  playerState: (slug: Slug) => PlayerState,
+  registration: (slug: Slug) => Registration,
   claimsAbout: (club: Slug, player: Slug) => ClubPlayerClaims,
 ): readonly ClaimRef[] {
   if (claim.type === 'PlayerRegistered') {
-    const state = playerState(claim.player);
-    return state.status === 'registered' && state.club !== claim.club ? [state.registeredBy] : [];
+    const at = registration(claim.player);
+    return at.status === 'registered' && at.club !== claim.club ? [at.registeredBy] : [];
   }
   const subject = clubPlayerSubjectOf(claim.type, claim);
   if (!subject) return [];

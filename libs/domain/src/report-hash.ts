@@ -2,7 +2,7 @@ import type { Report } from './claims';
 
 /**
  * The report's content in one canonical JSON text: keys sorted, `effectiveOn` defaulted to
- * `publishedOn`, absent optional fields dropped. Two submissions with the same meaning give the
+ * `publishedOn` (and `effectiveOnApprox` to false), absent optional fields dropped. Two submissions with the same meaning give the
  * same text, so a retry is recognised even if the client reorders keys. (The reportId is not part
  * of it: it is the key the content is stored under.)
  */
@@ -11,7 +11,12 @@ export function canonicalReportContent(report: Report): string {
     source: report.source,
     publishedOn: report.publishedOn,
     publishedOnApprox: report.publishedOnApprox,
-    claims: report.claims.map((claim) => ({ ...claim, effectiveOn: claim.effectiveOn ?? report.publishedOn })),
+    claims: report.claims.map((claim) => ({
+      ...claim,
+      effectiveOn: claim.effectiveOn ?? report.publishedOn,
+      // `false` is the default: the same report with or without it
+      effectiveOnApprox: claim.effectiveOnApprox === true ? true : undefined,
+    })),
   });
 }
 

@@ -1,5 +1,13 @@
 import type { ReferenceObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { CLAIM_TYPES, MAX_SLUG_LENGTH, POSITIONS, PRIORITIES, SLUG } from '@squad/domain';
+import {
+  CLAIM_TYPES,
+  MAX_SLUG_LENGTH,
+  POSITIONS,
+  PRIORITIES,
+  RELEASE_REASONS,
+  SLUG,
+  SOURCE_KINDS,
+} from '@squad/domain';
 import { FORMATIONS, POSITION_GROUPS, STAGES } from '@squad/projections';
 
 /**
@@ -115,7 +123,10 @@ const healthIndicators: SchemaObject = {
 const SCHEMAS = {
   Source: object(
     { name: { type: 'string', example: 'Tuttojuve' } },
-    { url: { type: 'string', format: 'uri', example: 'https://www.tuttojuve.com/' } },
+    {
+      url: { type: 'string', format: 'uri', example: 'https://www.tuttojuve.com/' },
+      kind: { type: 'string', enum: [...SOURCE_KINDS] },
+    },
     'Who published a report: the same shape everywhere in the API',
   ),
   FootballPosition: {
@@ -309,6 +320,13 @@ const SCHEMAS = {
       injury: ref('Injury'),
       contract: ref('Contract'),
       valuation: ref('Valuation'),
+      nationality: text(),
+      birthYear: { type: 'integer', description: 'Approximate when only his age on a day was reported' },
+      leftFootball: object(
+        { reason: { type: 'string', enum: [...RELEASE_REASONS, 'retired'] }, on: day },
+        { fromClub: slug },
+        'Why he is at no club, since when',
+      ),
     },
   ),
   TimelineEntry: object(
@@ -320,7 +338,14 @@ const SCHEMAS = {
       storePosition: storePosition(),
       details: { type: 'object', additionalProperties: true, description: "The claim's own fields" },
     },
-    { contradicts: list(ref('ClaimReference')) },
+    {
+      effectiveOnApprox: {
+        type: 'boolean',
+        enum: [true],
+        description: "Present when effectiveOn is inferred (a transfer window's conventional day), not stated",
+      },
+      contradicts: list(ref('ClaimReference')),
+    },
   ),
   PlayerTimeline: object({ ...envelope, player: slug, timeline: list(ref('TimelineEntry')) }, envelopeBranch),
   ClubList: object(

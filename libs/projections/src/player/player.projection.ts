@@ -1,4 +1,4 @@
-import { assertNever, type IsoDate, type Position, type Slug } from '@squad/domain';
+import { assertNever, type IsoDate, type Position, type ReleaseReason, type Slug } from '@squad/domain';
 import type { ProjectedEvent, ReportInfo, RouteTable } from '../read-model/projected-event';
 
 /** A player on one valid day: where he is registered, fit or not, away or not. */
@@ -9,6 +9,15 @@ export interface PlayerView {
   readonly club?: Slug;
   readonly position?: Position;
   readonly secondaryPositions?: readonly Position[];
+  readonly nationality?: string;
+  /** Approximate when only his age on a day was reported. */
+  readonly birthYear?: number;
+  /** Why he is at no club (after a release or his retirement), and since when. */
+  readonly leftFootball?: {
+    readonly reason: ReleaseReason | 'retired';
+    readonly fromClub?: Slug;
+    readonly on: IsoDate;
+  };
   readonly loan?: { readonly toClub: Slug; readonly since: IsoDate; readonly until?: IsoDate };
   readonly returnedFromLoan?: { readonly fromClub: Slug; readonly on: IsoDate };
   readonly injury?: { readonly injury?: string; readonly since: IsoDate; readonly expectedReturnOn?: IsoDate };
@@ -46,6 +55,9 @@ export const PLAYER_ROUTES: RouteTable<Slug> = {
   MarketValueReported: byPlayer,
   TransferCompleted: byPlayer,
   ClaimDisputed: byPlayer,
+  PlayerReleased: byPlayer,
+  PlayerRetired: byPlayer,
+  PlayerProfileReported: byPlayer,
   // about a club's staff, not a player
   ManagerAppointed: null,
 };
@@ -55,12 +67,42 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
   switch (event.type) {
     case 'PlayerRegistered': {
       const { name, club, position, secondaryPositions } = event.data;
-      return { ...view, name, club, position, secondaryPositions: secondaryPositions ?? [] };
+      return {
+        ...view,
+        name,
+        club,
+        position,
+        secondaryPositions: secondaryPositions ?? [],
+        leftFootball: undefined,
+      };
+    }
+    case 'PlayerProfileReported': {
+      const { name, position, secondaryPositions, nationality, birthYear } = event.data;
+      return {
+        ...view,
+        ...(name !== undefined ? { name } : {}),
+        ...(position !== undefined ? { position } : {}),
+        ...(secondaryPositions !== undefined ? { secondaryPositions } : {}),
+        ...(nationality !== undefined ? { nationality } : {}),
+        ...(birthYear !== undefined ? { birthYear } : {}),
+      };
+    }
+    case 'PlayerReleased':
+    case 'PlayerRetired': {
+      // he leaves every squad: his club's, and the one he was on loan at
+      const reason = event.type === 'PlayerRetired' ? 'retired' : (event.data.reason ?? 'released');
+      const { fromClub } = event.data;
+      return {
+        ...view,
+        club: undefined,
+        loan: undefined,
+        leftFootball: { reason, ...(fromClub !== undefined ? { fromClub } : {}), on },
+      };
     }
     case 'TransferCompleted': {
       // a sold player leaves the seller's outgoing list (and any old flag of the buyer's), and any loan ends
       const { [event.data.fromClub]: _sold, [event.data.toClub]: _stale, ...outgoing } = view.outgoing;
-      return { ...view, club: event.data.toClub, loan: undefined, outgoing };
+      return { ...view, club: event.data.toClub, loan: undefined, leftFootball: undefined, outgoing };
     }
     case 'LoanDeparted':
       return {

@@ -41,10 +41,13 @@ export function playerTimeline(source: ReadSource, player: Slug, q: TimeQuery) {
   if (!history) return undefined;
   const c = clocksOf(q);
   return factsAt(history, c.asOf, c.knownAt).map((fact) => {
-    const { effectiveOn, contradicts, ...details } = fact.data as Record<string, unknown> & { effectiveOn: IsoDate };
+    const { effectiveOn, effectiveOnApprox, contradicts, ...details } = fact.data as Record<string, unknown> & {
+      effectiveOn: IsoDate;
+    };
     return {
       type: fact.type,
       effectiveOn,
+      ...(effectiveOnApprox === true ? { effectiveOnApprox } : {}),
       ...reportRef(fact),
       claimIndex: fact.claimIndex,
       storePosition: fact.position,

@@ -73,6 +73,9 @@ export const PURSUIT_ROUTES: RouteTable<Slug> = {
   LoanDeparted: null,
   MarketValueReported: null,
   ManagerAppointed: null,
+  PlayerReleased: null,
+  PlayerRetired: null,
+  PlayerProfileReported: null,
 };
 
 /** Stages only move forward within a pursuit; interest after an end starts a new pursuit. */
@@ -128,6 +131,9 @@ function evolveStage(view: PursuitView, event: ProjectedEvent): PursuitView {
     case 'LoanDeparted':
     case 'MarketValueReported':
     case 'ManagerAppointed':
+    case 'PlayerReleased':
+    case 'PlayerRetired':
+    case 'PlayerProfileReported':
       return view;
     default:
       return assertNever(event);

@@ -89,7 +89,26 @@ const cases: {
     clubs: ['juventus'],
     pursuers: [],
   },
+  // he leaves football: his club's squad is the one it names
+  PlayerReleased: {
+    claim: { type: 'PlayerReleased', player: BREMER, fromClub: 'juventus', reason: 'ban' },
+    clubs: ['juventus'],
+    pursuers: [],
+  },
+  PlayerRetired: {
+    claim: { type: 'PlayerRetired', player: BREMER, fromClub: 'juventus' },
+    clubs: ['juventus'],
+    pursuers: [],
+  },
+  PlayerProfileReported: {
+    claim: { type: 'PlayerProfileReported', player: BREMER, nationality: 'Brazil', birthYear: 1997 },
+    clubs: [],
+    pursuers: [],
+  },
 };
+
+/** The claims that take him out of Juventus' squad. */
+const LEAVES_THE_SQUAD: readonly ClaimType[] = ['TransferCompleted', 'PlayerReleased', 'PlayerRetired'];
 
 const registration = cases.PlayerRegistered.claim;
 
@@ -129,7 +148,7 @@ describe('claim routing', () => {
     const { claim } = cases[type];
     const model = modelAfter(claim);
     const juventus = squadDepth(model, 'juventus', { asOf: '2054-10-03', formation: '4-3-3' });
-    const moved = type === 'TransferCompleted';
+    const moved = LEAVES_THE_SQUAD.includes(type);
     expect(juventus.totals.registered).toBe(moved ? 0 : 1);
   });
 });

@@ -29,6 +29,9 @@ export const CLUBS_NAMED: { readonly [T in ClaimType]: (data: EventData<T>) => r
   TransferCompleted: (data) => pair(data.fromClub, data.toClub),
   LoanReturned: (data) => [data.fromClub],
   LoanDeparted: (data) => [data.toClub],
+  PlayerReleased: (data) => [data.fromClub],
+  PlayerRetired: (data) => (data.fromClub === undefined ? [] : [data.fromClub]),
+  PlayerProfileReported: noClub,
   PlayerInjured: noClub,
   PlayerReturnedFromInjury: noClub,
   MarketValueReported: noClub,
@@ -57,6 +60,9 @@ export const HOLDS_UNTIL: RouteTable<IsoDate | undefined> = {
   MarketValueReported: null,
   ManagerAppointed: null,
   TransferCompleted: null,
+  PlayerReleased: null,
+  PlayerRetired: null,
+  PlayerProfileReported: null,
   ClaimDisputed: null,
 };
 

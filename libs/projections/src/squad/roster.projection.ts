@@ -49,6 +49,9 @@ export const ROSTER_MOVES: {
   LoanReturned: (at) => {
     at.currentLoanClub = undefined;
   },
+  PlayerReleased: leaveFootball,
+  PlayerRetired: leaveFootball,
+  PlayerProfileReported: null,
   InterestDeclared: null,
   TalksRequested: null,
   TalksRefused: null,
@@ -65,6 +68,12 @@ export const ROSTER_MOVES: {
   ClaimDisputed: null,
 };
 
+/** Released or retired: in no squad, neither his club's nor a loan club's. */
+function leaveFootball(at: Whereabouts): void {
+  at.currentClub = undefined;
+  at.currentLoanClub = undefined;
+}
+
 export function evolveRosterView(view: RosterView, event: ProjectedEvent): RosterView {
   const here = view.club;
   switch (event.type) {
@@ -80,6 +89,13 @@ export function evolveRosterView(view: RosterView, event: ProjectedEvent): Roste
       return withLists(view, view.registered, toggle(view.loanedIn, event.data.player, event.data.toClub === here));
     case 'LoanReturned':
       return withLists(view, view.registered, toggle(view.loanedIn, event.data.player, false));
+    case 'PlayerReleased':
+    case 'PlayerRetired':
+      return withLists(
+        view,
+        toggle(view.registered, event.data.player, false),
+        toggle(view.loanedIn, event.data.player, false),
+      );
     // not moves: ROSTER_MOVES never files them in a roster
     case 'InterestDeclared':
     case 'TalksRequested':
@@ -94,6 +110,7 @@ export function evolveRosterView(view: RosterView, event: ProjectedEvent): Roste
     case 'ContractRecorded':
     case 'MarketValueReported':
     case 'ManagerAppointed':
+    case 'PlayerProfileReported':
     case 'ClaimDisputed':
       return view;
     default:

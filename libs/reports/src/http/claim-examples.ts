@@ -78,6 +78,17 @@ export const CLAIM_EXAMPLES: { readonly [T in ClaimType]: Extract<Claim, { type:
     toClub: 'juventus',
     feeEur: 30_000_000,
   },
+  // after the TransferCompleted example: he is at Juventus
+  PlayerReleased: { type: 'PlayerReleased', player: 'leonardo-balerdi', fromClub: 'juventus', reason: 'released' },
+  PlayerRetired: { type: 'PlayerRetired', player: 'gianluigi-buffon', effectiveOn: '2023-08-02' },
+  PlayerProfileReported: {
+    type: 'PlayerProfileReported',
+    player: 'leonardo-balerdi',
+    name: 'Leonardo Balerdi',
+    position: 'CB',
+    nationality: 'Argentina',
+    birthYear: 1999,
+  },
   ClaimDisputed: {
     type: 'ClaimDisputed',
     club: 'juventus',

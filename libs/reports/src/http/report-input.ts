@@ -29,7 +29,10 @@ import {
   MAX_SLUG_LENGTH,
   POSITIONS,
   PRIORITIES,
+  RELEASE_REASONS,
   type Report,
+  SOURCE_KINDS,
+  type SourceKind,
 } from '@squad/domain';
 
 /**
@@ -96,6 +99,15 @@ export class SourceDto {
   @IsOptional()
   @IsUrl({ require_protocol: true, protocols: ['http', 'https'] }, { message: 'url must be an http(s) URL' })
   url?: string;
+
+  @ApiPropertyOptional({
+    enum: SOURCE_KINDS,
+    description:
+      'official: the club or player; outlet: a newspaper, broadcaster or journalist; aggregator; social; data: a data provider (a record compiled after the fact: where it contradicts the store it is recorded and flagged, not refused)',
+  })
+  @IsOptional()
+  @IsIn(SOURCE_KINDS)
+  kind?: string;
 }
 
 abstract class ClaimDto {
@@ -110,6 +122,14 @@ abstract class ClaimDto {
   @IsOptional()
   @IsIsoDate()
   effectiveOn?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: "True when effectiveOn is inferred (a transfer window's conventional day), not stated",
+  })
+  @IsOptional()
+  @IsBoolean()
+  effectiveOnApprox?: boolean;
 }
 
 class PlayerClaim extends ClaimDto {
@@ -191,6 +211,47 @@ export class TransferCompletedDto extends PlayerClaim {
   @ApiProperty({ example: 'juventus' }) @IsSlug() toClub!: string;
   @ApiPropertyOptional({ example: 30000000 }) @IsOptional() @Euros() feeEur?: number;
 }
+export class PlayerReleasedDto extends PlayerClaim {
+  @ApiProperty({ example: 'juventus' }) @IsSlug() fromClub!: string;
+  @ApiPropertyOptional({
+    enum: RELEASE_REASONS,
+    default: 'released',
+    description: 'released: without a club; career-break; ban; destination-unknown: he left for a club nobody reported',
+  })
+  @IsOptional()
+  @IsIn(RELEASE_REASONS)
+  reason?: string;
+}
+export class PlayerRetiredDto extends PlayerClaim {
+  @ApiPropertyOptional({ example: 'juventus', description: 'The club he retired from' })
+  @IsOptional()
+  @IsSlug()
+  fromClub?: string;
+}
+/** The earliest birth year the API takes: no footballer in the record is older. */
+export const MIN_BIRTH_YEAR = 1850;
+export class PlayerProfileReportedDto extends PlayerClaim {
+  @ApiPropertyOptional({ example: 'Leonardo Balerdi' }) @IsOptional() @Text() name?: string;
+  @ApiPropertyOptional({ enum: POSITIONS }) @IsOptional() @IsIn(POSITIONS) position?: string;
+  @ApiPropertyOptional({ enum: POSITIONS, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(POSITIONS.length)
+  @IsIn(POSITIONS, { each: true })
+  secondaryPositions?: string[];
+  @ApiPropertyOptional({ example: 'Argentina' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  nationality?: string;
+  @ApiPropertyOptional({ example: 1999, description: 'Approximate when only his age on a day is known' })
+  @IsOptional()
+  @IsInt({ message: 'birthYear must be a whole year' })
+  @Min(MIN_BIRTH_YEAR)
+  @Max(2100)
+  birthYear?: number;
+}
 export class ClaimDisputedDto extends PursuitClaim {
   @ApiProperty({ enum: CLAIM_TYPES.filter((t) => t !== 'ClaimDisputed') })
   @IsIn(CLAIM_TYPES.filter((t) => t !== 'ClaimDisputed'))
@@ -219,6 +280,9 @@ export const CLAIM_DTOS: Record<ClaimType, new () => ClaimDto> = {
   MarketValueReported: MarketValueReportedDto,
   ManagerAppointed: ManagerAppointedDto,
   TransferCompleted: TransferCompletedDto,
+  PlayerReleased: PlayerReleasedDto,
+  PlayerRetired: PlayerRetiredDto,
+  PlayerProfileReported: PlayerProfileReportedDto,
   ClaimDisputed: ClaimDisputedDto,
 };
 
@@ -272,7 +336,10 @@ export function parseReport(body: unknown, fieldPrefix = ''): { report: Report }
     const source = toInstance(SourceDto, dto.source, `${fieldPrefix}source.`, problems);
     problems.push(...flatten(validateSync(source, VALIDATION), `${fieldPrefix}source.`));
   } else {
-    problems.push({ field: `${fieldPrefix}source`, reason: 'source is required: an object { "name": …, "url"?: … }' });
+    problems.push({
+      field: `${fieldPrefix}source`,
+      reason: 'source is required: an object { "name": …, "url"?: …, "kind"?: … }',
+    });
   }
   const claims: object[] = [];
   if (Array.isArray(dto.claims) && dto.claims.length <= MAX_CLAIMS_PER_REPORT) {
@@ -302,7 +369,11 @@ export function parseReport(body: unknown, fieldPrefix = ''): { report: Report }
   return {
     report: {
       reportId: dto.reportId,
-      source: { name: dto.source.name, ...(dto.source.url ? { url: dto.source.url } : {}) },
+      source: {
+        name: dto.source.name,
+        ...(dto.source.url ? { url: dto.source.url } : {}),
+        ...(dto.source.kind ? { kind: dto.source.kind as SourceKind } : {}),
+      },
       publishedOn: dto.publishedOn,
       publishedOnApprox: dto.publishedOnApprox ?? false,
       claims: claims as unknown as Report['claims'],
