@@ -1,11 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Branch, Claim, Report, SquadDepth, StoredEvent } from '@squad/client';
 import { CANONICAL_LEDGER_STREAM } from '@squad/domain';
-import { startTestApi, type TestApi } from './test-api';
-
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { SEEDS_DIR, startTestApi, type TestApi } from './test-api';
 
 const BALERDI = 'leonardo-balerdi';
 
-const report = (reportId: string, publishedOn: string, claims: Json[]) => ({
+const report = (reportId: string, publishedOn: string, claims: Claim[]): Report => ({
   reportId,
   source: { name: 'What-if desk' },
   publishedOn,
@@ -27,28 +28,35 @@ const interest = (reportId: string, club: string, player: string, publishedOn = 
 
 describe('what-if branches over HTTP', () => {
   let api: TestApi;
-  const get = async (path: string) => {
-    const response = await fetch(`${api.url}${path}`);
-    return { status: response.status, body: (await response.json()) as Json };
+  type Query = { asOf?: string; knownAt?: string; minPosition?: number; branch?: string };
+  const juventus = { club: 'juventus' };
+  const depth = (club: string, query: Query) =>
+    api.client.api.GET('/v1/clubs/{club}/squad-depth', { params: { path: { club }, query } });
+  const targets = (club: string, query: Query) =>
+    api.client.api.GET('/v1/clubs/{club}/targets', { params: { path: { club }, query } });
+  const player = (id: string, query: Query) =>
+    api.client.api.GET('/v1/players/{player}', { params: { path: { player: id }, query } });
+  const clubs = async (branch?: string) =>
+    (await api.client.api.GET('/v1/clubs', { params: { query: { branch } } })).data?.clubs;
+  const record = (body: Report) => api.client.api.POST('/v1/reports', { body });
+  const recordIn = (branch: string, body: Report) =>
+    api.client.api.POST('/v1/branches/{id}/reports', { params: { path: { id: branch } }, body });
+  const fork = async (name: string, forkAt: Branch['forkAt']) => {
+    const created = await api.client.api.POST('/v1/branches', { body: { name, forkAt } });
+    expect(created.response.status).toBe(201);
+    return created.data!;
   };
-  const post = async (path: string, body: unknown) => {
-    const response = await api.post(path, body);
-    return { status: response.status, body: (await response.json()) as Json };
-  };
-  const fork = async (name: string, forkAt: Json) => {
-    const created = await post('/v1/branches', { name, forkAt });
-    expect(created.status).toBe(201);
-    return created.body;
-  };
-  const squadPlayers = (depth: Json) => depth.positions.flatMap((p: Json) => p.players.map((pl: Json) => pl.player));
-  const allEvents = async (query = '') => {
-    const events: Json[] = [];
+  const squadPlayers = (document: SquadDepth | undefined) =>
+    (document?.positions ?? []).flatMap((p) => p.players.map((pl) => pl.player));
+  const allEvents = async (branch?: string) => {
+    const events: StoredEvent[] = [];
     for (let after = 0; ;) {
-      const page = await get(`/v1/events?after=${after}&limit=1000${query}`);
-      expect(page.status).toBe(200);
-      events.push(...page.body.events);
-      if (page.body.nextAfter === page.body.headPosition || page.body.nextAfter === after) return events;
-      after = page.body.nextAfter;
+      const page = await api.client.api.GET('/v1/events', { params: { query: { after, limit: 1000, branch } } });
+      expect(page.response.status).toBe(200);
+      const { events: some, nextAfter, headPosition } = page.data!;
+      events.push(...some);
+      if (nextAfter === headPosition || nextAfter === after) return events;
+      after = nextAfter;
     }
   };
 
@@ -60,7 +68,7 @@ describe('what-if branches over HTTP', () => {
   it('forks at a position: a signing recorded in the branch shows on branch reads only, and canonical history is untouched', async () => {
     const head = await api.head();
     const canonicalBefore = await api.store.readStream(CANONICAL_LEDGER_STREAM);
-    const canonicalDepthBefore = await get('/v1/clubs/juventus/squad-depth?asOf=2025-08-10');
+    const canonicalDepthBefore = (await depth('juventus', { asOf: '2025-08-10' })).data;
     const branch = await fork('Juventus sign Balerdi', { storePosition: head });
     expect(branch).toMatchObject({
       name: 'Juventus sign Balerdi',
@@ -69,70 +77,72 @@ describe('what-if branches over HTTP', () => {
     });
     expect(branch.id).toMatch(/^juventus-sign-balerdi-[0-9a-f]{8}$/);
 
-    const signed = await post(`/v1/branches/${branch.id}/reports`, signing('what-if-balerdi-signs'));
-    expect(signed.status).toBe(201);
-    expect(signed.body.events[0]).toMatchObject({ stream: `ledger-branch-${branch.id}`, revision: 0 });
+    const signed = await recordIn(branch.id, signing('what-if-balerdi-signs'));
+    expect(signed.response.status).toBe(201);
+    expect(signed.data?.events[0]).toMatchObject({ stream: `ledger-branch-${branch.id}`, revision: 0 });
 
     // read your writes in the branch
-    const depth = await get(
-      `/v1/clubs/juventus/squad-depth?asOf=2025-08-10&branch=${branch.id}&minPosition=${signed.body.storePosition}`,
-    );
-    expect(depth.status).toBe(200);
-    expect(depth.body).toMatchObject({ branch: branch.id, asOf: '2025-08-10' });
-    expect(squadPlayers(depth.body)).toContain(BALERDI);
-    expect((await get(`/v1/players/${BALERDI}?asOf=2025-08-10&branch=${branch.id}`)).body).toMatchObject({
+    const inBranch = await depth('juventus', {
+      asOf: '2025-08-10',
+      branch: branch.id,
+      minPosition: signed.data?.storePosition ?? undefined,
+    });
+    expect(inBranch.response.status).toBe(200);
+    expect(inBranch.data).toMatchObject({ branch: branch.id, asOf: '2025-08-10' });
+    expect(squadPlayers(inBranch.data)).toContain(BALERDI);
+    expect((await player(BALERDI, { asOf: '2025-08-10', branch: branch.id })).data).toMatchObject({
       club: 'juventus',
       branch: branch.id,
     });
-    const marseille = await get(`/v1/clubs/marseille/squad-depth?asOf=2025-08-10&branch=${branch.id}`);
-    expect(squadPlayers(marseille.body)).not.toContain(BALERDI);
+    const marseille = await depth('marseille', { asOf: '2025-08-10', branch: branch.id });
+    expect(squadPlayers(marseille.data)).not.toContain(BALERDI);
     // the pursuit in the branch ends with the signing
-    const targets = await get(`/v1/clubs/juventus/targets?asOf=2025-08-10&branch=${branch.id}`);
-    expect(targets.body.targets.find((t: Json) => t.player === BALERDI)).toMatchObject({
+    const branchTargets = await targets('juventus', { asOf: '2025-08-10', branch: branch.id });
+    expect(branchTargets.data?.targets.find((t) => t.player === BALERDI)).toMatchObject({
       stage: 'signed',
       open: false,
     });
     // before the signing's valid day, the branch answers like canonical history
-    const early = await get(`/v1/clubs/juventus/squad-depth?asOf=2025-06-20&branch=${branch.id}`);
-    const { storePosition: _p, branch: _b, ...earlyRest } = early.body;
-    const { storePosition: _q, ...canonicalEarly } = (await get('/v1/clubs/juventus/squad-depth?asOf=2025-06-20')).body;
+    const early = await depth('juventus', { asOf: '2025-06-20', branch: branch.id });
+    const { storePosition: _p, branch: _b, ...earlyRest } = early.data!;
+    const { storePosition: _q, ...canonicalEarly } = (await depth('juventus', { asOf: '2025-06-20' })).data!;
     expect(earlyRest).toEqual(canonicalEarly);
 
     // canonical reads, the canonical stream and the canonical event log are as they were
-    const canonicalDepth = await get('/v1/clubs/juventus/squad-depth?asOf=2025-08-10');
-    expect(squadPlayers(canonicalDepth.body)).not.toContain(BALERDI);
-    expect({ ...canonicalDepth.body, storePosition: 0 }).toEqual({ ...canonicalDepthBefore.body, storePosition: 0 });
-    expect((await get(`/v1/players/${BALERDI}?asOf=2025-08-10`)).body).toMatchObject({ club: 'marseille' });
+    const canonicalDepth = (await depth('juventus', { asOf: '2025-08-10' })).data;
+    expect(squadPlayers(canonicalDepth)).not.toContain(BALERDI);
+    expect({ ...canonicalDepth, storePosition: 0 }).toEqual({ ...canonicalDepthBefore, storePosition: 0 });
+    expect((await player(BALERDI, { asOf: '2025-08-10' })).data).toMatchObject({ club: 'marseille' });
     expect(await api.store.readStream(CANONICAL_LEDGER_STREAM)).toEqual(canonicalBefore);
     const log = await allEvents();
-    expect(log.map((e: Json) => e.id)).toEqual(canonicalBefore.map((e) => e.id));
-    expect(log.every((e: Json) => e.stream === CANONICAL_LEDGER_STREAM)).toBe(true);
+    expect(log.map((e) => e.id)).toEqual(canonicalBefore.map((e) => e.id));
+    expect(log.every((e) => e.stream === CANONICAL_LEDGER_STREAM)).toBe(true);
 
     // the branch's log: canonical history up to the fork, then its own report
-    const branchLog = await allEvents(`&branch=${branch.id}`);
-    expect(branchLog.map((e: Json) => e.id)).toEqual([...canonicalBefore.map((e) => e.id), signed.body.events[0].id]);
+    const branchLog = await allEvents(branch.id);
+    expect(branchLog.map((e) => e.id)).toEqual([...canonicalBefore.map((e) => e.id), signed.data?.events[0].id]);
   });
 
   it('keeps invariants within a branch: Balerdi, signed in the branch, cannot be signed or bid for again there', async () => {
     const branch = await fork('Balerdi twice', { storePosition: await api.head() });
-    expect((await post(`/v1/branches/${branch.id}/reports`, signing('first-signing'))).status).toBe(201);
+    expect((await recordIn(branch.id, signing('first-signing'))).response.status).toBe(201);
 
-    const again = await post(`/v1/branches/${branch.id}/reports`, signing('second-signing', '2025-08-20'));
-    expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ code: 'PLAYER_NOT_AT_CLUB', errors: [{ field: 'claims[0].fromClub' }] });
-    const bid = await post(
-      `/v1/branches/${branch.id}/reports`,
+    const again = await recordIn(branch.id, signing('second-signing', '2025-08-20'));
+    expect(again.response.status).toBe(409);
+    expect(again.error).toMatchObject({ code: 'PLAYER_NOT_AT_CLUB', errors: [{ field: 'claims[0].fromClub' }] });
+    const bid = await recordIn(
+      branch.id,
       report('bid-for-own-player', '2025-08-21', [
         { type: 'BidSubmitted', club: 'juventus', player: BALERDI, toClub: 'marseille', amountEur: 1 },
       ]),
     );
-    expect(bid).toMatchObject({ status: 409, body: { code: 'PLAYER_ALREADY_AT_CLUB' } });
+    expect(bid).toMatchObject({ response: { status: 409 }, error: { code: 'PLAYER_ALREADY_AT_CLUB' } });
     // the same report again is recognised, in the branch as in canonical history
-    expect((await post(`/v1/branches/${branch.id}/reports`, signing('first-signing'))).status).toBe(200);
+    expect((await recordIn(branch.id, signing('first-signing'))).response.status).toBe(200);
 
     // another branch forked at the same point never saw the signing: there the same signing is fine
-    const other = await fork('Balerdi once', { storePosition: branch.forkAt.storePosition });
-    expect((await post(`/v1/branches/${other.id}/reports`, signing('second-signing'))).status).toBe(201);
+    const other = await fork('Balerdi once', branch.forkAt);
+    expect((await recordIn(other.id, signing('second-signing'))).response.status).toBe(201);
     // nothing of the refused reports was written
     expect(await api.store.readStream(`ledger-branch-${branch.id}`)).toHaveLength(1);
   });
@@ -143,28 +153,27 @@ describe('what-if branches over HTTP', () => {
       source: { name: 'Tuttojuve' },
       publishedOn: '2025-06-17',
       publishedOnApprox: false,
-      claims: [] as Json[],
     };
     const branch = await fork('Ids', { storePosition: await api.head() });
-    const original = (await import('../../../seeds/01-tuttojuve-2025-06-17.json')).default as Json;
-    const same = await post(`/v1/branches/${branch.id}/reports`, original);
-    expect(same.status).toBe(200);
-    expect(same.body.events.map((e: Json) => e.stream)).toEqual(Array(5).fill(CANONICAL_LEDGER_STREAM));
-    const clash = await post(`/v1/branches/${branch.id}/reports`, {
+    const original = JSON.parse(readFileSync(join(SEEDS_DIR, '01-tuttojuve-2025-06-17.json'), 'utf8')) as Report;
+    const same = await recordIn(branch.id, original);
+    expect(same.response.status).toBe(200);
+    expect(same.data?.events.map((e) => e.stream)).toEqual(Array(5).fill(CANONICAL_LEDGER_STREAM));
+    const clash = await recordIn(branch.id, {
       ...seedReport,
       claims: [{ type: 'PlayerInjured', player: 'pierre-kalulu' }],
     });
-    expect(clash).toMatchObject({ status: 409, body: { code: 'REPORT_ID_CONFLICT' } });
+    expect(clash).toMatchObject({ response: { status: 409 }, error: { code: 'REPORT_ID_CONFLICT' } });
 
     const later = interest('canonical-after-the-fork', 'juventus', 'jonathan-david');
-    expect((await post('/v1/reports', later)).status).toBe(201);
+    expect((await record(later)).response.status).toBe(201);
     expect(
       (
-        await post(`/v1/branches/${branch.id}/reports`, {
+        await recordIn(branch.id, {
           ...later,
           claims: [{ type: 'InterestDeclared', club: 'juventus', player: 'victor-osimhen' }],
         })
-      ).status,
+      ).response.status,
     ).toBe(201);
   });
 
@@ -172,51 +181,57 @@ describe('what-if branches over HTTP', () => {
     const branch = await fork('As known on 20 June', { knownAt: '2025-06-20' });
     expect(branch.forkAt).toEqual({ knownAt: '2025-06-20' });
 
-    const targets = await get(`/v1/clubs/juventus/targets?asOf=2025-09-10&branch=${branch.id}`);
-    expect(targets.body.targets.find((t: Json) => t.player === BALERDI)).toMatchObject({
+    const inBranch = (await targets('juventus', { asOf: '2025-09-10', branch: branch.id })).data;
+    expect(inBranch?.targets.find((t) => t.player === BALERDI)).toMatchObject({
       stage: 'talks-refused',
       open: true,
     });
-    expect(
-      targets.body.targets.find((t: Json) => t.player === BALERDI).supporting.map((r: Json) => r.publishedOn),
-    ).toEqual(['2025-06-17']);
-    const canonicalTargets = await get('/v1/clubs/juventus/targets?asOf=2025-09-10');
-    expect(canonicalTargets.body.targets.find((t: Json) => t.player === BALERDI)).toMatchObject({ stage: 'abandoned' });
+    expect(inBranch?.targets.find((t) => t.player === BALERDI)?.supporting.map((r) => r.publishedOn)).toEqual([
+      '2025-06-17',
+    ]);
+    const canonicalTargets = (await targets('juventus', { asOf: '2025-09-10' })).data;
+    expect(canonicalTargets?.targets.find((t) => t.player === BALERDI)).toMatchObject({ stage: 'abandoned' });
     // Rugani's return from Ajax was reported on 28 June: unknown in this branch
-    const rugani = (await get(`/v1/players/daniele-rugani?asOf=2025-06-25&branch=${branch.id}`)).body;
+    const rugani = (await player('daniele-rugani', { asOf: '2025-06-25', branch: branch.id })).data;
     expect(rugani).toMatchObject({ status: 'away-on-loan', loan: { toClub: 'ajax' } });
 
     // a canonical report published before the fork day but recorded after the branch: not in it
-    const late = await post(
-      '/v1/reports',
+    const late = await record(
       report('late-news-of-june', '2025-06-18', [
         { type: 'PlayerInjured', player: 'federico-gatti', effectiveOn: '2025-06-18' },
       ]),
     );
-    expect(late.status).toBe(201);
-    const gatti = await get(
-      `/v1/players/federico-gatti?asOf=2025-06-25&branch=${branch.id}&minPosition=${late.body.storePosition}`,
-    );
-    expect(gatti.body.status).toBe('available');
-    expect((await get('/v1/players/federico-gatti?asOf=2025-06-25')).body.status).toBe('injured');
+    expect(late.response.status).toBe(201);
+    const gatti = await player('federico-gatti', {
+      asOf: '2025-06-25',
+      branch: branch.id,
+      minPosition: late.data?.storePosition ?? undefined,
+    });
+    expect(gatti.data?.status).toBe('available');
+    expect((await player('federico-gatti', { asOf: '2025-06-25' })).data?.status).toBe('injured');
 
-    const log = await allEvents(`&branch=${branch.id}`);
-    expect(new Set(log.map((e: Json) => e.metadata.publishedOn))).toEqual(new Set(['2025-06-01', '2025-06-17']));
+    const log = await allEvents(branch.id);
+    expect(new Set(log.map((e) => e.metadata.publishedOn))).toEqual(new Set(['2025-06-01', '2025-06-17']));
     // a player unknown at the fork is unknown in the branch
-    expect((await get(`/v1/players/jonathan-david?branch=${branch.id}`)).status).toBe(404);
+    expect((await player('jonathan-david', { branch: branch.id })).response.status).toBe(404);
   });
 
   it('knows only the clubs named at its fork or in its own reports: a club first named in canonical history later answers 404 in the branch', async () => {
     const branch = await fork('Before Feyenoord', { storePosition: await api.head() });
-    const canonical = await post('/v1/reports', interest('feyenoord-enters', 'feyenoord', 'nobody-yet'));
-    expect(canonical.status).toBe(201);
-    const at = `minPosition=${canonical.body.storePosition}`;
-    expect((await get(`/v1/clubs/feyenoord/targets?${at}`)).status).toBe(200); // canonical history has it (and the read models reached it)
-    expect((await get('/v1/clubs')).body.clubs).toContain('feyenoord');
-    expect((await get(`/v1/clubs?branch=${branch.id}`)).body.clubs).not.toContain('feyenoord');
-    expect((await get(`/v1/clubs?branch=${branch.id}`)).body.clubs).toContain('juventus');
-    for (const model of ['squad-depth', 'targets', 'outgoing']) {
-      expect({ model, ...(await get(`/v1/clubs/feyenoord/${model}?branch=${branch.id}&${at}`)) }).toMatchObject({
+    const canonical = await record(interest('feyenoord-enters', 'feyenoord', 'nobody-yet'));
+    expect(canonical.response.status).toBe(201);
+    const minPosition = canonical.data?.storePosition ?? undefined;
+    expect((await targets('feyenoord', { minPosition })).response.status).toBe(200); // canonical history has it (and the read models reached it)
+    expect(await clubs()).toContain('feyenoord');
+    expect(await clubs(branch.id)).not.toContain('feyenoord');
+    expect(await clubs(branch.id)).toContain('juventus');
+    const feyenoord = { path: { club: 'feyenoord' }, query: { branch: branch.id, minPosition } };
+    for (const [model, answer] of [
+      ['squad-depth', await api.client.api.GET('/v1/clubs/{club}/squad-depth', { params: feyenoord })],
+      ['targets', await api.client.api.GET('/v1/clubs/{club}/targets', { params: feyenoord })],
+      ['outgoing', await api.client.api.GET('/v1/clubs/{club}/outgoing', { params: feyenoord })],
+    ] as const) {
+      expect({ model, status: answer.response.status, body: answer.error }).toMatchObject({
         model,
         status: 404,
         body: { code: 'UNKNOWN_CLUB' },
@@ -224,28 +239,25 @@ describe('what-if branches over HTTP', () => {
     }
     // a record-time fork made now, as known on a day before that report was published: not there either
     const known = await fork('Known before Feyenoord', { knownAt: '2025-08-01' });
-    expect((await get(`/v1/clubs?branch=${known.id}`)).body.clubs).not.toContain('feyenoord');
-    expect((await get(`/v1/clubs/feyenoord/targets?branch=${known.id}`)).status).toBe(404);
+    expect(await clubs(known.id)).not.toContain('feyenoord');
+    expect((await targets('feyenoord', { branch: known.id })).response.status).toBe(404);
     // once the branch's own report names the club, the branch knows it
-    const own = await post(
-      `/v1/branches/${branch.id}/reports`,
-      interest('feyenoord-in-branch', 'feyenoord', 'someone-else'),
-    );
-    expect(own.status).toBe(201);
-    expect((await get(`/v1/clubs?branch=${branch.id}`)).body.clubs).toContain('feyenoord');
-    const targets = await get(`/v1/clubs/feyenoord/targets?branch=${branch.id}&asOf=2025-08-10`);
-    expect(targets.status).toBe(200);
-    expect(targets.body.targets.map((t: Json) => t.player)).toEqual(['someone-else']);
+    const own = await recordIn(branch.id, interest('feyenoord-in-branch', 'feyenoord', 'someone-else'));
+    expect(own.response.status).toBe(201);
+    expect(await clubs(branch.id)).toContain('feyenoord');
+    const inBranch = await targets('feyenoord', { branch: branch.id, asOf: '2025-08-10' });
+    expect(inBranch.response.status).toBe(200);
+    expect(inBranch.data?.targets.map((t) => t.player)).toEqual(['someone-else']);
   });
 
   it('moves a fork inside a report back before it: reports are seen whole', async () => {
     const tuttojuve = (await api.store.readStream(CANONICAL_LEDGER_STREAM)).filter(
-      (e) => (e.metadata as Json).reportId === 'tuttojuve-2025-06-17-balerdi',
+      (e) => e.metadata.reportId === 'tuttojuve-2025-06-17-balerdi',
     );
     const branch = await fork('Mid-report', { storePosition: Number(tuttojuve[2].position) });
     expect(branch.forkAt).toEqual({ storePosition: Number(tuttojuve[0].position) - 1 });
-    const bremer = (await get(`/v1/players/gleison-bremer?asOf=2025-06-20&branch=${branch.id}`)).body;
-    expect(bremer.status).toBe('available'); // the injury came with that report
+    const bremer = (await player('gleison-bremer', { asOf: '2025-06-20', branch: branch.id })).data;
+    expect(bremer?.status).toBe('available'); // the injury came with that report
   });
 
   it('keeps concurrent writes to two branches and to canonical history apart', async () => {
@@ -259,84 +271,97 @@ describe('what-if branches over HTTP', () => {
     const players = Array.from({ length: 4 }, (_, i) => `prospect-${i}`);
     const writes = await Promise.all(
       players.flatMap((player, i) => [
-        post(`/v1/branches/${a.id}/reports`, interest(`a-${i}`, 'juventus', `${player}-a`)),
-        post(`/v1/branches/${b.id}/reports`, interest(`b-${i}`, 'juventus', `${player}-b`)),
-        post('/v1/reports', interest(`canonical-${i}`, 'juventus', `${player}-c`)),
+        recordIn(a.id, interest(`a-${i}`, 'juventus', `${player}-a`)),
+        recordIn(b.id, interest(`b-${i}`, 'juventus', `${player}-b`)),
+        record(interest(`canonical-${i}`, 'juventus', `${player}-c`)),
       ]),
     );
-    expect(writes.map((w) => w.status)).toEqual(Array(writes.length).fill(201));
-    const last = Math.max(...writes.map((w) => w.body.storePosition));
+    expect(writes.map((w) => w.response.status)).toEqual(Array(writes.length).fill(201));
+    const last = Math.max(...writes.map((w) => w.data?.storePosition ?? NaN));
 
     const streams = async (stream: string) =>
-      (await api.store.readStream(stream)).map((e) => (e.data as Json).player).sort();
+      (await api.store.readStream(stream)).map((e) => (e.data as { player: string }).player).sort();
     expect(await streams(`ledger-branch-${a.id}`)).toEqual(players.map((p) => `${p}-a`).sort());
     expect(await streams(`ledger-branch-${b.id}`)).toEqual(players.map((p) => `${p}-b`).sort());
     expect((await api.store.readStream(CANONICAL_LEDGER_STREAM)).length).toBe(canonicalBefore + players.length);
 
-    const targetsOf = async (query: string) =>
-      (await get(`/v1/clubs/juventus/targets?asOf=2025-08-10&minPosition=${last}${query}`)).body.targets
-        .map((t: Json) => t.player)
-        .filter((p: string) => p.startsWith('prospect-'));
-    expect((await targetsOf(`&branch=${a.id}`)).sort()).toEqual(players.map((p) => `${p}-a`).sort());
-    expect((await targetsOf(`&branch=${b.id}`)).sort()).toEqual(players.map((p) => `${p}-b`).sort());
-    expect((await targetsOf('')).sort()).toEqual(players.map((p) => `${p}-c`).sort());
-    expect((await allEvents()).every((e: Json) => e.stream === CANONICAL_LEDGER_STREAM)).toBe(true);
-    expect((await allEvents(`&branch=${a.id}`)).some((e: Json) => e.stream === `ledger-branch-${b.id}`)).toBe(false);
+    const targetsOf = async (branch?: string) =>
+      ((await targets('juventus', { asOf: '2025-08-10', minPosition: last, branch })).data?.targets ?? [])
+        .map((t) => t.player)
+        .filter((p) => p.startsWith('prospect-'));
+    expect((await targetsOf(a.id)).sort()).toEqual(players.map((p) => `${p}-a`).sort());
+    expect((await targetsOf(b.id)).sort()).toEqual(players.map((p) => `${p}-b`).sort());
+    expect((await targetsOf()).sort()).toEqual(players.map((p) => `${p}-c`).sort());
+    expect((await allEvents()).every((e) => e.stream === CANONICAL_LEDGER_STREAM)).toBe(true);
+    expect((await allEvents(a.id)).some((e) => e.stream === `ledger-branch-${b.id}`)).toBe(false);
   });
 
   it('lists and deletes branches; a deleted branch answers 404 everywhere', async () => {
     const branch = await fork('Short-lived', { storePosition: 1 });
-    expect((await get('/v1/branches')).body.branches.map((x: Json) => x.id)).toContain(branch.id);
-    expect((await get(`/v1/branches/${branch.id}`)).body).toMatchObject({
+    const listed = async () => (await api.client.api.GET('/v1/branches')).data?.branches.map((x) => x.id);
+    const id = { path: { id: branch.id } };
+    expect(await listed()).toContain(branch.id);
+    expect((await api.client.api.GET('/v1/branches/{id}', { params: id })).data).toMatchObject({
       id: branch.id,
       forkAt: { storePosition: 0 },
     });
 
-    const deleted = await fetch(`${api.url}/v1/branches/${branch.id}`, { method: 'DELETE' });
-    expect(deleted.status).toBe(204);
-    expect((await get('/v1/branches')).body.branches.map((x: Json) => x.id)).not.toContain(branch.id);
-    for (const path of [
-      `/v1/branches/${branch.id}`,
-      `/v1/clubs/juventus/targets?branch=${branch.id}`,
-      `/v1/events?branch=${branch.id}`,
-      `/v1/clubs?branch=${branch.id}`,
-    ]) {
-      expect({ path, ...(await get(path)) }).toMatchObject({ path, status: 404, body: { code: 'UNKNOWN_BRANCH' } });
+    const deleted = await api.client.api.DELETE('/v1/branches/{id}', { params: id });
+    expect(deleted.response.status).toBe(204);
+    expect(await listed()).not.toContain(branch.id);
+    const inBranch = { query: { branch: branch.id } };
+    for (const [path, answer] of [
+      ['/v1/branches/{id}', await api.client.api.GET('/v1/branches/{id}', { params: id })],
+      [
+        '/v1/clubs/{club}/targets',
+        await api.client.api.GET('/v1/clubs/{club}/targets', { params: { path: juventus, ...inBranch } }),
+      ],
+      ['/v1/events', await api.client.api.GET('/v1/events', { params: inBranch })],
+      ['/v1/clubs', await api.client.api.GET('/v1/clubs', { params: inBranch })],
+    ] as const) {
+      expect({ path, status: answer.response.status, body: answer.error }).toMatchObject({
+        path,
+        status: 404,
+        body: { code: 'UNKNOWN_BRANCH' },
+      });
     }
-    expect((await post(`/v1/branches/${branch.id}/reports`, interest('too-late', 'juventus', 'nobody'))).status).toBe(
-      404,
-    );
-    expect((await fetch(`${api.url}/v1/branches/${branch.id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await recordIn(branch.id, interest('too-late', 'juventus', 'nobody'))).response.status).toBe(404);
+    expect((await api.client.api.DELETE('/v1/branches/{id}', { params: id })).response.status).toBe(404);
   });
 
   it('refuses malformed branches and fork points with 400, unknown ones with 404', async () => {
-    expect(await get('/v1/clubs/juventus/targets?branch=Not_A_Branch')).toMatchObject({
-      status: 400,
-      body: { errors: [{ field: 'branch' }] },
+    expect(await targets('juventus', { branch: 'Not_A_Branch' })).toMatchObject({
+      response: { status: 400 },
+      error: { errors: [{ field: 'branch' }] },
     });
-    expect(await get('/v1/clubs/juventus/targets?branch=no-such-branch')).toMatchObject({
-      status: 404,
-      body: { code: 'UNKNOWN_BRANCH' },
+    expect(await targets('juventus', { branch: 'no-such-branch' })).toMatchObject({
+      response: { status: 404 },
+      error: { code: 'UNKNOWN_BRANCH' },
     });
-    const bad = await post('/v1/branches', { name: '', forkAt: { storePosition: -1 } });
-    expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: Json) => e.field).sort()).toEqual(['forkAt.storePosition', 'name']);
-    expect(
-      (await post('/v1/branches', { name: 'x', forkAt: { storePosition: 1, knownAt: '2025-06-01' } })).body.errors,
-    ).toEqual([{ field: 'forkAt', reason: expect.any(String) }]);
-    expect((await post('/v1/branches', { name: 'x', forkAt: { knownAt: '2025-02-30' } })).body.errors).toEqual([
+    const create = (name: string, forkAt: Branch['forkAt']) =>
+      api.client.api.POST('/v1/branches', { body: { name, forkAt } });
+    const bad = await create('', { storePosition: -1 });
+    expect(bad.response.status).toBe(400);
+    expect(bad.error?.errors?.map((e) => e.field).sort()).toEqual(['forkAt.storePosition', 'name']);
+    expect((await create('x', { storePosition: 1, knownAt: '2025-06-01' })).error?.errors).toEqual([
+      { field: 'forkAt', reason: expect.any(String) },
+    ]);
+    expect((await create('x', { knownAt: '2025-02-30' })).error?.errors).toEqual([
       { field: 'forkAt.knownAt', reason: expect.any(String) },
     ]);
-    const ahead = await post('/v1/branches', { name: 'Future', forkAt: { storePosition: (await api.head()) + 1000 } });
+    const ahead = await create('Future', { storePosition: (await api.head()) + 1000 });
     expect(ahead).toMatchObject({
-      status: 400,
-      body: { code: 'FORK_AHEAD_OF_HISTORY', errors: [{ field: 'forkAt.storePosition' }] },
+      response: { status: 400 },
+      error: { code: 'FORK_AHEAD_OF_HISTORY', errors: [{ field: 'forkAt.storePosition' }] },
     });
-    expect((await post('/v1/branches/no-such-branch/reports', interest('x', 'juventus', 'y'))).status).toBe(404);
+    expect((await recordIn('no-such-branch', interest('x', 'juventus', 'y'))).response.status).toBe(404);
   });
 
   it('documents branches and replays in the OpenAPI document', async () => {
-    const { body } = await get('/docs-json');
+    // raw: the document is not an operation of the API, so not in the typed client
+    const body = (await (await fetch(`${api.url}/docs-json`)).json()) as {
+      paths: Record<string, { get?: { parameters: { name: string }[] } }>;
+    };
     expect(Object.keys(body.paths)).toEqual(
       expect.arrayContaining([
         '/v1/branches',
@@ -347,12 +372,12 @@ describe('what-if branches over HTTP', () => {
         '/v1/replays/{id}/seek',
       ]),
     );
-    expect(body.paths['/v1/clubs/{club}/targets'].get.parameters.map((p: Json) => p.name)).toContain('branch');
+    expect(body.paths['/v1/clubs/{club}/targets'].get?.parameters.map((p) => p.name)).toContain('branch');
   });
 
   it('keeps its branches across a restart', async () => {
     const branch = await fork('Durable', { storePosition: await api.head() });
-    const written = await post(`/v1/branches/${branch.id}/reports`, signing('durable-signing'));
+    const written = await recordIn(branch.id, signing('durable-signing'));
     const { sqlitePath, dir } = api;
     await api.close(true);
     api = await startTestApi({
@@ -361,11 +386,13 @@ describe('what-if branches over HTTP', () => {
       SQLITE_PATH: sqlitePath,
       READ_MODEL_SNAPSHOT_PATH: `${dir}/read-models.snapshot`,
     });
-    expect((await get('/v1/branches')).body.branches.map((x: Json) => x.id)).toContain(branch.id);
-    const player = await get(
-      `/v1/players/${BALERDI}?asOf=2025-08-10&branch=${branch.id}&minPosition=${written.body.storePosition}`,
-    );
-    expect(player.body.club).toBe('juventus');
-    expect((await get(`/v1/players/${BALERDI}?asOf=2025-08-10`)).body.club).toBe('marseille');
+    expect((await api.client.api.GET('/v1/branches')).data?.branches.map((x) => x.id)).toContain(branch.id);
+    const signed = await player(BALERDI, {
+      asOf: '2025-08-10',
+      branch: branch.id,
+      minPosition: written.data?.storePosition ?? undefined,
+    });
+    expect(signed.data?.club).toBe('juventus');
+    expect((await player(BALERDI, { asOf: '2025-08-10' })).data?.club).toBe('marseille');
   });
 });

@@ -2,14 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SquadClient } from '@squad/client';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
 import { RunningApi, startApi } from '../src/bootstrap';
 import { assertConformance, checkAnswersOf, recordConformanceCount } from './contract/conformance';
+import { testClient } from './test-api';
 
 describe('GET /health', () => {
   const dir = mkdtempSync(join(tmpdir(), 'squad-health-'));
   let api: RunningApi;
+  let client: SquadClient;
 
   beforeAll(async () => {
     api = await startApi(
@@ -23,6 +26,7 @@ describe('GET /health', () => {
       },
       { beforeListen: checkAnswersOf },
     );
+    client = testClient(api.url);
   });
   afterAll(async () => {
     await api.app.close();
@@ -33,29 +37,30 @@ describe('GET /health', () => {
 
   it('reports the store up with its head position', async () => {
     const store = api.app.get<EventStore>(EVENT_STORE);
-    const before = await (await fetch(`${api.url}/health`)).json();
-    expect(before).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up', headPosition: 0 } } });
+    const before = await client.api.GET('/health');
+    expect(before.data).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up', headPosition: 0 } } });
 
     await store.append('health-check', [{ id: randomUUID(), type: 'Probed', data: {} }]);
-    const response = await fetch(`${api.url}/health`);
+    const { data, response } = await client.api.GET('/health');
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ info: { eventStore: { status: 'up', headPosition: 1 } } });
+    expect(data).toMatchObject({ info: { eventStore: { status: 'up', headPosition: 1 } } });
   });
 
   it('answers liveness without touching the store', async () => {
-    const response = await fetch(`${api.url}/health/live`);
+    const { data, response } = await client.api.GET('/health/live');
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok' });
+    expect(data).toMatchObject({ status: 'ok' });
   });
 
   it('turns 503 with the reason when the store fails, while liveness stays up', async () => {
     await api.app.get<EventStore>(EVENT_STORE).close();
 
-    const response = await fetch(`${api.url}/health`);
+    const { error: body, response } = await client.api.GET('/health');
     expect(response.status).toBe(503);
-    const body = (await response.json()) as { status: string; error: Record<string, unknown> };
-    expect(body.status).toBe('error');
-    expect(body.error.eventStore).toMatchObject({ status: 'down', message: expect.stringContaining('closed') });
-    expect((await fetch(`${api.url}/health/live`)).status).toBe(200);
+    expect(body).toMatchObject({
+      status: 'error',
+      error: { eventStore: { status: 'down', message: expect.stringContaining('closed') } },
+    });
+    expect((await client.api.GET('/health/live')).response.status).toBe(200);
   });
 });

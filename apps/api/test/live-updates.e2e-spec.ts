@@ -1,13 +1,12 @@
 import { connect } from 'node:net';
+import type { LiveMessage, Report } from '@squad/client';
 import { today } from '@squad/projections';
 import { SseClient } from './sse-client';
 import { startTestApi, type TestApi } from './test-api';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import { documentOf, highestId, refusalOf, restDocument, TypedStream, updatesOf } from './typed-stream';
 
 /** A report dated today, so it shows in today's documents (the live stream's clock). */
-function interest(reportId: string, club: string, players: string[]) {
+function interest(reportId: string, club: string, players: string[]): Report {
   return {
     reportId,
     source: { name: 'Live test' },
@@ -16,67 +15,88 @@ function interest(reportId: string, club: string, players: string[]) {
   };
 }
 
-const updatesOf = (client: SseClient) => client.parsed('update');
-const highestId = (client: SseClient) =>
-  Math.max(0, ...client.messages.filter((m) => m.id !== undefined).map((m) => Number(m.id)));
+/** What every test API of this file does: record, fork, open streams through the typed client. */
+function helpers(api: () => TestApi) {
+  const streams: { close(): void }[] = [];
+  const recordIn = async (branch: string | undefined, body: Report): Promise<number> => {
+    const { data, response } =
+      branch === undefined
+        ? await api().client.api.POST('/v1/reports', { body })
+        : await api().client.api.POST('/v1/branches/{id}/reports', { params: { path: { id: branch } }, body });
+    expect(response.status).toBe(201);
+    return data!.storePosition!;
+  };
+  return {
+    streams,
+    /** Live updates through the typed client (of one club, or of every club), once the stream is open. */
+    open: async (filter: { club?: string; branch?: string }, lastEventId?: string) => {
+      const stream = await TypedStream.open<LiveMessage>((options) =>
+        api().client.liveUpdates(filter, { ...options, lastEventId }),
+      );
+      streams.push(stream);
+      return stream;
+    },
+    record: (body: Report) => recordIn(undefined, body),
+    recordIn,
+    fork: async (name: string): Promise<string> => {
+      const { data, response } = await api().client.api.POST('/v1/branches', {
+        body: { name, forkAt: { storePosition: await api().head() } },
+      });
+      expect(response.status).toBe(201);
+      return data!.id;
+    },
+    statusOf: async () => (await api().client.api.GET('/v1/updates/status')).data!,
+  };
+}
 
 describe('live updates over SSE', () => {
   let api: TestApi;
-  const clients: SseClient[] = [];
-  const open = async (path: string, headers: Record<string, string> = {}) => {
-    const client = await SseClient.open(`${api.url}${path}`, headers);
-    clients.push(client);
-    return client;
-  };
-  const record = async (body: unknown): Promise<number> => {
-    const response = await api.post('/v1/reports', body);
-    expect(response.status).toBe(201);
-    return ((await response.json()) as Json).storePosition;
-  };
+  const { streams, open, record } = helpers(() => api);
 
   beforeEach(async () => {
     api = await startTestApi({ SEED_ON_EMPTY: 'true', LIVE_HEARTBEAT_MS: '200' });
   });
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
+    for (const stream of streams.splice(0)) stream.close();
     await api.close();
   });
 
   it('opens with a snapshot of the three documents, equal to the REST answers, then sends what changes with the store position as id', async () => {
-    const client = await open('/v1/clubs/juventus/updates');
-    expect(client.status).toBe(200);
-    expect(client.response.headers['content-type']).toContain('text/event-stream');
-    await client.until('the snapshot', () => client.messages.length >= 1);
+    const stream = await open({ club: 'juventus' });
+    expect(stream.response?.status).toBe(200);
+    expect(stream.response?.headers.get('content-type')).toContain('text/event-stream');
+    await stream.until('the snapshot', () => stream.messages.length >= 1);
 
-    const [snapshot] = client.parsed();
+    const [snapshot] = stream.messages;
     expect(snapshot.event).toBe('snapshot');
     expect(Number(snapshot.id)).toBe(await api.head());
-    expect(snapshot.data.changes.map((c: Json) => c.model)).toEqual(['squad-depth', 'targets', 'outgoing']);
-    for (const change of snapshot.data.changes) {
-      const rest = await (await fetch(`${api.url}/v1/clubs/juventus/${change.model}`)).json();
+    const changes = snapshot.event === 'snapshot' ? snapshot.data.changes : [];
+    expect(changes.map((c) => c.model)).toEqual(['squad-depth', 'targets', 'outgoing']);
+    for (const change of changes) {
+      const rest = await restDocument(api.client.api, change.model, 'juventus');
       expect(change).toMatchObject({ club: 'juventus' });
       expect(change.document).toEqual(rest);
     }
 
     const position = await record(interest('live-1', 'juventus', ['jonathan-david']));
-    await client.until('the update', () => updatesOf(client).length >= 1);
-    const [update] = updatesOf(client);
+    await stream.until('the update', () => updatesOf(stream).length >= 1);
+    const [update] = updatesOf(stream);
     expect(Number(update.id)).toBe(position);
     expect(update.data.storePosition).toBe(position);
     // only the targets changed: squad and outgoing candidates are as they were
-    expect(update.data.changes.map((c: Json) => c.model)).toEqual(['targets']);
-    const targets = update.data.changes[0].document;
-    expect(targets.storePosition).toBe(position);
-    expect(targets.targets.find((t: Json) => t.player === 'jonathan-david')).toMatchObject({
+    expect(update.data.changes.map((c) => c.model)).toEqual(['targets']);
+    const targets = documentOf(update.data.changes, 'targets');
+    expect(targets?.storePosition).toBe(position);
+    expect(targets?.targets.find((t) => t.player === 'jonathan-david')).toMatchObject({
       stage: 'interest',
       priority: 'high',
     });
   });
 
   it('resumes after Last-Event-ID exactly, without gap or duplicate, when dropped while reports are being recorded', async () => {
-    const steady = await open('/v1/clubs/juventus/updates');
-    const dropped = await open('/v1/clubs/juventus/updates');
-    await Promise.all([steady, dropped].map((c) => c.until('the snapshot', () => c.messages.length >= 1)));
+    const steady = await open({ club: 'juventus' });
+    const dropped = await open({ club: 'juventus' });
+    await Promise.all([steady, dropped].map((s) => s.until('the snapshot', () => s.messages.length >= 1)));
 
     const written: number[] = [];
     const players = Array.from({ length: 30 }, (_, i) => `prospect-${i}`);
@@ -87,7 +107,7 @@ describe('live updates over SSE', () => {
     await dropped.until('a few updates', () => updatesOf(dropped).length >= 5, 20_000);
     dropped.close();
     const resumedFrom = dropped.lastEventId!;
-    const resumed = await open('/v1/clubs/juventus/updates', { 'last-event-id': resumedFrom });
+    const resumed = await open({ club: 'juventus' }, resumedFrom);
     await recording;
 
     const last = written[written.length - 1];
@@ -95,8 +115,8 @@ describe('live updates over SSE', () => {
     await resumed.until('the last report', () => highestId(resumed) >= last);
 
     // the resumed stream is exactly what a subscriber that never dropped received after that id
-    const after = (c: SseClient) =>
-      c.messages.filter((m) => m.event === 'update' && Number(m.id) > Number(resumedFrom));
+    const after = (s: TypedStream<LiveMessage>) =>
+      s.messages.filter((m) => m.event === 'update' && Number(m.id) > Number(resumedFrom));
     expect(resumed.messages.every((m) => m.event === 'update')).toBe(true);
     expect(resumed.messages).toEqual(after(steady));
     expect(dropped.messages.filter((m) => m.event === 'update')).toEqual(
@@ -112,71 +132,74 @@ describe('live updates over SSE', () => {
       expect(stored[0].position).toBe(BigInt(id));
       expect(stored[0].data).toMatchObject({ club: 'juventus' });
     }
-    const finalTargets = updatesOf(resumed)
-      .at(-1)!
-      .data.changes.find((c: Json) => c.model === 'targets').document;
-    expect(finalTargets.storePosition).toBe(last);
-    expect(finalTargets.targets.map((t: Json) => t.player)).toEqual(expect.arrayContaining(players));
+    const finalTargets = documentOf(updatesOf(resumed).at(-1)!.data.changes, 'targets');
+    expect(finalTargets?.storePosition).toBe(last);
+    expect(finalTargets?.targets.map((t) => t.player)).toEqual(expect.arrayContaining(players));
   });
 
   it('serves several subscribers per club and per stream, each only what concerns it', async () => {
-    const juventusA = await open('/v1/clubs/juventus/updates');
-    const juventusB = await open('/v1/clubs/juventus/updates');
-    const marseille = await open('/v1/clubs/marseille/updates');
-    const everything = await open('/v1/updates');
+    const juventusA = await open({ club: 'juventus' });
+    const juventusB = await open({ club: 'juventus' });
+    const marseille = await open({ club: 'marseille' });
+    const everything = await open({});
     await Promise.all(
-      [juventusA, juventusB, marseille, everything].map((c) =>
-        c.until('the first message', () => c.messages.length >= 1),
+      [juventusA, juventusB, marseille, everything].map((s) =>
+        s.until('the first message', () => s.messages.length >= 1),
       ),
     );
     expect(everything.messages[0]).toMatchObject({ event: 'ready', id: String(await api.head()) });
 
     const marseillePosition = await record(interest('om-1', 'marseille', ['amine-gouiri']));
     const juventusPosition = await record(interest('juve-1', 'juventus', ['teun-koopmeiners']));
-    for (const client of [juventusA, juventusB])
-      await client.until('the Juventus update', () => highestId(client) >= juventusPosition);
+    for (const stream of [juventusA, juventusB])
+      await stream.until('the Juventus update', () => highestId(stream) >= juventusPosition);
     await marseille.until('the Marseille update', () => highestId(marseille) >= marseillePosition);
     await everything.until('both updates', () => highestId(everything) >= juventusPosition);
 
     expect(updatesOf(juventusA).map((u) => Number(u.id))).toEqual([juventusPosition]);
     expect(juventusB.messages).toEqual(juventusA.messages);
     expect(updatesOf(marseille).map((u) => Number(u.id))).toEqual([marseillePosition]);
-    expect(updatesOf(marseille)[0].data.changes.every((c: Json) => c.club === 'marseille')).toBe(true);
+    expect(updatesOf(marseille)[0].data.changes.every((c) => c.club === 'marseille')).toBe(true);
     const all = updatesOf(everything);
     expect(all.map((u) => Number(u.id))).toEqual([marseillePosition, juventusPosition]);
     expect(all[1].data.changes).toEqual(updatesOf(juventusA)[0].data.changes);
   });
 
   it('sends heartbeats, and a reset when asked to resume from before what it still holds', async () => {
-    const client = await open('/v1/clubs/juventus/updates', { 'last-event-id': '1' });
+    // raw SseClient: heartbeats are comments, which the typed client does not surface
+    const client = await SseClient.open(`${api.url}/v1/clubs/juventus/updates`, { 'last-event-id': '1' });
+    streams.push(client);
     await client.until('two heartbeats', () => client.comments >= 2);
     // the journal starts where this instance caught up (after the seed), so position 1 is too old
     expect(client.parsed()[0]).toMatchObject({ event: 'reset', id: String(await api.head()) });
-    expect(client.parsed()[0].data.changes).toHaveLength(3);
+    expect(client.parsed()[0].data).toHaveProperty('changes.length', 3);
   });
 
   it('answers 400 for a malformed Last-Event-ID and 404 for an unknown club, as problem details', async () => {
+    // raw: a malformed Last-Event-ID header is what the typed client never sends
     const bad = await fetch(`${api.url}/v1/clubs/juventus/updates`, { headers: { 'last-event-id': 'abc' } });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as Json).errors).toEqual([
+    expect(((await bad.json()) as { errors: unknown }).errors).toEqual([
       { field: 'Last-Event-ID', reason: expect.stringContaining('whole number') },
     ]);
-    const unknown = await fetch(`${api.url}/v1/clubs/atlantis-fc/updates`);
+    const unknown = await refusalOf((options) => api.client.liveUpdates({ club: 'atlantis-fc' }, options));
     expect(unknown.status).toBe(404);
-    const query = await fetch(`${api.url}/v1/updates?lastEventId=-4`);
-    expect(query.status).toBe(400);
-    expect(((await query.json()) as Json).errors[0].field).toBe('lastEventId');
+    const query = await api.client.api.GET('/v1/updates', { params: { query: { lastEventId: '-4' } } });
+    expect(query.response.status).toBe(400);
+    expect(query.error?.errors?.[0].field).toBe('lastEventId');
   });
 });
 
 describe('live updates: a client that stops reading', () => {
   let api: TestApi;
+  const { record, statusOf } = helpers(() => api);
   beforeAll(async () => {
     api = await startTestApi({ SEED_ON_EMPTY: 'true', LIVE_CLIENT_BUFFER_BYTES: String(64 * 1024) });
   });
   afterAll(() => api.close());
 
   it('is disconnected once its buffer fills, and the server holds no more than the budget for it', async () => {
+    // raw socket: a subscriber that stops reading (the socket's backpressure) is below what any client shows
     const { port } = new URL(api.url);
     const socket = connect(Number(port), '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
@@ -185,11 +208,10 @@ describe('live updates: a client that stops reading', () => {
     const closed = new Promise((resolve) => socket.once('close', resolve));
 
     // big updates: every report names 150 clubs, each with its three documents
-    const statusOf = async () => (await (await fetch(`${api.url}/v1/updates/status`)).json()) as Json;
     expect((await statusOf()).subscribers.all).toBe(1);
     for (let i = 0; i < 60 && (await statusOf()).slowClientsDisconnected === 0; i++) {
       const clubs = Array.from({ length: 150 }, (_, c) => `club-${i}-${c}`);
-      const response = await api.post('/v1/reports', {
+      await record({
         reportId: `flood-${i}`,
         source: { name: 'Flood' },
         publishedOn: today(),
@@ -200,7 +222,6 @@ describe('live updates: a client that stops reading', () => {
           priority: 'medium',
         })),
       });
-      expect(response.status).toBe(201);
     }
     const status = await statusOf();
     expect(status.slowClientsDisconnected).toBe(1);
@@ -213,55 +234,43 @@ describe('live updates: a client that stops reading', () => {
 
 describe('live updates of a what-if branch (branch=ID)', () => {
   let api: TestApi;
-  const clients: SseClient[] = [];
-  const open = async (path: string, headers: Record<string, string> = {}) => {
-    const client = await SseClient.open(`${api.url}${path}`, headers);
-    clients.push(client);
-    return client;
-  };
-  const fork = async (name: string): Promise<string> => {
-    const response = await api.post('/v1/branches', { name, forkAt: { storePosition: await api.head() } });
-    expect(response.status).toBe(201);
-    return ((await response.json()) as Json).id;
-  };
-  const recordIn = async (branch: string | undefined, body: unknown): Promise<number> => {
-    const response = await api.post(branch === undefined ? '/v1/reports' : `/v1/branches/${branch}/reports`, body);
-    expect(response.status).toBe(201);
-    return ((await response.json()) as Json).storePosition;
-  };
-  const withoutPosition = ({ storePosition: _p, ...rest }: Json) => rest;
+  const { streams, open, recordIn, fork, statusOf } = helpers(() => api);
+  const withoutPosition = <T extends { storePosition: number }>({ storePosition: _p, ...rest }: T) => rest;
 
   beforeEach(async () => {
     api = await startTestApi({ SEED_ON_EMPTY: 'true', LIVE_HEARTBEAT_MS: '200', WRITE_RATE_LIMIT: '100000' });
   });
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
+    for (const stream of streams.splice(0)) stream.close();
     await api.close();
   });
 
   it("streams the branch's documents, updated by the branch's own writes only, with their store positions as ids; canonical streams never see them", async () => {
     const branch = await fork('Live what-if');
-    const inBranch = await open(`/v1/clubs/juventus/updates?branch=${branch}`);
-    const canonical = await open('/v1/clubs/juventus/updates');
-    const everyClub = await open(`/v1/updates?branch=${branch}`);
-    expect(inBranch.status).toBe(200);
-    expect(inBranch.response.headers['content-type']).toContain('text/event-stream');
+    const inBranch = await open({ club: 'juventus', branch });
+    const canonical = await open({ club: 'juventus' });
+    const everyClub = await open({ branch });
+    // raw SseClient beside them: heartbeats are comments, which the typed client does not surface
+    const heartbeats = await SseClient.open(`${api.url}/v1/clubs/juventus/updates?branch=${branch}`);
+    streams.push(heartbeats);
+    expect(inBranch.response?.status).toBe(200);
+    expect(inBranch.response?.headers.get('content-type')).toContain('text/event-stream');
     await Promise.all(
-      [inBranch, canonical, everyClub].map((c) => c.until('the first message', () => c.messages.length >= 1)),
+      [inBranch, canonical, everyClub].map((s) => s.until('the first message', () => s.messages.length >= 1)),
     );
 
-    const [snapshot] = inBranch.parsed();
+    const [snapshot] = inBranch.messages;
     expect(snapshot.event).toBe('snapshot');
     const created = Number(snapshot.id);
-    expect(everyClub.parsed()[0]).toMatchObject({
+    expect(everyClub.messages[0]).toMatchObject({
       event: 'ready',
       id: String(created),
       data: { storePosition: created },
     });
-    for (const change of snapshot.data.changes) {
-      const rest = await (await fetch(`${api.url}/v1/clubs/juventus/${change.model}?branch=${branch}`)).json();
+    for (const change of snapshot.event === 'snapshot' ? snapshot.data.changes : []) {
+      const rest = await restDocument(api.client.api, change.model, 'juventus', { branch });
       expect(change.document).toMatchObject({ branch, storePosition: created });
-      expect(withoutPosition(change.document)).toEqual(withoutPosition(rest));
+      expect(withoutPosition(change.document)).toEqual(rest && withoutPosition(rest));
     }
 
     const first = await recordIn(branch, interest('branch-live-1', 'juventus', ['jonathan-david']));
@@ -276,27 +285,27 @@ describe('live updates of a what-if branch (branch=ID)', () => {
     expect(updatesOf(canonical).map((u) => Number(u.id))).toEqual([canonicalWrite]);
     const [, last] = updatesOf(inBranch);
     expect(last.data.storePosition).toBe(second);
-    expect(last.data.changes.map((c: Json) => c.model)).toEqual(['targets']);
-    const targets = last.data.changes[0].document;
+    expect(last.data.changes.map((c) => c.model)).toEqual(['targets']);
+    const targets = documentOf(last.data.changes, 'targets')!;
     expect(targets).toMatchObject({ branch, storePosition: second });
-    const players = targets.targets.map((t: Json) => t.player);
+    const players = targets.targets.map((t) => t.player);
     expect(players).toEqual(expect.arrayContaining(['jonathan-david', 'khephren-thuram']));
     expect(players).not.toContain('victor-osimhen');
     // the same document as the branch's REST endpoint answers, position aside
-    const rest = await (await fetch(`${api.url}/v1/clubs/juventus/targets?branch=${branch}`)).json();
-    expect(withoutPosition(targets)).toEqual(withoutPosition(rest));
+    const rest = await restDocument(api.client.api, 'targets', 'juventus', { branch });
+    expect(withoutPosition(targets)).toEqual(rest && withoutPosition(rest));
     expect(updatesOf(everyClub)[1].data.changes).toEqual(last.data.changes);
-    expect(updatesOf(canonical)[0].data.changes[0].document.targets.map((t: Json) => t.player)).not.toContain(
+    expect(documentOf(updatesOf(canonical)[0].data.changes, 'targets')?.targets.map((t) => t.player)).not.toContain(
       'jonathan-david',
     );
-    await inBranch.until('two heartbeats', () => inBranch.comments >= 2);
+    await heartbeats.until('two heartbeats', () => heartbeats.comments >= 2);
   });
 
   it('resumes a branch stream after Last-Event-ID exactly, without gap or duplicate, when dropped while the branch is being written', async () => {
     const branch = await fork('Resume what-if');
-    const steady = await open(`/v1/clubs/juventus/updates?branch=${branch}`);
-    const dropped = await open(`/v1/clubs/juventus/updates?branch=${branch}`);
-    await Promise.all([steady, dropped].map((c) => c.until('the snapshot', () => c.messages.length >= 1)));
+    const steady = await open({ club: 'juventus', branch });
+    const dropped = await open({ club: 'juventus', branch });
+    await Promise.all([steady, dropped].map((s) => s.until('the snapshot', () => s.messages.length >= 1)));
 
     const written: number[] = [];
     const players = Array.from({ length: 30 }, (_, i) => `branch-prospect-${i}`);
@@ -311,15 +320,15 @@ describe('live updates of a what-if branch (branch=ID)', () => {
     await dropped.until('a few updates', () => updatesOf(dropped).length >= 5, 20_000);
     dropped.close();
     const resumedFrom = dropped.lastEventId!;
-    const resumed = await open(`/v1/clubs/juventus/updates?branch=${branch}`, { 'last-event-id': resumedFrom });
+    const resumed = await open({ club: 'juventus', branch }, resumedFrom);
     await recording;
 
     const last = written[written.length - 1];
     await steady.until('the last write', () => highestId(steady) >= last);
     await resumed.until('the last write', () => highestId(resumed) >= last);
 
-    const after = (c: SseClient) =>
-      c.messages.filter((m) => m.event === 'update' && Number(m.id) > Number(resumedFrom));
+    const after = (s: TypedStream<LiveMessage>) =>
+      s.messages.filter((m) => m.event === 'update' && Number(m.id) > Number(resumedFrom));
     expect(resumed.messages.every((m) => m.event === 'update')).toBe(true);
     expect(resumed.messages).toEqual(after(steady));
     expect(dropped.messages.filter((m) => m.event === 'update')).toEqual(
@@ -333,60 +342,56 @@ describe('live updates of a what-if branch (branch=ID)', () => {
       (await api.store.readStream(`ledger-branch-${branch}`)).map((e) => Number(e.position)),
     );
     for (const id of ids) expect(branchPositions.has(id)).toBe(true);
-    const finalTargets = updatesOf(resumed)
-      .at(-1)!
-      .data.changes.find((c: Json) => c.model === 'targets').document;
-    expect(finalTargets.storePosition).toBe(last);
-    const finalPlayers = finalTargets.targets.map((t: Json) => t.player);
+    const finalTargets = documentOf(updatesOf(resumed).at(-1)!.data.changes, 'targets');
+    expect(finalTargets?.storePosition).toBe(last);
+    const finalPlayers = finalTargets?.targets.map((t) => t.player);
     expect(finalPlayers).toEqual(expect.arrayContaining(players));
-    expect(finalPlayers.some((p: string) => p.startsWith('canonical-'))).toBe(false);
+    expect(finalPlayers?.some((p) => p.startsWith('canonical-'))).toBe(false);
   });
 
   it('ends the streams of a deleted branch with a `deleted` message; reopening then answers 404', async () => {
     const branch = await fork('Doomed what-if');
-    const club = await open(`/v1/clubs/juventus/updates?branch=${branch}`);
-    const everyClub = await open(`/v1/updates?branch=${branch}`);
-    await Promise.all([club, everyClub].map((c) => c.until('the first message', () => c.messages.length >= 1)));
+    const club = await open({ club: 'juventus', branch });
+    const everyClub = await open({ branch });
+    await Promise.all([club, everyClub].map((s) => s.until('the first message', () => s.messages.length >= 1)));
 
-    const deleted = await fetch(`${api.url}/v1/branches/${branch}`, { method: 'DELETE' });
-    expect(deleted.status).toBe(204);
-    for (const client of [club, everyClub]) {
-      await client.until('the end of the stream', () => client.closed);
-      expect(client.parsed().at(-1)).toMatchObject({ event: 'deleted', data: { branch } });
+    const deleted = await api.client.api.DELETE('/v1/branches/{id}', { params: { path: { id: branch } } });
+    expect(deleted.response.status).toBe(204);
+    for (const stream of [club, everyClub]) {
+      await stream.until('the end of the stream', () => stream.ended);
+      expect(stream.messages.at(-1)).toMatchObject({ event: 'deleted', data: { branch } });
     }
-    const again = await fetch(`${api.url}/v1/clubs/juventus/updates?branch=${branch}`);
+    const again = await refusalOf((options) => api.client.liveUpdates({ club: 'juventus', branch }, options));
     expect(again.status).toBe(404);
-    expect(await again.json()).toMatchObject({ code: 'UNKNOWN_BRANCH' });
-    expect(((await (await fetch(`${api.url}/v1/updates/status`)).json()) as Json).branches).toMatchObject({
-      club: 0,
-      all: 0,
-    });
+    expect(again.problem).toMatchObject({ code: 'UNKNOWN_BRANCH' });
+    expect((await statusOf()).branches).toMatchObject({ club: 0, all: 0 });
   });
 
   it('answers 400 for a malformed branch id and 404 for an unknown branch or a club the branch does not know, as problem details', async () => {
-    for (const path of ['/v1/updates?branch=Not_A_Branch', '/v1/clubs/juventus/updates?branch=Not_A_Branch']) {
-      const bad = await fetch(`${api.url}${path}`);
-      expect({ path, status: bad.status }).toEqual({ path, status: 400 });
-      expect(((await bad.json()) as Json).errors).toEqual([
-        { field: 'branch', reason: expect.stringContaining('branch id') },
-      ]);
+    const refusal = (filter: { club?: string; branch: string }) =>
+      refusalOf((options) => api.client.liveUpdates(filter, options));
+    for (const filter of [{ branch: 'Not_A_Branch' }, { club: 'juventus', branch: 'Not_A_Branch' }]) {
+      const bad = await refusal(filter);
+      expect({ filter, status: bad.status }).toEqual({ filter, status: 400 });
+      expect(bad.problem).toHaveProperty('errors', [{ field: 'branch', reason: expect.stringContaining('branch id') }]);
     }
-    for (const path of ['/v1/updates?branch=no-such-branch', '/v1/clubs/juventus/updates?branch=no-such-branch']) {
-      const unknown = await fetch(`${api.url}${path}`);
-      expect({ path, status: unknown.status }).toEqual({ path, status: 404 });
-      expect(await unknown.json()).toMatchObject({ code: 'UNKNOWN_BRANCH', errors: [{ field: 'branch' }] });
+    for (const filter of [{ branch: 'no-such-branch' }, { club: 'juventus', branch: 'no-such-branch' }]) {
+      const unknown = await refusal(filter);
+      expect({ filter, status: unknown.status }).toEqual({ filter, status: 404 });
+      expect(unknown.problem).toMatchObject({ code: 'UNKNOWN_BRANCH', errors: [{ field: 'branch' }] });
     }
     // a club first named in canonical history after the fork is not in the branch
     const branch = await fork('Before Feyenoord');
     await recordIn(undefined, interest('feyenoord-live', 'feyenoord', ['someone']));
-    const later = await fetch(`${api.url}/v1/clubs/feyenoord/updates?branch=${branch}`);
+    const later = await refusal({ club: 'feyenoord', branch });
     expect(later.status).toBe(404);
-    expect(await later.json()).toMatchObject({ code: 'UNKNOWN_CLUB' });
+    expect(later.problem).toMatchObject({ code: 'UNKNOWN_CLUB' });
   });
 });
 
 describe('live updates of a what-if branch: limits', () => {
   let api: TestApi;
+  const { open, recordIn, fork, statusOf } = helpers(() => api);
   beforeAll(async () => {
     api = await startTestApi({
       SEED_ON_EMPTY: 'true',
@@ -396,28 +401,21 @@ describe('live updates of a what-if branch: limits', () => {
     });
   });
   afterAll(() => api.close());
-  const fork = async (name: string): Promise<string> => {
-    const response = await api.post('/v1/branches', { name, forkAt: { storePosition: await api.head() } });
-    return ((await response.json()) as Json).id;
-  };
-  const statusOf = async () => (await (await fetch(`${api.url}/v1/updates/status`)).json()) as Json;
 
   it("counts branch streams in the client's connection cap", async () => {
     const branch = await fork('Capped');
-    const streams = [
-      await SseClient.open(`${api.url}/v1/updates?branch=${branch}`),
-      await SseClient.open(`${api.url}/v1/clubs/juventus/updates`),
-    ];
-    await Promise.all(streams.map((c) => c.until('the first message', () => c.messages.length >= 1)));
-    const third = await fetch(`${api.url}/v1/clubs/juventus/updates?branch=${branch}`);
+    const streams = [await open({ branch }), await open({ club: 'juventus' })];
+    await Promise.all(streams.map((s) => s.until('the first message', () => s.messages.length >= 1)));
+    const third = await refusalOf((options) => api.client.liveUpdates({ club: 'juventus', branch }, options));
     expect(third.status).toBe(429);
-    expect(await third.json()).toMatchObject({ code: 'LIVE_CONNECTION_LIMIT' });
+    expect(third.problem).toMatchObject({ code: 'LIVE_CONNECTION_LIMIT' });
     for (const stream of streams) stream.close();
-    for (const stream of streams) await stream.until('closed', () => stream.closed);
+    for (const stream of streams) await stream.until('closed', () => stream.ended);
   });
 
   it('disconnects a branch subscriber that stops reading once its buffer fills', async () => {
     const branch = await fork('Flooded');
+    // raw socket: a subscriber that stops reading (the socket's backpressure) is below what any client shows
     const { port } = new URL(api.url);
     const socket = connect(Number(port), '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
@@ -427,7 +425,7 @@ describe('live updates of a what-if branch: limits', () => {
     const before = (await statusOf()).slowClientsDisconnected;
     for (let i = 0; i < 60 && (await statusOf()).slowClientsDisconnected === before; i++) {
       const clubs = Array.from({ length: 150 }, (_, c) => `branch-club-${i}-${c}`);
-      const response = await api.post(`/v1/branches/${branch}/reports`, {
+      await recordIn(branch, {
         reportId: `branch-flood-${i}`,
         source: { name: 'Flood' },
         publishedOn: today(),
@@ -438,7 +436,6 @@ describe('live updates of a what-if branch: limits', () => {
           priority: 'medium',
         })),
       });
-      expect(response.status).toBe(201);
     }
     const status = await statusOf();
     expect(status.slowClientsDisconnected).toBe(before + 1);

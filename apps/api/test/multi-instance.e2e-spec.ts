@@ -1,10 +1,8 @@
+import { createSquadClient, type LiveMessage, type SquadClient } from '@squad/client';
 import { today } from '@squad/projections';
 import { describeWithPostgres } from '../../../test/support/postgres';
 import { startServer, type Started } from './server-process';
-import { SseClient } from './sse-client';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import { documentOf, TypedStream, updatesOf } from './typed-stream';
 
 /**
  * Two API processes (the built service, as `npm start` runs it) on one PostgreSQL database:
@@ -12,8 +10,8 @@ type Json = any;
  */
 describeWithPostgres('two API instances on one PostgreSQL database', (database) => {
   const servers: Started[] = [];
-  const urls: string[] = [];
-  let live: SseClient | undefined;
+  const clients: SquadClient[] = [];
+  let live: TypedStream<LiveMessage> | undefined;
 
   beforeAll(async () => {
     const env = (seed: boolean) => ({
@@ -30,7 +28,7 @@ describeWithPostgres('two API instances on one PostgreSQL database', (database) 
       const server = startServer(env(seed));
       servers.push(server);
       const listening = await server.waitForLog((line) => line.msg === 'squad planner listening');
-      urls.push(listening.url as string);
+      clients.push(createSquadClient({ baseUrl: listening.url as string }));
     }
   });
 
@@ -43,36 +41,41 @@ describeWithPostgres('two API instances on one PostgreSQL database', (database) 
 
   it('starts the second instance on the seed the first recorded', async () => {
     const [a, b] = await Promise.all(
-      urls.map(
-        async (url) => (await fetch(`${url}/v1/clubs/juventus/squad-depth?asOf=2025-06-20`)).json() as Promise<Json>,
+      clients.map(
+        async ({ api }) =>
+          (
+            await api.GET('/v1/clubs/{club}/squad-depth', {
+              params: { path: { club: 'juventus' }, query: { asOf: '2025-06-20' } },
+            })
+          ).data,
       ),
     );
-    expect(b.storePosition).toBe(a.storePosition);
-    expect(b.positions).toEqual(a.positions);
+    expect(b?.storePosition).toBe(a?.storePosition);
+    expect(b?.positions).toEqual(a?.positions);
   });
 
   it('shows a report posted to one instance in the read models and on the live stream of the other', async () => {
-    const [first, second] = urls;
-    live = await SseClient.open(`${second}/v1/clubs/juventus/updates`);
+    const [first, second] = clients;
+    live = await TypedStream.open((options) => second.liveUpdates({ club: 'juventus' }, options));
     await live.until('the snapshot', () => live!.messages.length >= 1);
 
-    const response = await fetch(`${first}/v1/reports`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const { data: recorded, response } = await first.api.POST('/v1/reports', {
+      body: {
         reportId: 'cross-instance',
         source: { name: 'Two instances' },
         publishedOn: today(),
         claims: [{ type: 'InterestDeclared', club: 'juventus', player: 'jonathan-david', priority: 'top' }],
-      }),
+      },
     });
     expect(response.status).toBe(201);
-    const { storePosition: position } = (await response.json()) as Json;
+    const position = recorded!.storePosition!;
 
     // read-your-writes across instances: the other one waits until it has applied the position
-    const targets = (await (await fetch(`${second}/v1/clubs/juventus/targets?minPosition=${position}`)).json()) as Json;
-    expect(targets.storePosition).toBeGreaterThanOrEqual(position);
-    expect(targets.targets.find((t: Json) => t.player === 'jonathan-david')).toMatchObject({
+    const { data: targets } = await second.api.GET('/v1/clubs/{club}/targets', {
+      params: { path: { club: 'juventus' }, query: { minPosition: position } },
+    });
+    expect(targets?.storePosition).toBeGreaterThanOrEqual(position);
+    expect(targets?.targets.find((t) => t.player === 'jonathan-david')).toMatchObject({
       stage: 'interest',
       priority: 'top',
     });
@@ -80,8 +83,8 @@ describeWithPostgres('two API instances on one PostgreSQL database', (database) 
     await live.until('the update from the other instance', () =>
       live!.messages.some((m) => m.event === 'update' && Number(m.id) >= position),
     );
-    const update = live.parsed('update').find((m) => Number(m.id) >= position)!;
-    const changed = update.data.changes.find((c: Json) => c.model === 'targets').document;
-    expect(changed.targets.map((t: Json) => t.player)).toContain('jonathan-david');
+    const update = updatesOf(live).find((m) => Number(m.id) >= position)!;
+    const changed = documentOf(update.data.changes, 'targets');
+    expect(changed?.targets.map((t) => t.player)).toContain('jonathan-david');
   });
 });

@@ -1,17 +1,11 @@
+import type { Report, SquadDepth } from '@squad/client';
 import { startTestApi, type TestApi } from './test-api';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const juventus = { club: 'juventus' };
+const playersOf = (depth: SquadDepth | undefined) => (depth?.positions ?? []).flatMap((p) => p.players);
 
 describe('read models over HTTP, on the seed data', () => {
   let api: TestApi;
-  const get = async (path: string) => {
-    const response = await fetch(`${api.url}${path}`);
-    return {
-      status: response.status,
-      body: (await response.json()) as Json,
-      type: response.headers.get('content-type'),
-    };
-  };
 
   beforeAll(async () => {
     api = await startTestApi({ SEED_ON_EMPTY: 'true' });
@@ -19,8 +13,10 @@ describe('read models over HTTP, on the seed data', () => {
   afterAll(() => api.close());
 
   it('shows Bremer and Cabal unavailable on 2025-06-20, the others available, and echoes both clocks', async () => {
-    const { status, body } = await get('/v1/clubs/juventus/squad-depth?asOf=2025-06-20');
-    expect(status).toBe(200);
+    const { data: body, response } = await api.client.api.GET('/v1/clubs/{club}/squad-depth', {
+      params: { path: juventus, query: { asOf: '2025-06-20' } },
+    });
+    expect(response.status).toBe(200);
     expect(body).toMatchObject({
       club: 'juventus',
       asOf: '2025-06-20',
@@ -28,11 +24,11 @@ describe('read models over HTTP, on the seed data', () => {
       storePosition: await api.head(),
       formation: '4-3-3',
     });
-    const players = body.positions.flatMap((p: Json) => p.players);
+    const players = playersOf(body);
     const byStatus = (s: string) =>
       players
-        .filter((p: Json) => p.status === s)
-        .map((p: Json) => p.player)
+        .filter((p) => p.status === s)
+        .map((p) => p.player)
         .sort();
     expect(byStatus('injured')).toEqual(['gleison-bremer', 'juan-cabal']);
     expect(byStatus('available')).toEqual([
@@ -42,7 +38,7 @@ describe('read models over HTTP, on the seed data', () => {
       'nicolo-savona',
       'pierre-kalulu',
     ]);
-    expect(body.groups.find((g: Json) => g.group === 'defenders')).toMatchObject({
+    expect(body?.groups.find((g) => g.group === 'defenders')).toMatchObject({
       registered: 7,
       injured: 2,
       available: 5,
@@ -50,16 +46,20 @@ describe('read models over HTTP, on the seed data', () => {
   });
 
   it('shows Bremer available again on 2025-09-05', async () => {
-    const { body } = await get('/v1/clubs/juventus/squad-depth?asOf=2025-09-05');
-    const bremer = body.positions.flatMap((p: Json) => p.players).find((p: Json) => p.player === 'gleison-bremer');
-    expect(bremer.status).toBe('available');
+    const { data } = await api.client.api.GET('/v1/clubs/{club}/squad-depth', {
+      params: { path: juventus, query: { asOf: '2025-09-05' } },
+    });
+    const bremer = playersOf(data).find((p) => p.player === 'gleison-bremer');
+    expect(bremer?.status).toBe('available');
   });
 
   it('lists Balerdi as the top target at talks-refused when known on 2025-07-10, with the reports behind it', async () => {
-    const { body } = await get('/v1/clubs/juventus/targets?asOf=2025-07-10&knownAt=2025-07-10');
+    const { data: body } = await api.client.api.GET('/v1/clubs/{club}/targets', {
+      params: { path: juventus, query: { asOf: '2025-07-10', knownAt: '2025-07-10' } },
+    });
     expect(body).toMatchObject({ knownAt: '2025-07-10', open: 1 });
-    expect(body.targets[0]).toMatchObject({ player: 'leonardo-balerdi', stage: 'talks-refused', priority: 'top' });
-    expect(body.targets[0].supporting.map((r: Json) => [r.source.name, r.publishedOn])).toEqual([
+    expect(body?.targets[0]).toMatchObject({ player: 'leonardo-balerdi', stage: 'talks-refused', priority: 'top' });
+    expect(body?.targets[0].supporting.map((r) => [r.source.name, r.publishedOn])).toEqual([
       ['Tuttojuve', '2025-06-17'],
       ['Football Italia', '2025-06-25'],
       ['La Gazzetta dello Sport', '2025-06-28'],
@@ -68,8 +68,10 @@ describe('read models over HTTP, on the seed data', () => {
   });
 
   it('shows the ended pursuit, the expected renewal, Atlético as a rival and both versions when known on 2025-09-10', async () => {
-    const { body } = await get('/v1/clubs/juventus/targets?asOf=2025-09-10&knownAt=2025-09-10');
-    const [balerdi] = body.targets;
+    const { data } = await api.client.api.GET('/v1/clubs/{club}/targets', {
+      params: { path: juventus, query: { asOf: '2025-09-10', knownAt: '2025-09-10' } },
+    });
+    const [balerdi] = data?.targets ?? [];
     expect(balerdi).toMatchObject({
       stage: 'abandoned',
       open: false,
@@ -84,39 +86,45 @@ describe('read models over HTTP, on the seed data', () => {
   });
 
   it('lists Rugani and Kelly as outgoing on 2025-06-30 with reasons', async () => {
-    const { body } = await get('/v1/clubs/juventus/outgoing?asOf=2025-06-30');
-    expect(body.outgoing.map((o: Json) => o.player)).toEqual(['daniele-rugani', 'lloyd-kelly']);
-    expect(body.outgoing.every((o: Json) => o.reason.length > 0 && o.status)).toBe(true);
+    const { data: body } = await api.client.api.GET('/v1/clubs/{club}/outgoing', {
+      params: { path: juventus, query: { asOf: '2025-06-30' } },
+    });
+    expect(body?.outgoing.map((o) => o.player)).toEqual(['daniele-rugani', 'lloyd-kelly']);
+    expect(body?.outgoing.every((o) => o.reason.length > 0 && o.status)).toBe(true);
   });
 
   it('answers 2025-06-20 differently as known on 2025-06-18: the clocks are independent', async () => {
-    const rugani = async (query: string) =>
-      (await get(`/v1/clubs/juventus/squad-depth?${query}`)).body.positions
-        .flatMap((p: Json) => p.players)
-        .find((p: Json) => p.player === 'daniele-rugani');
-    expect(await rugani('asOf=2025-06-20&knownAt=2025-06-18')).toMatchObject({
+    const rugani = async (query: { asOf: string; knownAt?: string }) =>
+      playersOf(
+        (await api.client.api.GET('/v1/clubs/{club}/squad-depth', { params: { path: juventus, query } })).data,
+      ).find((p) => p.player === 'daniele-rugani');
+    expect(await rugani({ asOf: '2025-06-20', knownAt: '2025-06-18' })).toMatchObject({
       status: 'away-on-loan',
       loan: { toClub: 'ajax' },
     });
-    expect(await rugani('asOf=2025-06-20')).toMatchObject({ status: 'available' });
+    expect(await rugani({ asOf: '2025-06-20' })).toMatchObject({ status: 'available' });
   });
 
   it('shows a player and his timeline', async () => {
-    const player = await get('/v1/players/leonardo-balerdi?asOf=2025-09-10');
-    expect(player.body).toMatchObject({
+    const player = await api.client.api.GET('/v1/players/{player}', {
+      params: { path: { player: 'leonardo-balerdi' }, query: { asOf: '2025-09-10' } },
+    });
+    expect(player.data).toMatchObject({
       player: 'leonardo-balerdi',
       status: 'available',
       club: 'marseille',
       contract: { expiresOn: '2028-06-30' },
     });
-    expect(player.body.pursuedBy.map((p: Json) => p.club).sort()).toEqual(['atletico-madrid', 'juventus']);
-    const timeline = await get('/v1/players/gleison-bremer/timeline');
-    expect(timeline.body.timeline.map((t: Json) => t.type)).toEqual([
+    expect(player.data?.pursuedBy.map((p) => p.club).sort()).toEqual(['atletico-madrid', 'juventus']);
+    const timeline = await api.client.api.GET('/v1/players/{player}/timeline', {
+      params: { path: { player: 'gleison-bremer' } },
+    });
+    expect(timeline.data?.timeline.map((t) => t.type)).toEqual([
       'PlayerRegistered',
       'PlayerInjured',
       'PlayerReturnedFromInjury',
     ]);
-    expect(timeline.body.timeline[1]).toMatchObject({
+    expect(timeline.data?.timeline[1]).toMatchObject({
       effectiveOn: '2025-06-17',
       publishedOn: '2025-06-17',
       source: { name: 'Tuttojuve' },
@@ -124,20 +132,29 @@ describe('read models over HTTP, on the seed data', () => {
   });
 
   it('answers 404 for an unknown club or player and 400 for a bad date', async () => {
-    expect(await get('/v1/clubs/real-madrid/squad-depth')).toMatchObject({
-      status: 404,
-      body: { code: 'UNKNOWN_CLUB' },
+    const unknownClub = await api.client.api.GET('/v1/clubs/{club}/squad-depth', {
+      params: { path: { club: 'real-madrid' } },
     });
-    expect(await get('/v1/players/nobody/timeline')).toMatchObject({ status: 404, body: { code: 'UNKNOWN_PLAYER' } });
-    const bad = await get('/v1/clubs/juventus/squad-depth?asOf=2025-02-30&knownAt=yesterday&formation=2-2-6');
-    expect(bad.status).toBe(400);
-    expect(bad.type).toContain('application/problem+json');
-    expect(bad.body.errors.map((e: Json) => e.field)).toEqual(['asOf', 'knownAt', 'formation']);
+    expect(unknownClub).toMatchObject({ response: { status: 404 }, error: { code: 'UNKNOWN_CLUB' } });
+    const nobody = await api.client.api.GET('/v1/players/{player}/timeline', {
+      params: { path: { player: 'nobody' } },
+    });
+    expect(nobody).toMatchObject({ response: { status: 404 }, error: { code: 'UNKNOWN_PLAYER' } });
+    const bad = await api.client.api.GET('/v1/clubs/{club}/squad-depth', {
+      params: {
+        path: juventus,
+        // a formation the types refuse, sent as it is: the service refuses it too
+        query: { asOf: '2025-02-30', knownAt: 'yesterday', formation: '2-2-6' as SquadDepth['formation'] },
+      },
+    });
+    expect(bad.response.status).toBe(400);
+    expect(bad.response.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.error?.errors?.map((e) => e.field)).toEqual(['asOf', 'knownAt', 'formation']);
     // a slug past MAX_SLUG_LENGTH (80) can never have been recorded: 400 naming it, not 404
-    const long = await get(`/v1/players/${'a'.repeat(81)}`);
+    const long = await api.client.api.GET('/v1/players/{player}', { params: { path: { player: 'a'.repeat(81) } } });
     expect(long).toMatchObject({
-      status: 400,
-      body: { errors: [{ field: 'player', reason: expect.stringContaining('at most 80') }] },
+      response: { status: 400 },
+      error: { errors: [{ field: 'player', reason: expect.stringContaining('at most 80') }] },
     });
   });
 });
@@ -149,8 +166,9 @@ describe('moves and read-your-writes', () => {
   });
   afterEach(() => api.close());
 
-  const post = async (body: unknown) => (await (await api.post('/v1/reports', body)).json()) as Json;
-  const get = async (path: string) => (await (await fetch(`${api.url}${path}`)).json()) as Json;
+  const post = async (body: Report) => (await api.client.api.POST('/v1/reports', { body })).data!;
+  const depthOf = async (club: string, query: { asOf: string; minPosition?: number }) =>
+    (await api.client.api.GET('/v1/clubs/{club}/squad-depth', { params: { path: { club }, query } })).data;
 
   it('moves a sold player between squads from the transfer date, drops him from the outgoing list and marks the target signed', async () => {
     const written = await post({
@@ -183,25 +201,27 @@ describe('moves and read-your-writes', () => {
         },
       ],
     });
-    const at = (date: string) => `asOf=${date}&minPosition=${written.storePosition}`;
+    const at = (date: string) => ({ asOf: date, minPosition: written.storePosition ?? undefined });
+    const outgoing = async (date: string) =>
+      (await api.client.api.GET('/v1/clubs/{club}/outgoing', { params: { path: juventus, query: at(date) } })).data;
 
-    const before = await get(`/v1/clubs/juventus/outgoing?${at('2025-08-14')}`);
-    expect(before.outgoing.map((o: Json) => o.player)).toContain('lloyd-kelly');
-    const after = await get(`/v1/clubs/juventus/outgoing?${at('2025-08-15')}`);
-    expect(after.outgoing.map((o: Json) => o.player)).not.toContain('lloyd-kelly');
+    const before = await outgoing('2025-08-14');
+    expect(before?.outgoing.map((o) => o.player)).toContain('lloyd-kelly');
+    const after = await outgoing('2025-08-15');
+    expect(after?.outgoing.map((o) => o.player)).not.toContain('lloyd-kelly');
 
-    const marseille = await get(`/v1/clubs/marseille/squad-depth?${at('2025-08-15')}`);
-    expect(marseille.positions.flatMap((p: Json) => p.players).map((p: Json) => p.player)).toContain('lloyd-kelly');
+    const marseille = await depthOf('marseille', at('2025-08-15'));
+    expect(playersOf(marseille).map((p) => p.player)).toContain('lloyd-kelly');
 
-    const targets = await get(`/v1/clubs/juventus/targets?${at('2025-08-16')}`);
-    expect(targets.targets.find((t: Json) => t.player === 'jonathan-david')).toMatchObject({
+    const targets = await api.client.api.GET('/v1/clubs/{club}/targets', {
+      params: { path: juventus, query: at('2025-08-16') },
+    });
+    expect(targets.data?.targets.find((t) => t.player === 'jonathan-david')).toMatchObject({
       stage: 'signed',
       open: false,
     });
-    const depth = await get(`/v1/clubs/juventus/squad-depth?${at('2025-08-16')}`);
-    expect(depth.positions.find((p: Json) => p.position === 'ST').players.map((p: Json) => p.player)).toEqual([
-      'jonathan-david',
-    ]);
+    const depth = await depthOf('juventus', at('2025-08-16'));
+    expect(depth?.positions.find((p) => p.position === 'ST')?.players.map((p) => p.player)).toEqual(['jonathan-david']);
   });
 
   it('shows a player away on loan from the loan date until it ends', async () => {
@@ -220,9 +240,9 @@ describe('moves and read-your-writes', () => {
       ],
     });
     const status = async (club: string, date: string) =>
-      (await get(`/v1/clubs/${club}/squad-depth?asOf=${date}&minPosition=${written.storePosition}`)).positions
-        .flatMap((p: Json) => p.players)
-        .find((p: Json) => p.player === 'daniele-rugani')?.status;
+      playersOf(await depthOf(club, { asOf: date, minPosition: written.storePosition ?? undefined })).find(
+        (p) => p.player === 'daniele-rugani',
+      )?.status;
     expect(await status('juventus', '2025-08-31')).toBe('available');
     expect(await status('juventus', '2025-09-01')).toBe('away-on-loan');
     expect(await status('ajax', '2025-09-01')).toBe('on-loan-here');
@@ -230,9 +250,11 @@ describe('moves and read-your-writes', () => {
   });
 
   it('answers 503 when the read models cannot reach minPosition in time', async () => {
-    const response = await fetch(`${api.url}/v1/clubs/juventus/targets?minPosition=999999`);
+    const { error, response } = await api.client.api.GET('/v1/clubs/{club}/targets', {
+      params: { path: juventus, query: { minPosition: 999999 } },
+    });
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ code: 'READ_MODEL_BEHIND', minPosition: 999999 });
+    expect(error).toMatchObject({ code: 'READ_MODEL_BEHIND', minPosition: 999999 });
   }, 15_000);
 });
 
@@ -242,11 +264,16 @@ describe('read models: edge cases', () => {
     api = await startTestApi({ SEED_ON_EMPTY: 'true' });
   });
   afterAll(() => api.close());
-  const get = async (path: string) => (await (await fetch(`${api.url}${path}`)).json()) as Json;
+  const targetsAt = async (asOf: string, minPosition: number | null | undefined) =>
+    (
+      await api.client.api.GET('/v1/clubs/{club}/targets', {
+        params: { path: juventus, query: { asOf, minPosition: minPosition ?? undefined } },
+      })
+    ).data;
 
   it('keeps a signed player off the target list when later contracts or registrations are reported', async () => {
-    const signed = (await (
-      await api.post('/v1/reports', {
+    const { data: signed } = await api.client.api.POST('/v1/reports', {
+      body: {
         reportId: 'balerdi-signs',
         source: { name: 'Test' },
         publishedOn: '2026-07-01',
@@ -254,39 +281,44 @@ describe('read models: edge cases', () => {
           { type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'marseille', toClub: 'juventus' },
           { type: 'ContractRecorded', player: 'leonardo-balerdi', club: 'juventus', expiresOn: '2030-06-30' },
         ],
-      })
-    ).json()) as Json;
-    const later = await api.post('/v1/reports', {
-      reportId: 'balerdi-extends',
-      source: { name: 'Test' },
-      publishedOn: '2027-09-01',
-      claims: [{ type: 'ContractRecorded', player: 'leonardo-balerdi', club: 'juventus', expiresOn: '2032-06-30' }],
+      },
     });
-    expect(later.status).toBe(201);
-    const atSigning = await get(`/v1/clubs/juventus/targets?asOf=2026-07-02&minPosition=${signed.storePosition}`);
-    expect(atSigning.targets.find((t: Json) => t.player === 'leonardo-balerdi')).toMatchObject({
+    const later = await api.client.api.POST('/v1/reports', {
+      body: {
+        reportId: 'balerdi-extends',
+        source: { name: 'Test' },
+        publishedOn: '2027-09-01',
+        claims: [{ type: 'ContractRecorded', player: 'leonardo-balerdi', club: 'juventus', expiresOn: '2032-06-30' }],
+      },
+    });
+    expect(later.response.status).toBe(201);
+    const atSigning = await targetsAt('2026-07-02', signed?.storePosition);
+    expect(atSigning?.targets.find((t) => t.player === 'leonardo-balerdi')).toMatchObject({
       stage: 'signed',
       since: '2026-07-01',
     });
-    const targets = await get(
-      `/v1/clubs/juventus/targets?asOf=2027-10-01&minPosition=${((await later.json()) as Json).storePosition}`,
-    );
-    expect(targets.targets.map((t: Json) => t.player)).toEqual([]);
+    const targets = await targetsAt('2027-10-01', later.data?.storePosition);
+    expect(targets?.targets.map((t) => t.player)).toEqual([]);
   });
 
   it('treats a club slug such as "constructor" like any other', async () => {
-    const written = (await (
-      await api.post('/v1/reports', {
+    const { data: written } = await api.client.api.POST('/v1/reports', {
+      body: {
         reportId: 'odd-club',
         source: { name: 'Test' },
         publishedOn: '2025-07-01',
         claims: [{ type: 'PlayerRegistered', player: 'odd-player', name: 'Odd', club: 'constructor', position: 'GK' }],
-      })
-    ).json()) as Json;
-    const outgoing = await get(`/v1/clubs/constructor/outgoing?asOf=2025-07-02&minPosition=${written.storePosition}`);
-    expect(outgoing.outgoing).toEqual([]);
-    const depth = await get('/v1/clubs/constructor/squad-depth?asOf=2025-07-02');
-    expect(depth.positions.find((p: Json) => p.position === 'GK').players.map((p: Json) => p.player)).toEqual([
+      },
+    });
+    const oddClub = { club: 'constructor' };
+    const outgoing = await api.client.api.GET('/v1/clubs/{club}/outgoing', {
+      params: { path: oddClub, query: { asOf: '2025-07-02', minPosition: written?.storePosition ?? undefined } },
+    });
+    expect(outgoing.data?.outgoing).toEqual([]);
+    const depth = await api.client.api.GET('/v1/clubs/{club}/squad-depth', {
+      params: { path: oddClub, query: { asOf: '2025-07-02' } },
+    });
+    expect(depth.data?.positions.find((p) => p.position === 'GK')?.players.map((p) => p.player)).toEqual([
       'odd-player',
     ]);
   });

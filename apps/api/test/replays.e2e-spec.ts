@@ -1,45 +1,57 @@
 import { request, type IncomingMessage } from 'node:http';
 import { EventEmitter } from 'node:events';
+import type { Claim, paths, Replay, ReplayDayMessage, ReplayMessage, Report } from '@squad/client';
 import { fromDay, toDay } from '@squad/projections';
 import { ReplaySession } from '../src/replays/replay-session';
 import { SseClient } from './sse-client';
 import { startTestApi, type TestApi } from './test-api';
+import { daysOf, documentOf, restDocument, TypedStream } from './typed-stream';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type NewReplay = paths['/v1/replays']['post']['requestBody']['content']['application/json'];
 
 /** Days of the seed reports, in the summer 2025 window. */
 const SEED_DAYS = ['2025-06-01', '2025-06-17', '2025-06-25', '2025-06-28', '2025-07-06', '2025-09-04'];
 
 describe('replays over HTTP', () => {
   let api: TestApi;
-  const clients: SseClient[] = [];
-  const get = async (path: string) => {
-    const response = await fetch(`${api.url}${path}`);
-    return { status: response.status, body: (await response.json()) as Json };
+  const streams: { close(): void }[] = [];
+  const create = async (body: NewReplay) => {
+    const created = await api.client.api.POST('/v1/replays', { body });
+    expect(created.response.status).toBe(201);
+    return created.data!;
   };
-  const post = async (path: string, body: unknown = {}) => {
-    const response = await api.post(path, body);
-    return { status: response.status, body: (await response.json()) as Json };
+  /** A replay's stream through the typed client, once it is open. */
+  const open = async (id: string, lastEventId?: string) => {
+    const stream = await TypedStream.open<ReplayMessage>((options) =>
+      api.client.replay(id, {}, { ...options, lastEventId }),
+    );
+    streams.push(stream);
+    return stream;
   };
-  const create = async (body: Json) => {
-    const created = await post('/v1/replays', body);
-    expect(created.status).toBe(201);
-    return created.body;
-  };
-  const open = async (path: string, headers: Record<string, string> = {}) => {
-    const client = await SseClient.open(`${api.url}${path}`, headers);
-    clients.push(client);
-    return client;
-  };
-  const days = (client: SseClient) => client.messages.filter((m) => m.event === 'day');
-  const ended = (client: SseClient) => client.messages.some((m) => m.event === 'end');
+  const ended = (stream: TypedStream<ReplayMessage>) => stream.messages.some((m) => m.event === 'end');
+  const byId = (id: string) => ({ params: { path: { id } } });
+  const status = (id: string) => api.client.api.GET('/v1/replays/{id}', byId(id));
+  const step = (id: string) => api.client.api.POST('/v1/replays/{id}/step', byId(id));
+  const pause = (id: string) => api.client.api.POST('/v1/replays/{id}/pause', byId(id));
+  const resume = (id: string, speed?: Replay['speed']) =>
+    api.client.api.POST('/v1/replays/{id}/resume', {
+      ...byId(id),
+      ...(speed === undefined ? {} : { body: { speed } }),
+    });
+  const seek = (id: string, to: string) => api.client.api.POST('/v1/replays/{id}/seek', { ...byId(id), body: { to } });
+  const record = async (body: Report) => (await api.client.api.POST('/v1/reports', { body })).response.status;
+  const recordIn = async (branch: string, body: Report) =>
+    (await api.client.api.POST('/v1/branches/{id}/reports', { params: { path: { id: branch } }, body })).response
+      .status;
+  const fork = async (name: string) =>
+    (await api.client.api.POST('/v1/branches', { body: { name, forkAt: { storePosition: 33 } } })).data!;
   /** Polls a replay's state until `check` holds (the server's own account, no fixed sleep). */
-  const untilStatus = async (id: string, what: string, check: (status: Json) => boolean, timeoutMs = 20_000) => {
+  const untilStatus = async (id: string, what: string, check: (status: Replay) => boolean, timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const status = (await get(`/v1/replays/${id}`)).body;
-      if (check(status)) return status;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(status)}`);
+      const current = (await status(id)).data!;
+      if (check(current)) return current;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(current)}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
@@ -48,7 +60,7 @@ describe('replays over HTTP', () => {
     api = await startTestApi({ SEED_ON_EMPTY: 'true', LIVE_HEARTBEAT_MS: '200' });
   });
   afterEach(() => {
-    for (const client of clients.splice(0)) client.close();
+    for (const stream of streams.splice(0)) stream.close();
   });
   afterAll(() => api.close());
 
@@ -64,10 +76,10 @@ describe('replays over HTTP', () => {
       stream: `/v1/replays/${replay.id}/stream`,
     });
 
-    const client = await open(replay.stream);
-    expect(client.response.headers['content-type']).toContain('text/event-stream');
-    await client.until('the end', () => ended(client));
-    const told = days(client).map((m) => ({ id: m.id, data: JSON.parse(m.data) }));
+    const stream = await open(replay.id);
+    expect(stream.response?.headers.get('content-type')).toContain('text/event-stream');
+    await stream.until('the end', () => ended(stream));
+    const told = daysOf(stream);
     expect(told.map((m) => m.id)).toEqual(SEED_DAYS);
     expect(told.map((m) => m.data.day)).toEqual(SEED_DAYS);
     expect(told[1].data.reports).toEqual([
@@ -88,140 +100,152 @@ describe('replays over HTTP', () => {
     ]);
     expect(told[1].data.reports[0].claims).toHaveLength(5);
     // the first day tells the three documents whole; each is what the REST endpoint answers for that day, as known then
-    expect(told[0].data.changes.map((c: Json) => `${c.club}/${c.model}`)).toEqual([
+    expect(told[0].data.changes.map((c) => `${c.club}/${c.model}`)).toEqual([
       'juventus/squad-depth',
       'juventus/targets',
       'juventus/outgoing',
     ]);
     for (const message of told) {
       for (const change of message.data.changes) {
-        const rest = await get(`/v1/clubs/${change.club}/${change.model}?asOf=${message.id}&knownAt=${message.id}`);
+        const rest = await restDocument(api.client.api, change.model, change.club, {
+          asOf: message.id,
+          knownAt: message.id,
+        });
         expect({ day: message.id, model: change.model, document: change.document }).toEqual({
           day: message.id,
           model: change.model,
-          document: rest.body,
+          document: rest,
         });
       }
     }
     // on 17 June Bremer and Cabal are injured, and Balerdi becomes a target
-    const depth = told[1].data.changes.find((c: Json) => c.model === 'squad-depth').document;
-    expect(depth.totals.injured).toBe(2);
-    expect(told[1].data.changes.find((c: Json) => c.model === 'targets').document.targets[0]).toMatchObject({
+    const depth = documentOf(told[1].data.changes, 'squad-depth');
+    expect(depth?.totals.injured).toBe(2);
+    expect(documentOf(told[1].data.changes, 'targets')?.targets[0]).toMatchObject({
       player: 'leonardo-balerdi',
       stage: 'talks-refused',
     });
     // only what changed: on 25 June, talks requested changes nothing in Juventus' documents (the stage only moves forward)
-    expect(told[2].data.changes.map((c: Json) => c.model)).not.toContain('squad-depth');
-    expect(JSON.parse(client.messages.find((m) => m.event === 'end')!.data)).toMatchObject({
+    expect(told[2].data.changes.map((c) => c.model)).not.toContain('squad-depth');
+    expect(stream.messages.find((m) => m.event === 'end')?.data).toMatchObject({
       from: '2025-06-01',
       to: '2025-09-10',
       daysSent: 6,
     });
-    expect(await get(`/v1/replays/${replay.id}`)).toMatchObject({
-      status: 200,
-      body: { state: 'ended', daysSent: 6, streaming: true },
+    expect(await status(replay.id)).toMatchObject({
+      response: { status: 200 },
+      data: { state: 'ended', daysSent: 6, streaming: true },
     });
   });
 
   it('is deterministic: the same replay twice gives the same messages, byte for byte, whoever records meanwhile', async () => {
+    // raw SseClient: the messages are compared as sent, byte for byte
+    const openRaw = async (stream: string) => {
+      const client = await SseClient.open(`${api.url}${stream}`);
+      streams.push(client);
+      return client;
+    };
+    const rawDays = (client: SseClient) => client.messages.filter((m) => m.event === 'day');
+    const rawEnded = (client: SseClient) => client.messages.some((m) => m.event === 'end');
     const first = await create({ from: '2025-06-01', to: '2025-09-10' });
     const second = await create({ from: '2025-06-01', to: '2025-09-10' });
-    const a = await open(first.stream);
-    await a.until('the end', () => ended(a));
+    const a = await openRaw(first.stream);
+    await a.until('the end', () => rawEnded(a));
     // a report recorded now, published inside the window, is not part of replays created before it
     expect(
-      (
-        await post('/v1/reports', {
-          reportId: 'late-news',
-          source: { name: 'Late' },
-          publishedOn: '2025-06-20',
-          claims: [{ type: 'PlayerInjured', player: 'pierre-kalulu' }],
-        })
-      ).status,
+      await record({
+        reportId: 'late-news',
+        source: { name: 'Late' },
+        publishedOn: '2025-06-20',
+        claims: [{ type: 'PlayerInjured', player: 'pierre-kalulu' }],
+      }),
     ).toBe(201);
-    const b = await open(second.stream);
-    await b.until('the end', () => ended(b));
+    const b = await openRaw(second.stream);
+    await b.until('the end', () => rawEnded(b));
     expect(b.messages.filter((m) => m.event === 'day')).toEqual(a.messages.filter((m) => m.event === 'day'));
-    expect(days(a).map((m) => m.id)).toEqual(SEED_DAYS);
+    expect(rawDays(a).map((m) => m.id)).toEqual(SEED_DAYS);
     // without a club, each day tells the documents of the clubs its reports touch (that changed)
     const clubsOf = (message: { data: string }) => [
-      ...new Set(JSON.parse(message.data).changes.map((c: Json) => c.club)),
+      ...new Set((JSON.parse(message.data) as ReplayDayMessage).changes.map((c) => c.club)),
     ];
-    expect(clubsOf(days(a)[0])).toEqual(['ajax', 'juventus', 'marseille']); // the baseline: squads, and Rugani's loan to Ajax
-    expect(clubsOf(days(a)[1])).toEqual(['juventus']); // Marseille refusing talks changes none of Marseille's documents
+    expect(clubsOf(rawDays(a)[0])).toEqual(['ajax', 'juventus', 'marseille']); // the baseline: squads, and Rugani's loan to Ajax
+    expect(clubsOf(rawDays(a)[1])).toEqual(['juventus']); // Marseille refusing talks changes none of Marseille's documents
 
     const third = await create({ from: '2025-06-01', to: '2025-09-10' });
-    const c = await open(third.stream);
-    await c.until('the end', () => ended(c));
-    expect(days(c).map((m) => m.id)).toEqual([...SEED_DAYS.slice(0, 2), '2025-06-20', ...SEED_DAYS.slice(2)]);
+    const c = await openRaw(third.stream);
+    await c.until('the end', () => rawEnded(c));
+    expect(rawDays(c).map((m) => m.id)).toEqual([...SEED_DAYS.slice(0, 2), '2025-06-20', ...SEED_DAYS.slice(2)]);
   });
 
   it('steps, seeks, pauses and resumes', async () => {
     const replay = await create({ from: '2025-06-01', to: '2025-09-10', speed: 'step', club: 'juventus' });
     expect(replay.state).toBe('paused');
-    const client = await open(replay.stream);
-    expect(await post(`/v1/replays/${replay.id}/step`)).toMatchObject({
-      status: 200,
-      body: { told: '2025-06-01', next: '2025-06-02', state: 'paused' },
+    const stream = await open(replay.id);
+    expect(await step(replay.id)).toMatchObject({
+      response: { status: 200 },
+      data: { told: '2025-06-01', next: '2025-06-02', state: 'paused' },
     });
     // step mode walks calendar days: the 2nd of June has no report, and nothing changed
-    expect((await post(`/v1/replays/${replay.id}/step`)).body.told).toBe('2025-06-02');
-    await client.until('two days', () => days(client).length === 2);
-    expect(JSON.parse(days(client)[1].data)).toEqual({ day: '2025-06-02', reports: [], changes: [] });
+    expect((await step(replay.id)).data?.told).toBe('2025-06-02');
+    await stream.until('two days', () => daysOf(stream).length === 2);
+    expect(daysOf(stream)[1].data).toEqual({ day: '2025-06-02', reports: [], changes: [] });
 
     // seek: the next day told is that one, its documents whole
-    expect(await post(`/v1/replays/${replay.id}/seek`, { to: '2025-06-28' })).toMatchObject({
-      status: 200,
-      body: { next: '2025-06-28' },
+    expect(await seek(replay.id, '2025-06-28')).toMatchObject({
+      response: { status: 200 },
+      data: { next: '2025-06-28' },
     });
-    expect((await post(`/v1/replays/${replay.id}/step`)).body.told).toBe('2025-06-28');
-    await client.until('the sought day', () => days(client).length === 3);
-    const sought = JSON.parse(days(client)[2].data);
-    expect(sought.reports.map((r: Json) => r.reportId)).toEqual(['gazzetta-2025-06-28-balerdi']);
-    expect(sought.changes.map((c: Json) => c.model)).toEqual(['squad-depth', 'targets', 'outgoing']);
-    expect(sought.changes[2].document.outgoing.map((o: Json) => o.player)).toEqual(['daniele-rugani', 'lloyd-kelly']);
+    expect((await step(replay.id)).data?.told).toBe('2025-06-28');
+    await stream.until('the sought day', () => daysOf(stream).length === 3);
+    const sought = daysOf(stream)[2].data;
+    expect(sought.reports.map((r) => r.reportId)).toEqual(['gazzetta-2025-06-28-balerdi']);
+    expect(sought.changes.map((c) => c.model)).toEqual(['squad-depth', 'targets', 'outgoing']);
+    expect(documentOf(sought.changes, 'outgoing')?.outgoing.map((o) => o.player)).toEqual([
+      'daniele-rugani',
+      'lloyd-kelly',
+    ]);
 
     // a step replay plays only with a speed
-    expect((await post(`/v1/replays/${replay.id}/resume`)).body.code).toBe('REPLAY_STEP_ONLY');
-    expect((await post(`/v1/replays/${replay.id}/resume`, { speed: 'max' })).body.state).toBe('playing');
-    await client.until('the end', () => ended(client));
+    expect((await resume(replay.id)).error?.code).toBe('REPLAY_STEP_ONLY');
+    expect((await resume(replay.id, 'max')).data?.state).toBe('playing');
+    await stream.until('the end', () => ended(stream));
     expect(
-      days(client)
+      daysOf(stream)
         .map((m) => m.id)
         .slice(3),
     ).toEqual(['2025-07-06', '2025-09-04']);
 
     // back to the start at a finite speed: every calendar day, in order, then paused mid-way
-    await post(`/v1/replays/${replay.id}/pause`);
-    await post(`/v1/replays/${replay.id}/seek`, { to: '2025-06-01' });
-    const before = days(client).length;
-    await post(`/v1/replays/${replay.id}/resume`, { speed: 400 });
-    await client.until('a few more days', () => days(client).length >= before + 10);
-    const paused = (await post(`/v1/replays/${replay.id}/pause`)).body;
+    await pause(replay.id);
+    await seek(replay.id, '2025-06-01');
+    const before = daysOf(stream).length;
+    await resume(replay.id, 400);
+    await stream.until('a few more days', () => daysOf(stream).length >= before + 10);
+    const paused = (await pause(replay.id)).data!;
     expect(paused.state).toBe('paused');
-    const resumedDays = days(client)
+    const resumedDays = daysOf(stream)
       .slice(before)
       .map((m) => m.id);
     expect(resumedDays).toEqual(resumedDays.map((_, i) => fromDay(toDay('2025-06-01') + i)));
     // nothing moves while paused: the next step tells the day after the last one told
-    const step = (await post(`/v1/replays/${replay.id}/step`)).body;
-    await client.until('the step', () => days(client).at(-1)!.id === step.told);
-    expect(toDay(step.told)).toBe(toDay(resumedDays.at(-1) ?? paused.lastDay) + 1);
+    const stepped = (await step(replay.id)).data!;
+    await stream.until('the step', () => daysOf(stream).at(-1)!.id === stepped.told);
+    expect(toDay(stepped.told!)).toBe(toDay(resumedDays.at(-1) ?? paused.lastDay!) + 1);
   });
 
   it('refuses to resume a replay to "step" and leaves it as it was', async () => {
     const replay = await create({ from: '2025-06-01', to: '2025-09-10', club: 'juventus', speed: 20 });
-    await post(`/v1/replays/${replay.id}/pause`);
-    expect((await post(`/v1/replays/${replay.id}/resume`, { speed: 'step' })).body.code).toBe('REPLAY_STEP_ONLY');
-    expect((await get(`/v1/replays/${replay.id}`)).body).toMatchObject({ speed: 20, state: 'paused' });
+    await pause(replay.id);
+    expect((await resume(replay.id, 'step')).error?.code).toBe('REPLAY_STEP_ONLY');
+    expect((await status(replay.id)).data).toMatchObject({ speed: 20, state: 'paused' });
     // and it still resumes at its own speed
-    expect((await post(`/v1/replays/${replay.id}/resume`)).body).toMatchObject({ speed: 20, state: 'playing' });
-    await post(`/v1/replays/${replay.id}/pause`);
+    expect((await resume(replay.id)).data).toMatchObject({ speed: 20, state: 'playing' });
+    await pause(replay.id);
   });
 
   it('tells the days when facts learned earlier take effect: a transfer dated after its report, a loan ending by itself', async () => {
     // reported on 10 June, effective on 1 July (and a signing elsewhere, on 1 September); a loan reported on 1 August, ending after 31 December
-    const claims = [
+    const claims: Claim[] = [
       {
         type: 'TransferCompleted',
         player: 'daniele-rugani',
@@ -239,66 +263,65 @@ describe('replays over HTTP', () => {
       },
     ];
     expect(
-      (
-        await post('/v1/reports', {
-          reportId: 'rugani-sold',
-          source: { name: 'Mercato desk' },
-          publishedOn: '2027-06-10',
-          claims,
-        })
-      ).status,
+      await record({
+        reportId: 'rugani-sold',
+        source: { name: 'Mercato desk' },
+        publishedOn: '2027-06-10',
+        claims,
+      }),
     ).toBe(201);
     expect(
-      (
-        await post('/v1/reports', {
-          reportId: 'kelly-loaned',
-          source: { name: 'Mercato desk' },
-          publishedOn: '2027-08-01',
-          claims: [{ type: 'LoanDeparted', player: 'lloyd-kelly', toClub: 'ajax', until: '2027-12-31' }],
-        })
-      ).status,
+      await record({
+        reportId: 'kelly-loaned',
+        source: { name: 'Mercato desk' },
+        publishedOn: '2027-08-01',
+        claims: [{ type: 'LoanDeparted', player: 'lloyd-kelly', toClub: 'ajax', until: '2027-12-31' }],
+      }),
     ).toBe(201);
     const replay = await create({ from: '2027-06-01', to: '2028-01-31' }); // no club followed, at full speed
-    const client = await open(replay.stream);
-    await client.until('the end', () => ended(client));
-    const told = days(client).map((m) => JSON.parse(m.data));
+    const stream = await open(replay.id);
+    await stream.until('the end', () => ended(stream));
+    const told = daysOf(stream).map((m) => m.data);
     expect(told.map((m) => m.day)).toEqual(['2027-06-10', '2027-07-01', '2027-08-01', '2027-09-01', '2028-01-01']);
     // each message carries the documents that changed that day, as the REST endpoints answer them for that day
     for (const message of told) {
       for (const change of message.changes) {
-        const rest = await get(`/v1/clubs/${change.club}/${change.model}?asOf=${message.day}&knownAt=${message.day}`);
-        expect({ day: message.day, document: change.document }).toEqual({ day: message.day, document: rest.body });
+        const rest = await restDocument(api.client.api, change.model, change.club, {
+          asOf: message.day,
+          knownAt: message.day,
+        });
+        expect({ day: message.day, document: change.document }).toEqual({ day: message.day, document: rest });
       }
     }
-    const members = (message: Json, club: string) =>
-      message.changes
-        .find((c: Json) => c.club === club && c.model === 'squad-depth')
-        .document.positions.flatMap((p: Json) => p.players.map((x: Json) => `${x.player}:${x.status}`));
+    const members = (message: ReplayDayMessage, club: string) =>
+      (documentOf(message.changes, 'squad-depth', club)?.positions ?? []).flatMap((p) =>
+        p.players.map((x) => `${x.player}:${x.status}`),
+      );
     expect(told[1].reports).toEqual([]);
     expect(members(told[1], 'juventus')).not.toContain('daniele-rugani:available');
     expect(members(told[1], 'ajax')).toContain('daniele-rugani:available');
     expect(members(told[2], 'juventus')).toContain('lloyd-kelly:away-on-loan');
-    expect(told[3].changes.map((c: Json) => `${c.club}/${c.model}`)).toEqual(['boca-juniors/squad-depth']);
+    expect(told[3].changes.map((c) => `${c.club}/${c.model}`)).toEqual(['boca-juniors/squad-depth']);
     expect(members(told[3], 'boca-juniors')).toEqual(['boca-keeper:available']);
     expect(told[4].reports).toEqual([]);
     expect(members(told[4], 'juventus')).toContain('lloyd-kelly:available');
-    expect(told[4].changes.map((c: Json) => c.club)).toContain('ajax');
+    expect(told[4].changes.map((c) => c.club)).toContain('ajax');
 
     // following a club, the same days, but for the one when nothing of that club's changed
     const followed = await create({ from: '2027-06-01', to: '2028-01-31', club: 'juventus' });
-    const second = await open(followed.stream);
+    const second = await open(followed.id);
     await second.until('the end', () => ended(second));
-    expect(days(second).map((m) => m.id)).toEqual(['2027-06-10', '2027-07-01', '2027-08-01', '2028-01-01']);
-    expect(JSON.parse(days(second)[1].data).changes.map((c: Json) => c.model)).toContain('squad-depth');
+    expect(daysOf(second).map((m) => m.id)).toEqual(['2027-06-10', '2027-07-01', '2027-08-01', '2028-01-01']);
+    expect(daysOf(second)[1].data.changes.map((c) => c.model)).toContain('squad-depth');
   });
 
   it('keeps a finite speed: n days take at least n - 1 intervals', async () => {
     const replay = await create({ from: '2025-06-01', to: '2025-06-05', speed: 20, club: 'juventus' }); // a day every 50 ms
-    const client = await open(replay.stream);
-    await client.until('the first day', () => days(client).length >= 1);
+    const stream = await open(replay.id);
+    await stream.until('the first day', () => daysOf(stream).length >= 1);
     const started = Date.now();
-    await client.until('the end', () => ended(client));
-    expect(days(client).map((m) => m.id)).toEqual([
+    await stream.until('the end', () => ended(stream));
+    expect(daysOf(stream).map((m) => m.id)).toEqual([
       '2025-06-01',
       '2025-06-02',
       '2025-06-03',
@@ -310,56 +333,49 @@ describe('replays over HTTP', () => {
 
   it('resumes after Last-Event-ID, and ends the stream on DELETE', async () => {
     const replay = await create({ from: '2025-06-01', to: '2025-09-10', club: 'juventus', speed: 'step' });
-    const first = await open(replay.stream);
-    await post(`/v1/replays/${replay.id}/step`);
-    await post(`/v1/replays/${replay.id}/step`);
-    await first.until('two days', () => days(first).length === 2);
+    const first = await open(replay.id);
+    await step(replay.id);
+    await step(replay.id);
+    await first.until('two days', () => daysOf(first).length === 2);
     first.close();
-    const second = await open(replay.stream, { 'last-event-id': '2025-06-01' });
-    expect((await post(`/v1/replays/${replay.id}/step`)).body.told).toBe('2025-06-02');
-    await second.until('the resumed day', () => days(second).length === 1);
+    const second = await open(replay.id, '2025-06-01');
+    expect((await step(replay.id)).data?.told).toBe('2025-06-02');
+    await second.until('the resumed day', () => daysOf(second).length === 1);
     // a new client gets the documents whole
-    expect(JSON.parse(days(second)[0].data).changes).toHaveLength(3);
+    expect(daysOf(second)[0].data.changes).toHaveLength(3);
 
-    const deleted = await fetch(`${api.url}/v1/replays/${replay.id}`, { method: 'DELETE' });
-    expect(deleted.status).toBe(204);
-    await second.until('the stream to close', () => second.closed);
-    expect((await get(`/v1/replays/${replay.id}`)).status).toBe(404);
+    const deleted = await api.client.api.DELETE('/v1/replays/{id}', byId(replay.id));
+    expect(deleted.response.status).toBe(204);
+    await second.until('the stream to close', () => second.ended);
+    expect((await status(replay.id)).response.status).toBe(404);
   });
 
   it('replays a what-if branch with its own reports', async () => {
-    const branch = (await post('/v1/branches', { name: 'Balerdi signs', forkAt: { storePosition: 33 } })).body;
-    await post(`/v1/branches/${branch.id}/reports`, {
+    const branch = await fork('Balerdi signs');
+    await recordIn(branch.id, {
       reportId: 'what-if-signing',
       source: { name: 'What-if desk' },
       publishedOn: '2025-08-01',
       claims: [{ type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'marseille', toClub: 'juventus' }],
     });
     const replay = await create({ from: '2025-07-01', to: '2025-08-31', club: 'juventus', branch: branch.id });
-    const client = await open(replay.stream);
-    await client.until('the end', () => ended(client));
-    expect(days(client).map((m) => m.id)).toEqual(['2025-07-06', '2025-08-01']);
-    const signing = JSON.parse(days(client)[1].data);
+    const stream = await open(replay.id);
+    await stream.until('the end', () => ended(stream));
+    expect(daysOf(stream).map((m) => m.id)).toEqual(['2025-07-06', '2025-08-01']);
+    const signing = daysOf(stream)[1].data;
     expect(signing.reports[0].reportId).toBe('what-if-signing');
-    const depth = signing.changes.find((c: Json) => c.model === 'squad-depth').document;
-    expect(depth.branch).toBe(branch.id);
-    expect(depth.positions.find((p: Json) => p.position === 'CB').players.map((p: Json) => p.player)).toContain(
+    const depth = documentOf(signing.changes, 'squad-depth');
+    expect(depth?.branch).toBe(branch.id);
+    expect(depth?.positions.find((p) => p.position === 'CB')?.players.map((p) => p.player)).toContain(
       'leonardo-balerdi',
     );
   });
 
   it('replays a branch as it stood when the replay was created: later branch writes stay out, the same replay twice tells the same days', async () => {
-    const branch = (await post('/v1/branches', { name: 'Frozen what-if', forkAt: { storePosition: 33 } })).body;
-    const write = async (reportId: string, publishedOn: string, claim: Json) =>
+    const branch = await fork('Frozen what-if');
+    const write = async (reportId: string, publishedOn: string, claim: Claim) =>
       expect(
-        (
-          await post(`/v1/branches/${branch.id}/reports`, {
-            reportId,
-            source: { name: 'What-if desk' },
-            publishedOn,
-            claims: [claim],
-          })
-        ).status,
+        await recordIn(branch.id, { reportId, source: { name: 'What-if desk' }, publishedOn, claims: [claim] }),
       ).toBe(201);
     await write('what-if-bid', '2025-08-01', {
       type: 'BidSubmitted',
@@ -370,40 +386,42 @@ describe('replays over HTTP', () => {
     });
     const first = await create({ from: '2025-07-01', to: '2025-08-31', club: 'juventus', branch: branch.id });
     const second = await create({ from: '2025-07-01', to: '2025-08-31', club: 'juventus', branch: branch.id });
-    const a = await open(first.stream);
+    const a = await open(first.id);
     await a.until('the end', () => ended(a));
-    expect(days(a).map((m) => m.id)).toEqual(['2025-07-06', '2025-08-01']);
+    expect(daysOf(a).map((m) => m.id)).toEqual(['2025-07-06', '2025-08-01']);
 
     // written to the branch after both replays were created, and read (so the branch's reads catch up)
     await write('what-if-injury', '2025-08-15', { type: 'PlayerInjured', player: 'federico-gatti' });
-    expect(
-      (await get(`/v1/clubs/juventus/squad-depth?branch=${branch.id}&asOf=2025-08-20`)).body.totals.injured,
-    ).toBeGreaterThan(0);
-    const b = await open(second.stream);
+    const depth = await api.client.api.GET('/v1/clubs/{club}/squad-depth', {
+      params: { path: { club: 'juventus' }, query: { branch: branch.id, asOf: '2025-08-20' } },
+    });
+    expect(depth.data?.totals.injured).toBeGreaterThan(0);
+    const b = await open(second.id);
     await b.until('the end', () => ended(b));
-    expect(days(b)).toEqual(days(a));
+    // as sent (their data in the order of its keys, as the raw messages were compared)
+    const asSent = (stream: TypedStream<ReplayMessage>) => daysOf(stream).map((m) => JSON.stringify(m));
+    expect(asSent(b)).toEqual(asSent(a));
 
     // a replay created now sees it
     const third = await create({ from: '2025-07-01', to: '2025-08-31', club: 'juventus', branch: branch.id });
-    const c = await open(third.stream);
+    const c = await open(third.id);
     await c.until('the end', () => ended(c));
-    expect(days(c).map((m) => m.id)).toEqual(['2025-07-06', '2025-08-01', '2025-08-15']);
+    expect(daysOf(c).map((m) => m.id)).toEqual(['2025-07-06', '2025-08-01', '2025-08-15']);
   });
 
   it('refuses bad replays with 400 and unknown ones with 404', async () => {
-    const bad = await post('/v1/replays', { from: '2025-09-10', to: '2025-06-01', speed: -1, club: 'Not A Club' });
-    expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: Json) => e.field).sort()).toEqual(['club', 'speed', 'to']);
-    expect((await post('/v1/replays', { from: '2025-06-01', to: '2025-06-02', club: 'real-madrid' })).body.code).toBe(
-      'UNKNOWN_CLUB',
-    );
-    expect(
-      (await post('/v1/replays', { from: '2025-06-01', to: '2025-06-02', branch: 'no-such-branch' })).body.code,
-    ).toBe('UNKNOWN_BRANCH');
-    expect((await get('/v1/replays/0123456789abcdef')).status).toBe(404);
+    const bad = await api.client.api.POST('/v1/replays', {
+      body: { from: '2025-09-10', to: '2025-06-01', speed: -1, club: 'Not A Club' },
+    });
+    expect(bad.response.status).toBe(400);
+    expect(bad.error?.errors?.map((e) => e.field).sort()).toEqual(['club', 'speed', 'to']);
+    const refused = async (body: NewReplay) => (await api.client.api.POST('/v1/replays', { body })).error?.code;
+    expect(await refused({ from: '2025-06-01', to: '2025-06-02', club: 'real-madrid' })).toBe('UNKNOWN_CLUB');
+    expect(await refused({ from: '2025-06-01', to: '2025-06-02', branch: 'no-such-branch' })).toBe('UNKNOWN_BRANCH');
+    expect((await status('0123456789abcdef')).response.status).toBe(404);
     const replay = await create({ from: '2025-06-01', to: '2025-06-30', speed: 'step' });
-    expect((await post(`/v1/replays/${replay.id}/seek`, { to: '2025-07-01' })).status).toBe(400);
-    expect((await post(`/v1/replays/${replay.id}/step`)).body.code).toBe('REPLAY_NOT_STREAMING');
+    expect((await seek(replay.id, '2025-07-01')).response.status).toBe(400);
+    expect((await step(replay.id)).error?.code).toBe('REPLAY_NOT_STREAMING');
   });
 
   it('drops a replay nobody streams or steers for REPLAY_IDLE_TIMEOUT_MS, and keeps one being streamed', async () => {
@@ -414,43 +432,49 @@ describe('replays over HTTP', () => {
     });
     try {
       const make = async () =>
-        (await (
-          await short.post('/v1/replays', { from: '2025-06-01', to: '2025-06-30', speed: 'step' })
-        ).json()) as Json;
+        (
+          await short.client.api.POST('/v1/replays', {
+            body: { from: '2025-06-01', to: '2025-06-30', speed: 'step' },
+          })
+        ).data!;
+      const statusOf = async (id: string) => (await short.client.api.GET('/v1/replays/{id}', byId(id))).response.status;
       const [idle, watched] = [await make(), await make()];
+      // raw SseClient: it counts the heartbeats (comments), which the typed client does not surface
       const client = await SseClient.open(`${short.url}${watched.stream}`);
-      clients.push(client);
+      streams.push(client);
       const deadline = Date.now() + 10_000;
-      while ((await fetch(`${short.url}/v1/replays/${idle.id}`)).status !== 404) {
+      while ((await statusOf(idle.id)) !== 404) {
         if (Date.now() > deadline) throw new Error('the idle replay was never dropped');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect((await fetch(`${short.url}/v1/replays/${watched.id}`)).status).toBe(200);
+      expect(await statusOf(watched.id)).toBe(200);
       expect(client.comments).toBeGreaterThan(0); // heartbeats kept it alive
     } finally {
-      for (const client of clients.splice(0)) client.close();
+      for (const stream of streams.splice(0)) stream.close();
       await short.close();
     }
   });
 
   it('streams thousands of reports at full speed to a slow reader without holding more than about a day in memory', async () => {
     // 2,000 reports over 40 days: Juventus declare interest in 50 new players a day, so the target list grows every day
-    const reports = Array.from({ length: 2000 }, (_, i) => ({
+    const reports: Report[] = Array.from({ length: 2000 }, (_, i) => ({
       reportId: `scouting-${i}`,
       source: { name: 'Scouting desk' },
       publishedOn: fromDay(toDay('2026-01-01') + Math.floor(i / 50)),
       claims: [{ type: 'InterestDeclared', club: 'juventus', player: `prospect-${i}`, priority: 'medium' }],
     }));
-    for (let i = 0; i < reports.length; i += 1000)
-      expect((await post('/v1/reports:batch', { reports: reports.slice(i, i + 1000) })).body.summary.recorded).toBe(
-        1000,
-      );
+    for (let i = 0; i < reports.length; i += 1000) {
+      const batch = await api.client.api.POST('/v1/reports:batch', { body: { reports: reports.slice(i, i + 1000) } });
+      expect(batch.data?.summary.recorded).toBe(1000);
+    }
     const head = await api.head();
-    await get(`/v1/clubs/juventus/targets?minPosition=${head}`);
+    await api.client.api.GET('/v1/clubs/{club}/targets', {
+      params: { path: { club: 'juventus' }, query: { minPosition: head } },
+    });
     const replay = await create({ from: '2026-01-01', to: '2026-02-09', club: 'juventus' });
     expect(replay.reports).toBe(2000);
 
-    // a client that opens the stream, then stops reading
+    // raw node:http: a client that opens the stream, then stops reading (a socket's backpressure)
     const response = await new Promise<IncomingMessage>((resolve, reject) =>
       request(`${api.url}${replay.stream}`, (res) => resolve(res))
         .on('error', reject)

@@ -1,10 +1,16 @@
+import type { BatchRecorded, Problem, Report } from '@squad/client';
 import { CLAIM_TYPES } from '@squad/domain';
 import { exampleReport } from '@squad/reports';
 import { startTestApi, type TestApi } from './test-api';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** Sent as it is, though the types refuse it: the service must refuse it too (a client without the types could send it). */
+const untyped = <T>(body: unknown) => body as T;
 
-const balerdiAtMarseille = {
+/** The problem of a rejected report of a batch. */
+const problemOf = (result: BatchRecorded['results'][number] | undefined): Problem | undefined =>
+  result && 'problem' in result ? result.problem : undefined;
+
+const balerdiAtMarseille: Report = {
   reportId: 'baseline-balerdi',
   source: { name: 'Squad Planner baseline' },
   publishedOn: '2025-06-01',
@@ -19,7 +25,7 @@ const balerdiAtMarseille = {
   ],
 };
 
-const transfer = (reportId: string) => ({
+const transfer = (reportId: string): Report => ({
   reportId,
   source: { name: 'Fabrizio' },
   publishedOn: '2025-08-30',
@@ -42,19 +48,20 @@ describe('POST /v1/reports', () => {
   afterEach(() => api.close());
 
   it('records every claim as an event and lists them with stream and global position', async () => {
-    const response = await api.post('/v1/reports', {
-      reportId: 'tuttojuve-2025-06-17-balerdi',
-      source: { name: 'Tuttojuve', url: 'https://www.tuttojuve.com/' },
-      publishedOn: '2025-06-17',
-      claims: [
-        { type: 'InterestDeclared', club: 'juventus', player: 'leonardo-balerdi', priority: 'top' },
-        { type: 'PlayerInjured', player: 'gleison-bremer', effectiveOn: '2025-06-10' },
-      ],
+    const { data: body, response } = await api.client.api.POST('/v1/reports', {
+      body: {
+        reportId: 'tuttojuve-2025-06-17-balerdi',
+        source: { name: 'Tuttojuve', url: 'https://www.tuttojuve.com/' },
+        publishedOn: '2025-06-17',
+        claims: [
+          { type: 'InterestDeclared', club: 'juventus', player: 'leonardo-balerdi', priority: 'top' },
+          { type: 'PlayerInjured', player: 'gleison-bremer', effectiveOn: '2025-06-10' },
+        ],
+      },
     });
     expect(response.status).toBe(201);
-    const body = (await response.json()) as Json;
     expect(body).toMatchObject({ reportId: 'tuttojuve-2025-06-17-balerdi', status: 'recorded', storePosition: 2 });
-    expect(body.events).toEqual([
+    expect(body?.events).toEqual([
       expect.objectContaining({
         type: 'InterestDeclared',
         stream: 'ledger-main',
@@ -75,21 +82,22 @@ describe('POST /v1/reports', () => {
       }),
     ]);
 
-    const log = (await (await fetch(`${api.url}/v1/events`)).json()) as Json;
-    expect(log.events.map((e: Json) => e.id)).toEqual(body.events.map((e: Json) => e.id));
+    const { data: log } = await api.client.api.GET('/v1/events');
+    expect(log?.events.map((e) => e.id)).toEqual(body?.events.map((e) => e.id));
   });
 
   it('accepts the documented example of every claim type', async () => {
     for (const type of CLAIM_TYPES) {
-      const response = await api.post('/v1/reports', exampleReport(type));
+      // the domain's claim types are wider than the document's (disputedType may name any claim type there)
+      const { response } = await api.client.api.POST('/v1/reports', { body: exampleReport(type) as Report });
       expect({ type, status: response.status }).toEqual({ type, status: 201 });
     }
     expect(await api.head()).toBe(CLAIM_TYPES.length);
   });
 
   it('answers a repeated report with the original events and writes nothing', async () => {
-    const first = (await (await api.post('/v1/reports', balerdiAtMarseille)).json()) as Json;
-    const reordered = {
+    const { data: first } = await api.client.api.POST('/v1/reports', { body: balerdiAtMarseille });
+    const reordered: Report = {
       claims: balerdiAtMarseille.claims,
       publishedOn: '2025-06-01',
       source: { name: 'Squad Planner baseline' },
@@ -97,25 +105,26 @@ describe('POST /v1/reports', () => {
       publishedOnApprox: false,
     };
 
-    const again = await api.post('/v1/reports', reordered);
-    expect(again.status).toBe(200);
-    expect(await again.json()).toEqual({ ...first, status: 'already-recorded' });
+    const again = await api.client.api.POST('/v1/reports', { body: reordered });
+    expect(again.response.status).toBe(200);
+    expect(again.data).toEqual({ ...first, status: 'already-recorded' });
     expect(await api.head()).toBe(1);
   });
 
   it('refuses the same reportId with other content with 409 naming the report', async () => {
-    await api.post('/v1/reports', balerdiAtMarseille);
-    const response = await api.post('/v1/reports', { ...balerdiAtMarseille, publishedOn: '2025-06-02' });
+    await api.client.api.POST('/v1/reports', { body: balerdiAtMarseille });
+    const { error: problem, response } = await api.client.api.POST('/v1/reports', {
+      body: { ...balerdiAtMarseille, publishedOn: '2025-06-02' },
+    });
 
     expect(response.status).toBe(409);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    const problem = (await response.json()) as Json;
     expect(problem).toMatchObject({ status: 409, code: 'REPORT_ID_CONFLICT', errors: [{ field: 'reportId' }] });
-    expect(problem.detail).toContain('"baseline-balerdi"');
+    expect(problem?.detail).toContain('"baseline-balerdi"');
     expect(await api.head()).toBe(1);
   });
 
-  const badReports: [string, Json, { field: string; reason: RegExp }][] = [
+  const badReports: [string, Record<string, unknown>, { field: string; reason: RegExp }][] = [
     [
       'an unknown claim type, listing the known ones',
       { claims: [{ type: 'PlayerSold', player: 'x' }] },
@@ -160,17 +169,19 @@ describe('POST /v1/reports', () => {
     ['a non-object claim', { claims: ['InterestDeclared'] }, { field: 'claims[0]', reason: /JSON object/ }],
   ];
   it.each(badReports)('refuses %s with 400 problem details and writes nothing', async (_, change, expected) => {
-    await api.post('/v1/reports', balerdiAtMarseille);
-    const response = await api.post('/v1/reports', { ...balerdiAtMarseille, reportId: 'bad', ...change });
+    await api.client.api.POST('/v1/reports', { body: balerdiAtMarseille });
+    const { error: problem, response } = await api.client.api.POST('/v1/reports', {
+      body: untyped<Report>({ ...balerdiAtMarseille, reportId: 'bad', ...change }),
+    });
 
     expect(response.status).toBe(400);
-    const problem = (await response.json()) as Json;
     expect(problem).toMatchObject({ type: 'about:blank', title: 'Bad Request', status: 400, code: 'INVALID_REQUEST' });
-    expect(problem.errors).toContainEqual({ field: expected.field, reason: expect.stringMatching(expected.reason) });
+    expect(problem?.errors).toContainEqual({ field: expected.field, reason: expect.stringMatching(expected.reason) });
     expect(await api.head()).toBe(1);
   });
 
   it('refuses malformed JSON and a body over the limit as problems, writing nothing', async () => {
+    // raw: malformed JSON and an oversized body are what the typed client never sends
     const malformed = await fetch(`${api.url}/v1/reports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -179,7 +190,11 @@ describe('POST /v1/reports', () => {
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ status: 400, errors: [{ field: 'body' }] });
 
-    const huge = await api.post('/v1/reports', { ...balerdiAtMarseille, source: { name: 'x'.repeat(70_000) } });
+    const huge = await fetch(`${api.url}/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...balerdiAtMarseille, source: { name: 'x'.repeat(70_000) } }),
+    });
     expect(huge.status).toBe(413);
     expect(huge.headers.get('content-type')).toContain('application/problem+json');
     expect(await huge.json()).toMatchObject({ status: 413, title: 'Content Too Large' });
@@ -187,18 +202,20 @@ describe('POST /v1/reports', () => {
   });
 
   it('refuses a report breaking an invariant, whole, with 409', async () => {
-    await api.post('/v1/reports', balerdiAtMarseille);
-    const response = await api.post('/v1/reports', {
-      reportId: 'half-bad',
-      source: { name: 'Rumour' },
-      publishedOn: '2025-07-01',
-      claims: [
-        { type: 'InterestDeclared', club: 'juventus', player: 'leonardo-balerdi' },
-        { type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'ajax', toClub: 'juventus' },
-      ],
+    await api.client.api.POST('/v1/reports', { body: balerdiAtMarseille });
+    const { error, response } = await api.client.api.POST('/v1/reports', {
+      body: {
+        reportId: 'half-bad',
+        source: { name: 'Rumour' },
+        publishedOn: '2025-07-01',
+        claims: [
+          { type: 'InterestDeclared', club: 'juventus', player: 'leonardo-balerdi' },
+          { type: 'TransferCompleted', player: 'leonardo-balerdi', fromClub: 'ajax', toClub: 'juventus' },
+        ],
+      },
     });
     expect(response.status).toBe(409);
-    expect(await response.json()).toMatchObject({
+    expect(error).toMatchObject({
       code: 'PLAYER_NOT_AT_CLUB',
       errors: [{ field: 'claims[1].fromClub' }],
     });
@@ -206,14 +223,14 @@ describe('POST /v1/reports', () => {
   });
 
   it('gives one success and one 409 to two concurrent conflicting transfers', async () => {
-    await api.post('/v1/reports', balerdiAtMarseille);
-    const responses = await Promise.all([
-      api.post('/v1/reports', transfer('deal-a')),
-      api.post('/v1/reports', transfer('deal-b')),
+    await api.client.api.POST('/v1/reports', { body: balerdiAtMarseille });
+    const answers = await Promise.all([
+      api.client.api.POST('/v1/reports', { body: transfer('deal-a') }),
+      api.client.api.POST('/v1/reports', { body: transfer('deal-b') }),
     ]);
 
-    expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
-    const problem = (await responses.find((r) => r.status === 409)!.json()) as Json;
+    expect(answers.map((a) => a.response.status).sort()).toEqual([201, 409]);
+    const problem = answers.find((a) => a.response.status === 409)!.error!;
     expect(problem.code).toBe('PLAYER_NOT_AT_CLUB');
     if (problem.versionConflict) {
       expect(problem.versionConflict).toEqual({ stream: 'ledger-main', expectedRevision: 0, actualRevision: 1 });
@@ -230,29 +247,30 @@ describe('POST /v1/reports:batch', () => {
   afterAll(() => api.close());
 
   it('records each report on its own and reports every outcome', async () => {
-    const response = await api.post('/v1/reports:batch', {
-      reports: [
-        balerdiAtMarseille,
-        { ...balerdiAtMarseille, reportId: 'bad', publishedOn: 'soon' },
-        balerdiAtMarseille,
-        transfer('deal'),
-        transfer('deal-again'),
-      ],
+    const { data: body, response } = await api.client.api.POST('/v1/reports:batch', {
+      body: {
+        reports: [
+          balerdiAtMarseille,
+          { ...balerdiAtMarseille, reportId: 'bad', publishedOn: 'soon' },
+          balerdiAtMarseille,
+          transfer('deal'),
+          transfer('deal-again'),
+        ],
+      },
     });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as Json;
-    expect(body.summary).toEqual({ recorded: 2, alreadyPresent: 1, rejected: 2 });
-    expect(body.results.map((r: Json) => r.status)).toEqual([
+    expect(body?.summary).toEqual({ recorded: 2, alreadyPresent: 1, rejected: 2 });
+    expect(body?.results.map((r) => r.status)).toEqual([
       'recorded',
       'rejected',
       'already-recorded',
       'recorded',
       'rejected',
     ]);
-    expect(body.results[1].problem.errors).toEqual([
+    expect(problemOf(body?.results[1])?.errors).toEqual([
       { field: 'reports[1].publishedOn', reason: expect.stringContaining('YYYY-MM-DD') },
     ]);
-    expect(body.results[4].problem).toMatchObject({ status: 409, code: 'PLAYER_NOT_AT_CLUB' });
+    expect(problemOf(body?.results[4])).toMatchObject({ status: 409, code: 'PLAYER_NOT_AT_CLUB' });
     expect(await api.head()).toBe(2);
   });
 
@@ -264,32 +282,34 @@ describe('POST /v1/reports:batch', () => {
       club: 'NOT A SLUG',
       amountEur: -1,
     }));
-    const bad = { ...balerdiAtMarseille, reportId: 'many-wrongs', claims: wrongClaims };
-    const single = await api.post('/v1/reports', bad);
-    expect(single.status).toBe(400);
-    const problem = (await single.json()) as Json;
-    expect(problem.errors).toHaveLength(20);
-    expect(problem.errorCount).toBe(800);
-    expect(problem.errors[0]).toEqual({ field: expect.stringMatching(/^claims\[0\]\./), reason: expect.any(String) });
+    const bad = untyped<Report>({ ...balerdiAtMarseille, reportId: 'many-wrongs', claims: wrongClaims });
+    const single = await api.client.api.POST('/v1/reports', { body: bad });
+    expect(single.response.status).toBe(400);
+    const problem = single.error;
+    expect(problem?.errors).toHaveLength(20);
+    expect(problem?.errorCount).toBe(800);
+    expect(problem?.errors?.[0]).toEqual({
+      field: expect.stringMatching(/^claims\[0\]\./),
+      reason: expect.any(String),
+    });
 
     const reports = Array.from({ length: 50 }, (_, i) => ({ ...bad, reportId: `many-wrongs-${i}` }));
-    const body = JSON.stringify({ reports });
-    const batch = await fetch(`${api.url}/v1/reports:batch`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
-    const answer = await batch.text();
-    expect(batch.status).toBe(200);
+    const body = JSON.stringify({ reports }); // what the client sends
+    // as text, to measure the answer against the body
+    const batch = await api.client.api.POST('/v1/reports:batch', { body: { reports }, parseAs: 'text' });
+    const answer = batch.data ?? '';
+    expect(batch.response.status).toBe(200);
     expect(answer.length).toBeLessThan(body.length); // was about 24 times the body before the bound
-    expect((JSON.parse(answer) as Json).summary).toEqual({ recorded: 0, alreadyPresent: 0, rejected: 50 });
+    expect((JSON.parse(answer) as BatchRecorded).summary).toEqual({ recorded: 0, alreadyPresent: 0, rejected: 50 });
     expect(await api.head()).toBe(head);
   });
 
   it('refuses a body without a reports array', async () => {
-    const response = await api.post('/v1/reports:batch', { report: balerdiAtMarseille });
+    const { error, response } = await api.client.api.POST('/v1/reports:batch', {
+      body: untyped<{ reports: Report[] }>({ report: balerdiAtMarseille }),
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ errors: [{ field: 'reports' }] });
+    expect(error).toMatchObject({ errors: [{ field: 'reports' }] });
   });
 });
 
@@ -298,7 +318,9 @@ describe('GET /v1/events', () => {
   beforeAll(async () => {
     api = await startTestApi();
     for (let i = 0; i < 5; i++)
-      await api.post('/v1/reports', { ...balerdiAtMarseille, reportId: `r-${i}`, publishedOn: `2025-06-0${i + 1}` });
+      await api.client.api.POST('/v1/reports', {
+        body: { ...balerdiAtMarseille, reportId: `r-${i}`, publishedOn: `2025-06-0${i + 1}` },
+      });
   });
   afterAll(() => api.close());
 
@@ -315,10 +337,11 @@ describe('GET /v1/events', () => {
   });
 
   it('refuses bad paging parameters', async () => {
-    const response = await fetch(`${api.url}/v1/events?after=-1&limit=5000`);
+    const { error, response } = await api.client.api.GET('/v1/events', {
+      params: { query: { after: -1, limit: 5000 } },
+    });
     expect(response.status).toBe(400);
-    const problem = (await response.json()) as Json;
-    expect(problem.errors.map((e: Json) => e.field)).toEqual(['after', 'limit']);
+    expect(error?.errors?.map((e) => e.field)).toEqual(['after', 'limit']);
   });
 });
 
@@ -330,9 +353,12 @@ describe('OpenAPI documentation', () => {
   afterAll(() => api.close());
 
   it('documents the report contract with an example per claim type', async () => {
-    const doc = (await (await fetch(`${api.url}/docs-json`)).json()) as Json;
-    const examples = doc.paths['/v1/reports'].post.requestBody.content['application/json'].examples;
-    expect(Object.keys(examples).sort()).toEqual([...CLAIM_TYPES].sort());
+    // raw: the document and its page are not operations of the API, so not in the typed client
+    const doc = (await (await fetch(`${api.url}/docs-json`)).json()) as {
+      paths: Record<string, { post?: { requestBody: { content: Record<string, { examples: object }> } } }>;
+    };
+    const examples = doc.paths['/v1/reports'].post?.requestBody.content['application/json'].examples;
+    expect(Object.keys(examples ?? {}).sort()).toEqual([...CLAIM_TYPES].sort());
     expect(doc.paths['/v1/reports:batch']).toBeDefined();
     expect(doc.paths['/v1/events']).toBeDefined();
     const page = await fetch(`${api.url}/docs`);

@@ -3,7 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createSquadClient, type SquadClient } from '@squad/client';
 import { CLI, ROOT, startServer } from './server-process';
+
+/** The typed client of a server started by `startServer`, from its "listening" log line. */
+const clientOf = (listening: Record<string, unknown>) => createSquadClient({ baseUrl: listening.url as string });
 
 describe('API server process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'squad-process-'));
@@ -15,9 +19,9 @@ describe('API server process', () => {
     const listening = await server.waitForLog((l) => l.msg === 'squad planner listening');
     expect(existsSync(sqlitePath)).toBe(true);
 
-    const response = await fetch(`${listening.url as string}/health`);
+    const { data, response } = await clientOf(listening).api.GET('/health');
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up' } } });
+    expect(data).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up' } } });
     await server.waitForLog((l) => l.msg === 'request completed');
 
     server.child.kill('SIGTERM');
@@ -60,15 +64,13 @@ describe('seed data and the CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'squad-seed-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function headAfterStart(sqlitePath: string): Promise<number> {
+  async function headAfterStart(sqlitePath: string): Promise<unknown> {
     const server = startServer({ PORT: '0', HOST: '127.0.0.1', SQLITE_PATH: sqlitePath, LOG_LEVEL: 'info' });
     const listening = await server.waitForLog((l) => l.msg === 'squad planner listening');
-    const health = (await (await fetch(`${listening.url as string}/health`)).json()) as {
-      info: { eventStore: { headPosition: number } };
-    };
+    const { data: health } = await clientOf(listening).api.GET('/health');
     server.child.kill('SIGTERM');
     await server.exited;
-    return health.info.eventStore.headPosition;
+    return health?.info.eventStore.headPosition;
   }
 
   it('loads the seed reports into an empty store at first start, and never again', async () => {
@@ -161,23 +163,32 @@ describe('seed data and the CLI', () => {
 describe('read-model checkpoints and rebuild', () => {
   const dir = mkdtempSync(join(tmpdir(), 'squad-rebuild-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const READS = [
-    '/v1/clubs/juventus/squad-depth?asOf=2025-06-20',
-    '/v1/clubs/juventus/squad-depth?asOf=2025-06-20&knownAt=2025-06-18',
-    '/v1/clubs/juventus/targets?asOf=2025-09-10&knownAt=2025-09-10',
-    '/v1/clubs/juventus/outgoing?asOf=2025-06-30',
-    '/v1/players/leonardo-balerdi?asOf=2025-09-10',
-    '/v1/players/daniele-rugani/timeline?asOf=2025-12-31',
-  ];
+  const juventus = { club: 'juventus' };
+  /** The answers compared across restarts. */
+  const reads = ({ api }: SquadClient) =>
+    Promise.all([
+      api.GET('/v1/clubs/{club}/squad-depth', { params: { path: juventus, query: { asOf: '2025-06-20' } } }),
+      api.GET('/v1/clubs/{club}/squad-depth', {
+        params: { path: juventus, query: { asOf: '2025-06-20', knownAt: '2025-06-18' } },
+      }),
+      api.GET('/v1/clubs/{club}/targets', {
+        params: { path: juventus, query: { asOf: '2025-09-10', knownAt: '2025-09-10' } },
+      }),
+      api.GET('/v1/clubs/{club}/outgoing', { params: { path: juventus, query: { asOf: '2025-06-30' } } }),
+      api.GET('/v1/players/{player}', {
+        params: { path: { player: 'leonardo-balerdi' }, query: { asOf: '2025-09-10' } },
+      }),
+      api.GET('/v1/players/{player}/timeline', {
+        params: { path: { player: 'daniele-rugani' }, query: { asOf: '2025-12-31' } },
+      }),
+    ]);
 
-  /** Starts the server, reads every READS answer, stops it (which writes the snapshot). */
+  /** Starts the server, reads every `reads` answer, stops it (which writes the snapshot). */
   async function readAllViews(env: Record<string, string>) {
     const server = startServer({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env });
     const listening = await server.waitForLog((l) => l.msg === 'squad planner listening');
     const caughtUp = server.lines.find((l) => l.msg === 'read models caught up');
-    const answers = await Promise.all(
-      READS.map(async (path) => (await fetch(`${listening.url as string}${path}`)).json()),
-    );
+    const answers = (await reads(clientOf(listening))).map((answer) => answer.data ?? answer.error);
     server.child.kill('SIGTERM');
     await server.exited;
     return {

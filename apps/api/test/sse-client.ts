@@ -54,12 +54,11 @@ export class SseClient {
     return undefined;
   }
 
-  /** Messages of one event type, with their data parsed. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  parsed(event?: string): { id?: string; event: string; data: any }[] {
+  /** Messages of one event type, with their data parsed (the typed client types them; this one is for the wire). */
+  parsed(event?: string): { id?: string; event: string; data: unknown }[] {
     return this.messages
       .filter((m) => event === undefined || m.event === event)
-      .map((m) => ({ id: m.id, event: m.event, data: JSON.parse(m.data) }));
+      .map((m) => ({ id: m.id, event: m.event, data: JSON.parse(m.data) as unknown }));
   }
 
   /** Resolves once `check()` holds; rejects after `timeoutMs` with `what` in the message. */

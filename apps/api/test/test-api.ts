@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSquadClient } from '@squad/client';
+import { createSquadClient, type SquadClient } from '@squad/client';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
 import { startApi } from '../src/bootstrap';
-import { assertConformance, checkAnswersOf, recordConformanceCount } from './contract/conformance';
+import { assertConformance, checkAnswersOf, contract, recordConformanceCount } from './contract/conformance';
 
 export const SEEDS_DIR = join(__dirname, '..', '..', '..', 'seeds');
 
@@ -32,7 +32,7 @@ export async function startTestApi(env: Record<string, string> = {}) {
     sqlitePath: join(dir, 'squad.db'),
     store,
     /** The typed client (`@squad/client`), as a game or dashboard would call the API. */
-    client: createSquadClient({ baseUrl: api.url }),
+    client: testClient(api.url),
     head: async () => Number(await store.headPosition()),
     post: (path: string, body: unknown) =>
       fetch(`${api.url}${path}`, {
@@ -50,3 +50,26 @@ export async function startTestApi(env: Record<string, string> = {}) {
 }
 
 export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
+
+/**
+ * The typed client as the tests use it: the data of every message it streams is checked against
+ * the document too, as SseClient does for raw streams (the answers are checked by the test
+ * server's hook, and the violations asserted where it closes).
+ */
+export function testClient(baseUrl: string): SquadClient {
+  const client = createSquadClient({ baseUrl });
+  return {
+    api: client.api,
+    liveUpdates: (filter, options) => checked(client.liveUpdates(filter, options)),
+    replay: (id, filter, options) => checked(client.replay(id, filter, options)),
+  };
+}
+
+async function* checked<M extends { readonly event: string; readonly data: unknown }>(
+  messages: AsyncGenerator<M>,
+): AsyncGenerator<M> {
+  for await (const message of messages) {
+    contract.checkMessage(message.event, JSON.stringify(message.data));
+    yield message;
+  }
+}

@@ -63,7 +63,7 @@ export function createSquadClient(options: SquadClientOptions): SquadClient {
     liveUpdates(filter = {}, given) {
       const path = filter.club ? `/v1/clubs/${encodeURIComponent(filter.club)}/updates` : '/v1/updates';
       const query = filter.branch ? `?branch=${encodeURIComponent(filter.branch)}` : '';
-      return typed<LiveMessage>(sseMessages(`${baseUrl}${path}${query}`, streamOptions(given)));
+      return endingWith('deleted', typed<LiveMessage>(sseMessages(`${baseUrl}${path}${query}`, streamOptions(given))));
     },
     replay(id, filter = {}, given) {
       const query = filter.club?.length ? `?club=${filter.club.map(encodeURIComponent).join(',')}` : '';
@@ -71,6 +71,17 @@ export function createSquadClient(options: SquadClientOptions): SquadClient {
       return typed<ReplayMessage>(sseMessages(url, streamOptions(given)));
     },
   };
+}
+
+/** The messages up to and including the first of `event` (a deleted branch's stream ends with it). */
+async function* endingWith<M extends { readonly event: string }>(
+  event: string,
+  messages: AsyncGenerator<M>,
+): AsyncGenerator<M> {
+  for await (const message of messages) {
+    yield message;
+    if (message.event === event) return;
+  }
 }
 
 /** The messages with their JSON data parsed (the service sends JSON in every message). */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createSquadClient } from './index';
 import { SseParser, sseMessages, StreamRefusedError, type SseMessage } from './sse';
 
 describe('SseParser', () => {
@@ -130,5 +131,17 @@ describe('sseMessages', () => {
       controller.abort();
     }
     expect(received).toEqual(['hello']);
+  });
+
+  it("ends a branch's live updates at its `deleted` message, without reconnecting", async () => {
+    server.handler = (_request, response) => {
+      sse(response);
+      response.end('id: 5\nevent: ready\ndata: {"storePosition":5}\n\nevent: deleted\ndata: {"branch":"b-1"}\n\n');
+    };
+    const client = createSquadClient({ baseUrl: url.replace(/\/stream$/, '') });
+    const events: string[] = [];
+    for await (const message of client.liveUpdates({ branch: 'b-1' }, { retryMs: 10 })) events.push(message.event);
+    expect(events).toEqual(['ready', 'deleted']);
+    expect(server.lastEventIds).toHaveLength(1);
   });
 });
