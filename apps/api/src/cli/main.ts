@@ -21,6 +21,7 @@ import { EVENT_STORE } from '@squad/event-store/nest';
 import { applyEvent, countPursuits, emptyReadModel, writeSnapshot } from '@squad/projections';
 import { createRootLogger, NestPinoLogger } from '../logging/logger';
 import { REPLAY_USAGE, replayCommand } from './replay-command';
+import { IMPORT_TRANSFERMARKT_USAGE, importTransfermarktCommand } from './import-transfermarkt-command';
 
 /**
  * The service's command line, on the same configuration and store as the API:
@@ -28,6 +29,7 @@ import { REPLAY_USAGE, replayCommand } from './replay-command';
  *   npm run cli -- seed                 the seed reports (what an empty store loads at start)
  *   npm run cli -- rebuild              the read models from the store, into their snapshot
  *   npm run cli -- replay --from D --to D --club C [--speed N]   a window day by day
+ *   npm run cli -- import-transfermarkt DIR [--leagues L,L] [--seasons Y-Y]   thirty seasons of real moves
  * Safe beside a running server on the same SQLite file: the ledger re-reads before deciding.
  */
 @Module({})
@@ -37,11 +39,12 @@ class CliModule {
   }
 }
 
-const USAGE = `usage: npm run cli -- import FILE.ndjson | seed | rebuild | replay ...\n       ${REPLAY_USAGE}`;
+const USAGE = `usage: npm run cli -- import FILE.ndjson | seed | rebuild | replay ... | import-transfermarkt ...\n       ${REPLAY_USAGE}\n       ${IMPORT_TRANSFERMARKT_USAGE}`;
+const COMMANDS = new Set(['seed', 'rebuild', 'replay', 'import', 'import-transfermarkt']);
 
 async function main(argv: string[]): Promise<number> {
   const [command, file] = argv;
-  if (command !== 'seed' && command !== 'rebuild' && command !== 'replay' && !(command === 'import' && file)) {
+  if (!COMMANDS.has(command) || (command === 'import' && !file)) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -53,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'rebuild') return await rebuild(app.get<EventStore>(EVENT_STORE), env.READ_MODEL_SNAPSHOT_PATH);
     if (command === 'replay') return await replayCommand(app.get<EventStore>(EVENT_STORE), env, argv.slice(1));
     const ledger = app.get(Ledger);
+    if (command === 'import-transfermarkt') return await importTransfermarktCommand(ledger, argv.slice(1));
     const sources = command === 'seed' ? await readSeedReports(env.SEEDS_DIR) : ndjsonReports(file);
     const total = command === 'seed' ? (sources as ReportSource[]).length : await countLines(file);
     const bar = new SingleBar(

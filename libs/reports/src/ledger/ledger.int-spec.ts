@@ -34,6 +34,28 @@ describe(Ledger.name, () => {
     expect(await store.readStream(CANONICAL_LEDGER_STREAM)).toHaveLength(2);
   });
 
+  it('records a batch in one append, each report decided on top of the ones before it, a refused one left out', async () => {
+    const ledger = new Ledger(store);
+    const headBefore = await store.headPosition();
+    const outcomes = await ledger.recordBatch([
+      registerBalerdi,
+      transfer('deal'), // needs the registration of the same batch
+      transfer('deal-again'), // he is at Juventus now: refused, the others stay
+      registerBalerdi, // the same report twice: recorded once
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['recorded', 'recorded', 'rejected', 'already-recorded']);
+    expect(outcomes[2]).toMatchObject({ reportId: 'deal-again', error: { code: 'PLAYER_NOT_AT_CLUB' } });
+    const events = await store.readStream(CANONICAL_LEDGER_STREAM);
+    expect(events.map((e) => e.type)).toEqual(['PlayerRegistered', 'TransferCompleted']);
+    // the events follow the head they were decided at, in the order of their reports
+    expect(events.map((e) => Number(e.position) - Number(headBefore))).toEqual([1, 2]);
+
+    // the same batch again records nothing, and a new ledger on the store agrees
+    const again = await new Ledger(store).recordBatch([registerBalerdi, transfer('deal')]);
+    expect(again.map((o) => o.status)).toEqual(['already-recorded', 'already-recorded']);
+    expect(await store.readStream(CANONICAL_LEDGER_STREAM)).toHaveLength(2);
+  });
+
   it('decides against the state at a revision and re-decides when another writer got there first', async () => {
     // two ledgers on one store stand for two service instances
     const first = new Ledger(store);

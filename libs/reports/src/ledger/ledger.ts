@@ -12,6 +12,7 @@ import {
 } from '@squad/domain';
 import {
   type EventStore,
+  type EventToAppend,
   type JsonObject,
   type StoredEvent,
   StreamCatchUp,
@@ -34,6 +35,11 @@ export interface LedgerBase extends DecisionContext {
 export type RecordReportResult =
   | { readonly status: 'recorded'; readonly reportId: string; readonly events: StoredEvent[] }
   | { readonly status: 'already-recorded'; readonly reportId: string; readonly events: StoredEvent[] };
+
+/** What became of one report of a batch (`Ledger.recordBatch`). */
+export type BatchReportOutcome =
+  | { readonly status: 'recorded' | 'already-recorded'; readonly reportId: string }
+  | { readonly status: 'rejected'; readonly reportId: string; readonly error: DomainError };
 
 /**
  * A report refused by the domain. When the refusal came from re-deciding after another writer
@@ -118,6 +124,53 @@ export class Ledger {
       // a branch waits for canonical history to reach its fork before each attempt
       base && (() => base.ready()),
     );
+  }
+
+  /**
+   * Records many reports in one append: each is decided in turn on top of the ones before it (as
+   * if they had been recorded one by one), a refused one is left out and said so, and the events
+   * of the others go to the store together, so the batch costs one durable write. Each report is
+   * still whole or not at all; a crash loses the whole batch or nothing, and a retry of it
+   * records only what is missing. For imports: `record` answers with the stored events, this
+   * with outcomes only.
+   */
+  recordBatch(reports: readonly Report[]): Promise<BatchReportOutcome[]> {
+    const hashed = reports.map((report) => ({
+      report,
+      reportHash: createHash('sha256').update(canonicalReportContent(report)).digest('hex'),
+    }));
+    return this.handler.handle((): StreamDecision<BatchReportOutcome[]> => {
+      // the reports before this one, on top of the folded ledger, without touching it
+      const decided = new LedgerState(this.state);
+      const outcomes: BatchReportOutcome[] = [];
+      const events: EventToAppend[] = [];
+      for (const { report, reportHash } of hashed) {
+        const { reportId } = report;
+        let decision;
+        try {
+          decision = decideRecordReport({ report, reportHash }, decided);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          outcomes.push({ status: 'rejected', reportId, error });
+          continue;
+        }
+        if (decision.outcome === 'already-recorded') {
+          outcomes.push({ status: 'already-recorded', reportId });
+          continue;
+        }
+        decision.events.forEach((event, index) => {
+          decided.apply(event);
+          events.push({
+            id: eventId(this.stream, reportId, reportHash, index),
+            type: event.type,
+            data: event.data,
+            metadata: event.metadata as unknown as JsonObject, // provenance is plain JSON by construction
+          });
+        });
+        outcomes.push({ status: 'recorded', reportId });
+      }
+      return { events, answer: () => Promise.resolve(outcomes) };
+    });
   }
 
   /** The content hash of a report this ledger has folded (undefined when it has not). */

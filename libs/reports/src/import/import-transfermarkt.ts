@@ -1,0 +1,96 @@
+import {
+  ANOMALY_KINDS,
+  type Anomaly,
+  type AnomalyKind,
+  type HistoryFilter,
+  readTransfermarktDirectory,
+} from './transfermarkt';
+import type { Report } from '@squad/domain';
+import type { Ledger } from '../ledger/ledger';
+import { transfermarktReportId, transfermarktReports } from './transfermarkt-reports';
+
+/** What an import did, for the command line's summary and `--anomalies FILE.json`. */
+export interface TransfermarktImportSummary {
+  readonly rowsRead: number;
+  /** Rows of the files inside `--leagues` / `--seasons`. */
+  readonly rowsSelected: number;
+  readonly moves: number;
+  recorded: number;
+  alreadyPresent: number;
+  /** Moves made of two rows (the buyer's `in` and the seller's `out`), recorded once. */
+  readonly pairsMerged: number;
+  /** Moves the domain refused (none is expected: a historical record is flagged, not refused). */
+  readonly refused: { reportId: string; evidence: string[]; code: string; reason: string }[];
+  readonly anomalies: readonly Anomaly[];
+  readonly anomaliesByKind: Readonly<Partial<Record<AnomalyKind, number>>>;
+  seconds: number;
+}
+
+export interface TransfermarktImportOptions {
+  readonly filter?: HistoryFilter;
+  /** Reports per append: one durable write each (default 500). */
+  readonly batchSize?: number;
+  /** Called after each batch. */
+  readonly onProgress?: (done: number, summary: TransfermarktImportSummary) => void;
+}
+
+/**
+ * Imports the Transfermarkt data set from `dir` through the ledger, the write path of
+ * `POST /v1/reports`, a batch of reports per append (`Ledger.recordBatch`). A batch is recorded
+ * whole or not at all, and every report is made from the data alone, so a run killed at any
+ * point and run again records the rest and nothing twice.
+ */
+export async function importTransfermarkt(
+  ledger: Ledger,
+  dir: string,
+  options: TransfermarktImportOptions = {},
+): Promise<TransfermarktImportSummary> {
+  const started = performance.now();
+  const history = await readTransfermarktDirectory(dir, options.filter);
+  const anomaliesByKind: Partial<Record<AnomalyKind, number>> = {};
+  for (const kind of ANOMALY_KINDS) {
+    const count = history.anomalies.filter((anomaly) => anomaly.kind === kind).length;
+    if (count > 0) anomaliesByKind[kind] = count;
+  }
+  const summary: TransfermarktImportSummary = {
+    rowsRead: history.rowsRead,
+    rowsSelected: history.rowsSelected,
+    moves: history.moves.length,
+    recorded: 0,
+    alreadyPresent: 0,
+    pairsMerged: history.pairsMerged,
+    refused: [],
+    anomalies: history.anomalies,
+    anomaliesByKind,
+    seconds: 0,
+  };
+  const evidenceOf = new Map(
+    history.moves.map((move) => [transfermarktReportId(move), move.evidence.map((row) => `${row.file}:${row.line}`)]),
+  );
+  const batchSize = options.batchSize ?? 500;
+  let batch: Report[] = [];
+  let done = 0;
+  const flush = async () => {
+    for (const outcome of await ledger.recordBatch(batch)) {
+      if (outcome.status === 'recorded') summary.recorded++;
+      else if (outcome.status === 'already-recorded') summary.alreadyPresent++;
+      if (outcome.status !== 'rejected') continue;
+      summary.refused.push({
+        reportId: outcome.reportId,
+        evidence: evidenceOf.get(outcome.reportId) ?? [],
+        code: outcome.error.code,
+        reason: outcome.error.message,
+      });
+    }
+    done += batch.length;
+    batch = [];
+    options.onProgress?.(done, summary);
+  };
+  for (const report of transfermarktReports(history)) {
+    batch.push(report);
+    if (batch.length >= batchSize) await flush();
+  }
+  if (batch.length > 0) await flush();
+  summary.seconds = (performance.now() - started) / 1000;
+  return summary;
+}

@@ -1,0 +1,119 @@
+import type { Claim, Report } from '@squad/domain';
+import type { HistoricalMove, PlayerEntry, TransfermarktHistory } from './transfermarkt';
+
+/**
+ * Transfermarkt's record, as reports: one report per move, from a `data` source, so the domain
+ * records a move that contradicts what the store believes and flags it rather than refusing it
+ * (`isHistoricalRecord`). Every report is made from the data alone, never from the store, so a
+ * second run (or a run after `kill -9`) makes the same reports with the same ids and contents,
+ * and the ledger's idempotency records nothing twice.
+ *
+ * A move's report says, in this order:
+ * - who the player is (`PlayerProfileReported`: name, position, nationality, birth year), in every
+ *   report, so a subset of the data (`--seasons`) still knows each player it names;
+ * - the move: `TransferCompleted` (a transfer, a loan made permanent); `LoanDeparted` (a loan out,
+ *   from the owner); `LoanReturned` (the end of a loan); `PlayerRegistered` at the new club for an
+ *   arrival from no club (a free agent, a comeback, a youth promotion, an unknown origin);
+ *   `PlayerReleased` with its reason, or `PlayerRetired`, for a departure to no club;
+ * - his market value on the day (`MarketValueReported`), when the row gives one.
+ * Dates: the window's conventional day (see `effectiveOn` of the mapping), as valid time and as
+ * publication day, both marked approximate.
+ */
+export const TRANSFERMARKT_SOURCE = {
+  name: 'Transfermarkt',
+  url: 'https://www.transfermarkt.com/',
+  kind: 'data',
+} as const;
+
+/** The report id of a move: its stable id (`tm-…`, a prefix no news report of ours uses). */
+export const transfermarktReportId = (move: HistoricalMove): string => move.moveId;
+
+/** The reports of a mapped history, in its recording order. */
+export function* transfermarktReports(history: TransfermarktHistory): Generator<Report> {
+  const players = new Map(history.players.map((player) => [player.slug, player]));
+  for (const move of history.moves) yield reportOfMove(move, players.get(move.player));
+}
+
+export function reportOfMove(move: HistoricalMove, profile: PlayerEntry | undefined): Report {
+  const day = { effectiveOn: move.effectiveOn, effectiveOnApprox: true } as const;
+  const player = move.player;
+  const claims: Claim[] = [];
+  if (profile) {
+    claims.push({
+      type: 'PlayerProfileReported',
+      player,
+      name: profile.name,
+      ...(profile.position ? { position: profile.position } : {}),
+      ...(profile.nationality ? { nationality: profile.nationality } : {}),
+      ...(profile.birthYear !== undefined ? { birthYear: profile.birthYear } : {}),
+      ...day,
+    });
+  }
+  const fee = move.feeEur === undefined ? {} : { feeEur: Math.round(move.feeEur) };
+  const { fromClub, toClub } = move;
+  switch (move.kind) {
+    case 'transfer':
+    case 'loan-made-permanent':
+      if (fromClub && toClub) claims.push({ type: 'TransferCompleted', player, fromClub, toClub, ...fee, ...day });
+      else if (toClub) claims.push(registration(move, profile, toClub));
+      break;
+    case 'loan':
+      if (toClub) claims.push({ type: 'LoanDeparted', player, toClub, ...day });
+      break;
+    case 'end-of-loan':
+      if (fromClub) claims.push({ type: 'LoanReturned', player, fromClub, ...day });
+      break;
+    case 'free-agent-signing':
+    case 'unknown-origin':
+    case 'comeback':
+    case 'youth-promotion':
+      if (toClub) claims.push(registration(move, profile, toClub));
+      break;
+    case 'released':
+    case 'career-break':
+    case 'ban':
+    case 'unknown-destination':
+      if (fromClub)
+        claims.push({ type: 'PlayerReleased', player, fromClub, reason: RELEASE_REASON[move.kind], ...day });
+      break;
+    case 'retired':
+      claims.push({ type: 'PlayerRetired', player, ...(fromClub ? { fromClub } : {}), ...day });
+      break;
+    default:
+      return assertNoMoveKind(move.kind);
+  }
+  if (move.marketValueEur !== undefined && move.marketValueEur > 0)
+    claims.push({ type: 'MarketValueReported', player, valueEur: Math.round(move.marketValueEur), ...day });
+  return {
+    reportId: transfermarktReportId(move),
+    source: TRANSFERMARKT_SOURCE,
+    publishedOn: move.effectiveOn,
+    publishedOnApprox: true,
+    claims,
+  };
+}
+
+const RELEASE_REASON = {
+  released: 'released',
+  'career-break': 'career-break',
+  ban: 'ban',
+  'unknown-destination': 'destination-unknown',
+} as const;
+
+/** An arrival from no club registers him at his new one (a position is required: `CM` when none is known). */
+function registration(move: HistoricalMove, profile: PlayerEntry | undefined, club: string): Claim {
+  return {
+    type: 'PlayerRegistered',
+    player: move.player,
+    name: profile?.name ?? move.player,
+    club,
+    // the data set gives a position for nearly every row; the profile says when it does not
+    position: profile?.position ?? 'CM',
+    effectiveOn: move.effectiveOn,
+    effectiveOnApprox: true,
+  };
+}
+
+function assertNoMoveKind(kind: never): never {
+  throw new Error(`a move of an unknown kind: ${String(kind)}`);
+}
