@@ -1,4 +1,6 @@
-import { createSquadClient, type LiveMessage, type SquadClient } from '@squad/client';
+import type { LiveMessage, SquadClient } from '@squad/client';
+import { assertConformance, recordConformanceCount } from './contract/conformance';
+import { testClient } from './test-api';
 import { today } from '@squad/projections';
 import { describeWithPostgres } from '../../../test/support/postgres';
 import { startServer, type Started } from './server-process';
@@ -28,7 +30,8 @@ describeWithPostgres('two API instances on one PostgreSQL database', (database) 
       const server = startServer(env(seed));
       servers.push(server);
       const listening = await server.waitForLog((line) => line.msg === 'squad planner listening');
-      clients.push(createSquadClient({ baseUrl: listening.url as string }));
+      // servers in child processes: the client checks each answer against the document
+      clients.push(testClient(listening.url as string, { checkAnswers: true }));
     }
   });
 
@@ -37,6 +40,8 @@ describeWithPostgres('two API instances on one PostgreSQL database', (database) 
     for (const server of servers) server.child.kill('SIGTERM');
     const exits = await Promise.all(servers.map((server) => server.exited));
     for (const exit of exits) expect(exit).toMatchObject({ code: 0 });
+    recordConformanceCount();
+    assertConformance();
   });
 
   it('starts the second instance on the seed the first recorded', async () => {

@@ -3,11 +3,18 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createSquadClient, type SquadClient } from '@squad/client';
+import type { SquadClient } from '@squad/client';
+import { assertConformance, recordConformanceCount } from './contract/conformance';
+import { testClient } from './test-api';
 import { CLI, ROOT, startServer } from './server-process';
 
 /** The typed client of a server started by `startServer`, from its "listening" log line. */
-const clientOf = (listening: Record<string, unknown>) => createSquadClient({ baseUrl: listening.url as string });
+// a server in a child process: the client checks each answer against the document
+const clientOf = (listening: Record<string, unknown>) => testClient(listening.url as string, { checkAnswers: true });
+afterAll(() => {
+  recordConformanceCount();
+  assertConformance();
+});
 
 describe('API server process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'squad-process-'));

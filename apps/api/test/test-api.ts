@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSquadClient, type SquadClient } from '@squad/client';
+import type { Middleware } from 'openapi-fetch';
 import type { EventStore } from '@squad/event-store';
 import { EVENT_STORE } from '@squad/event-store/nest';
 import { startApi } from '../src/bootstrap';
@@ -54,16 +55,29 @@ export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
 /**
  * The typed client as the tests use it: the data of every message it streams is checked against
  * the document too, as SseClient does for raw streams (the answers are checked by the test
- * server's hook, and the violations asserted where it closes).
+ * server's hook, and the violations asserted where it closes). For a server in another process,
+ * which has no such hook, `checkAnswers` checks every answer the client receives; the suite
+ * then asserts the violations itself (`assertConformance`).
  */
-export function testClient(baseUrl: string): SquadClient {
-  const client = createSquadClient({ baseUrl });
+export function testClient(baseUrl: string, { checkAnswers = false } = {}): SquadClient {
+  const client = createSquadClient({ baseUrl, middleware: checkAnswers ? [answersChecker] : [] });
   return {
     api: client.api,
     liveUpdates: (filter, options) => checked(client.liveUpdates(filter, options)),
     replay: (id, filter, options) => checked(client.replay(id, filter, options)),
   };
 }
+
+/** Checks each answer against the operation it was sent to (`schemaPath` is the document's path). */
+const answersChecker: Middleware = {
+  async onResponse({ request, response, schemaPath }) {
+    const contentType = response.headers.get('content-type') ?? '';
+    // a stream's body never ends: its messages are checked as they are read
+    const body = contentType.startsWith('text/event-stream') ? '' : await response.clone().text();
+    contract.checkResponse(request.method, schemaPath, response.status, contentType, body);
+    return response;
+  },
+};
 
 async function* checked<M extends { readonly event: string; readonly data: unknown }>(
   messages: AsyncGenerator<M>,
