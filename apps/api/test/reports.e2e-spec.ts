@@ -1,3 +1,4 @@
+import type { components } from '@squad/client';
 import type { BatchRecorded, Problem, Report } from '@squad/client';
 import { CLAIM_TYPES } from '@squad/domain';
 import { exampleReport } from '@squad/reports';
@@ -220,6 +221,43 @@ describe('POST /v1/reports', () => {
       errors: [{ field: 'claims[1].fromClub' }],
     });
     expect(await api.head()).toBe(1);
+  });
+
+  it('takes a released player out of his squad and says so on his page; a back-dated move breaking a later one is a 409', async () => {
+    const report = (reportId: string, publishedOn: string, claims: components['schemas']['Claim'][]) => ({
+      reportId,
+      source: { name: 'Test desk', kind: 'outlet' as const },
+      publishedOn,
+      claims,
+    });
+    const player = 'test-released-player';
+    await api.client.api.POST('/v1/reports', {
+      body: report('rel-1', '2025-01-01', [
+        { type: 'PlayerRegistered', player, name: 'Test Player', club: 'test-fc', position: 'ST' },
+      ]),
+    });
+    await api.client.api.POST('/v1/reports', {
+      body: report('rel-2', '2025-03-01', [{ type: 'PlayerReleased', player, fromClub: 'test-fc', reason: 'ban' }]),
+    });
+    const { data: page } = await api.client.api.GET('/v1/players/{player}', {
+      params: { path: { player }, query: { asOf: '2025-04-01' } },
+    });
+    expect(page).toMatchObject({
+      status: 'without-club',
+      leftFootball: { reason: 'ban', fromClub: 'test-fc', on: '2025-03-01' },
+    });
+    const { data: depth } = await api.client.api.GET('/v1/clubs/{club}/squad-depth', {
+      params: { path: { club: 'test-fc' }, query: { asOf: '2025-04-01' } },
+    });
+    expect(depth!.totals.registered).toBe(0);
+    // sold on 1 February would leave him at another club when test-fc released him
+    const { error, response } = await api.client.api.POST('/v1/reports', {
+      body: report('rel-3', '2025-05-01', [
+        { type: 'TransferCompleted', player, fromClub: 'test-fc', toClub: 'other-fc', effectiveOn: '2025-02-01' },
+      ]),
+    });
+    expect(response.status).toBe(409);
+    expect(error).toMatchObject({ code: 'CONTRADICTS_LATER_MOVE', errors: [{ field: 'claims[0].effectiveOn' }] });
   });
 
   it('gives one success and one 409 to two concurrent conflicting transfers', async () => {

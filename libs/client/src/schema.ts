@@ -1012,7 +1012,10 @@ export interface components {
              * @example https://www.tuttojuve.com/
              */
             url?: string;
-            /** @enum {string} */
+            /**
+             * @description data (a data provider) is written by the import only: POST /v1/reports refuses it with 400
+             * @enum {string}
+             */
             kind?: "official" | "outlet" | "aggregator" | "social" | "data";
         };
         /**
@@ -1027,8 +1030,11 @@ export interface components {
         Stage: "monitoring" | "interest" | "talks-requested" | "talks-refused" | "bid" | "signed" | "abandoned";
         /** @enum {string} */
         Verdict: "short" | "balanced" | "saturated";
-        /** @enum {string} */
-        PlayerStatus: "available" | "injured" | "away-on-loan" | "on-loan-here";
+        /**
+         * @description without-club: released or retired (the player document only: a squad never lists him)
+         * @enum {string}
+         */
+        PlayerStatus: "available" | "injured" | "away-on-loan" | "on-loan-here" | "without-club";
         ReplaySpeed: number | ("max" | "step");
         FieldError: {
             /** @example claims[0].position */
@@ -2030,7 +2036,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The report id holds other content, or the report breaks an invariant (recorded nothing) */
+        /** @description The report id holds other content, or the report breaks an invariant such as PLAYER_NOT_AT_CLUB (recorded nothing) */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -2041,8 +2047,8 @@ export interface components {
                  *       "type": "about:blank",
                  *       "title": "Conflict",
                  *       "status": 409,
-                 *       "code": "REPORT_ID_REUSED",
-                 *       "detail": "Report \"tuttojuve-2025-06-17-balerdi\" was recorded with other content"
+                 *       "code": "REPORT_ID_CONFLICT",
+                 *       "detail": "Report \"tuttojuve-2025-06-17-balerdi\" is already recorded with different content; use a new reportId for a new report"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];
@@ -2087,7 +2093,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The report cannot be true of the history it would join (recorded nothing) */
+        /** @description A claim that contradicts itself, such as the same club on both sides (recorded nothing) */
         UnprocessableContent: {
             headers: {
                 [name: string]: unknown;
@@ -2098,8 +2104,8 @@ export interface components {
                  *       "type": "about:blank",
                  *       "title": "Unprocessable Content",
                  *       "status": 422,
-                 *       "code": "PLAYER_NOT_REGISTERED",
-                 *       "detail": "Player \"someone\" is not registered at any club"
+                 *       "code": "SAME_CLUB_ON_BOTH_SIDES",
+                 *       "detail": "TransferCompleted names juventus on both sides"
                  *     }
                  */
                 "application/problem+json": components["schemas"]["Problem"];

@@ -97,6 +97,11 @@ export type Claim = {
  */
 export const SOURCE_KINDS = ['official', 'outlet', 'aggregator', 'social', 'data'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
+/**
+ * The kinds a client may claim over HTTP: `data` turns a refusal into a flag
+ * (`isHistoricalRecord`), so it is the import's alone (`npm run cli -- import-transfermarkt`).
+ */
+export const CLIENT_SOURCE_KINDS = SOURCE_KINDS.filter((kind) => kind !== 'data');
 
 export interface Source {
   readonly name: string;

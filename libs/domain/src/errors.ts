@@ -19,6 +19,7 @@ export class DomainError extends Error {
 export type DomainErrorCode =
   | 'REPORT_ID_CONFLICT'
   | 'PLAYER_NOT_AT_CLUB'
+  | 'CONTRADICTS_LATER_MOVE'
   | 'PLAYER_ALREADY_AT_CLUB'
   | 'SAME_CLUB_ON_BOTH_SIDES'
   | 'DISPUTE_OF_A_DISPUTE'

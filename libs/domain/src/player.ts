@@ -38,10 +38,11 @@ export interface RegistrationMove {
 
 /** What a move does to his registration. */
 export type RegistrationChange =
-  | { readonly kind: 'registered'; readonly club: Slug }
+  | { readonly kind: 'registered'; readonly club: Slug; readonly from?: Slug }
   | { readonly kind: 'loaned'; readonly toClub: Slug }
   | { readonly kind: 'loan-ended' }
-  | { readonly kind: 'left' };
+  /** `from`: the club a move needs him at (a transfer's seller, the club he is released from). */
+  | { readonly kind: 'left'; readonly from?: Slug };
 
 /** What the write side knows of a player: the moves that change his registration, in valid time. */
 export interface PlayerState {
@@ -90,6 +91,26 @@ export function registrationOn(state: PlayerState, day: IsoDate, publishedOn: Is
   return registration;
 }
 
+/**
+ * The first move known that takes effect after a claim of `day` published on `publishedOn` and
+ * needs him at a club (a transfer, a release): a back-dated move must leave him there.
+ */
+export function nextMoveNeedingClub(
+  state: PlayerState,
+  day: IsoDate,
+  publishedOn: IsoDate,
+): { readonly from: Slug; readonly by: ClaimRef } | undefined {
+  for (const move of state.moves) {
+    if (takesEffectBefore(move, { effectiveOn: day, publishedOn })) continue;
+    const { change } = move;
+    if ((change.kind === 'registered' || change.kind === 'left') && change.from !== undefined)
+      return { from: change.from, by: move.by };
+    // a registration (or a loan) says where he is without needing him anywhere before: stop
+    if (change.kind === 'registered') return undefined;
+  }
+  return undefined;
+}
+
 /** Where he is after every move known, whatever their days: his latest registration. */
 export function latestRegistration(state: PlayerState): Registration {
   const last = state.moves[state.moves.length - 1];
@@ -101,14 +122,14 @@ function registrationChangeOf(event: SquadEvent): RegistrationChange | undefined
     case 'PlayerRegistered':
       return { kind: 'registered', club: event.data.club };
     case 'TransferCompleted':
-      return { kind: 'registered', club: event.data.toClub };
+      return { kind: 'registered', club: event.data.toClub, from: event.data.fromClub };
     case 'LoanDeparted':
       return { kind: 'loaned', toClub: event.data.toClub };
     case 'LoanReturned':
       return { kind: 'loan-ended' };
     case 'PlayerReleased':
     case 'PlayerRetired':
-      return { kind: 'left' };
+      return event.data.fromClub === undefined ? { kind: 'left' } : { kind: 'left', from: event.data.fromClub };
     case 'InterestDeclared':
     case 'TalksRequested':
     case 'TalksRefused':

@@ -246,6 +246,68 @@ describe(decideRecordReport.name, () => {
         .thenThrows('PLAYER_NOT_AT_CLUB');
     });
 
+    it('refuses a back-dated move that breaks a later one, and flags it when a historical record says so', () => {
+      // at Ajax from 1 January, Ajax → Marseille on 1 March
+      const history = recorded(
+        report('reg', [{ type: 'PlayerRegistered', player: 'p', name: 'P', club: 'ajax', position: 'CB' }], {
+          publishedOn: '2025-01-01',
+        }),
+        report('a-to-m', [{ type: 'TransferCompleted', player: 'p', fromClub: 'ajax', toClub: 'marseille' }], {
+          publishedOn: '2025-03-01',
+        }),
+      );
+      // Ajax → Juventus on 1 February would make the move of 1 March impossible
+      const toJuventus = {
+        type: 'TransferCompleted' as const,
+        player: 'p',
+        fromClub: 'ajax',
+        toClub: 'juventus',
+        effectiveOn: '2025-02-01',
+      };
+      const error = given(history)
+        .when(report('a-to-j', [toJuventus], { publishedOn: '2025-04-01' }))
+        .thenThrows('CONTRADICTS_LATER_MOVE', 'claims[0].effectiveOn');
+      expect(error.message).toContain('report a-to-m');
+      // a release back-dated before it too
+      given(history)
+        .when(
+          report('released', [{ type: 'PlayerReleased', player: 'p', fromClub: 'ajax', effectiveOn: '2025-02-01' }], {
+            publishedOn: '2025-04-01',
+          }),
+        )
+        .thenThrows('CONTRADICTS_LATER_MOVE');
+      // a move that leaves him where the later one needs him is fine: a loan-free round trip
+      given(history)
+        .when(
+          report(
+            'a-to-j-back',
+            [
+              toJuventus,
+              {
+                type: 'TransferCompleted',
+                player: 'p',
+                fromClub: 'juventus',
+                toClub: 'ajax',
+                effectiveOn: '2025-02-15',
+              },
+            ],
+            {
+              publishedOn: '2025-04-01',
+            },
+          ),
+        )
+        .then([{ type: 'TransferCompleted' }, { type: 'TransferCompleted' }]);
+      // a data provider's record of it is kept, and names the move it contradicts
+      const decision = given(history)
+        .when(
+          report('tm', [toJuventus], { publishedOn: '2025-04-01', source: { name: 'Transfermarkt', kind: 'data' } }),
+        )
+        .then([{ type: 'TransferCompleted' }]);
+      expect(decision.outcome === 'recorded' && decision.events[0].data.contradicts).toEqual([
+        expect.objectContaining({ reportId: 'a-to-m', type: 'TransferCompleted' }),
+      ]);
+    });
+
     it('takes a released or retired player out of every club: a later transfer from his old club is refused', () => {
       const released = recorded(
         bremerAtJuve,

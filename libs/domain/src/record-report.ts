@@ -5,6 +5,7 @@ import type { ClaimRef, Provenance, SquadEvent } from './events';
 import {
   evolvePlayer,
   initialPlayerState,
+  nextMoveNeedingClub,
   playerOf,
   registrationOn,
   type PlayerState,
@@ -65,9 +66,10 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
   const events = report.claims.map((claim, claimIndex): SquadEvent => {
     const field = (name: string) => `claims[${claimIndex}].${name}`;
     // where the player is on the claim's own day, as the read models would show it just before
-    const registration = (slug: Slug) =>
-      registrationOn(playerState(slug), claim.effectiveOn ?? report.publishedOn, report.publishedOn);
-    const moveContradicts = checkClaim(claim, registration, isHistoricalRecord(report.source), field);
+    const day = claim.effectiveOn ?? report.publishedOn;
+    const registration = (slug: Slug) => registrationOn(playerState(slug), day, report.publishedOn);
+    const historical = isHistoricalRecord(report.source);
+    const moveContradicts = checkClaim(claim, registration, historical, field);
     const metadata: Provenance = {
       reportId: report.reportId,
       source: report.source,
@@ -103,7 +105,23 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
     }
     return event;
   });
-  return { outcome: 'recorded', events };
+  // A back-dated move must leave him where the next move needs him: checked once the whole report
+  // is applied, so a report may tell a round trip (sold in February, bought back in March).
+  const historical = isHistoricalRecord(report.source);
+  const checked = events.map((event, claimIndex) => {
+    const claim = report.claims[claimIndex];
+    const day = event.data.effectiveOn;
+    const later = checkLaterMove(
+      claim,
+      (slug) => nextMoveNeedingClub(playerState(slug), day, report.publishedOn),
+      historical,
+      (name) => `claims[${claimIndex}].${name}`,
+    ).filter((ref) => ref.reportId !== report.reportId);
+    if (later.length === 0) return event;
+    const contradicts = [...(event.data.contradicts ?? []), ...later];
+    return { ...event, data: { ...event.data, contradicts } } as SquadEvent;
+  });
+  return { outcome: 'recorded', events: checked };
 }
 
 /**
@@ -201,6 +219,43 @@ function checkClaim(
     default:
       return assertNever(claim);
   }
+}
+
+/**
+ * A move back-dated before later moves must leave him where the next of them needs him (a
+ * transfer from Ajax effective 1 February breaks the Ajax → Marseille of 1 March). Refused for a
+ * news report; a historical record, or a registration, is recorded and flagged.
+ */
+function checkLaterMove(
+  claim: Claim,
+  nextMove: (slug: Slug) => { readonly from: Slug; readonly by: ClaimRef } | undefined,
+  historical: boolean,
+  field: (name: string) => string,
+): readonly ClaimRef[] {
+  let leavesAt: Slug | undefined;
+  switch (claim.type) {
+    case 'TransferCompleted':
+      leavesAt = claim.toClub;
+      break;
+    case 'PlayerRegistered':
+      leavesAt = claim.club;
+      break;
+    case 'PlayerReleased':
+    case 'PlayerRetired':
+      leavesAt = undefined;
+      break;
+    default:
+      return [];
+  }
+  const next = nextMove(claim.player);
+  if (!next || next.from === leavesAt) return [];
+  if (historical || claim.type === 'PlayerRegistered') return [next.by];
+  throw new DomainError(
+    'CONTRADICTS_LATER_MOVE',
+    'conflict',
+    `${claim.type} would leave ${claim.player} ${leavesAt ? `at ${leavesAt}` : 'at no club'}, but a later ${next.by.type} (report ${next.by.reportId}) has him leave ${next.from}`,
+    field('effectiveOn'),
+  );
 }
 
 /** Earlier claims this claim contradicts, or that contradict it. */

@@ -187,9 +187,11 @@ const PROBLEM_OF: Record<number, { name: string; description: string; code: stri
   },
   409: {
     name: 'Conflict',
-    description: 'The report id holds other content, or the report breaks an invariant (recorded nothing)',
-    code: 'REPORT_ID_REUSED',
-    detail: 'Report "tuttojuve-2025-06-17-balerdi" was recorded with other content',
+    description:
+      'The report id holds other content, or the report breaks an invariant such as PLAYER_NOT_AT_CLUB (recorded nothing)',
+    code: 'REPORT_ID_CONFLICT',
+    detail:
+      'Report "tuttojuve-2025-06-17-balerdi" is already recorded with different content; use a new reportId for a new report',
   },
   413: {
     name: 'PayloadTooLarge',
@@ -205,9 +207,9 @@ const PROBLEM_OF: Record<number, { name: string; description: string; code: stri
   },
   422: {
     name: 'UnprocessableContent',
-    description: 'The report cannot be true of the history it would join (recorded nothing)',
-    code: 'PLAYER_NOT_REGISTERED',
-    detail: 'Player "someone" is not registered at any club',
+    description: 'A claim that contradicts itself, such as the same club on both sides (recorded nothing)',
+    code: 'SAME_CLUB_ON_BOTH_SIDES',
+    detail: 'TransferCompleted names juventus on both sides',
   },
   429: {
     name: 'TooManyRequests',

@@ -125,7 +125,11 @@ const SCHEMAS = {
     { name: { type: 'string', example: 'Tuttojuve' } },
     {
       url: { type: 'string', format: 'uri', example: 'https://www.tuttojuve.com/' },
-      kind: { type: 'string', enum: [...SOURCE_KINDS] },
+      kind: {
+        type: 'string',
+        enum: [...SOURCE_KINDS],
+        description: 'data (a data provider) is written by the import only: POST /v1/reports refuses it with 400',
+      },
     },
     'Who published a report: the same shape everywhere in the API',
   ),
@@ -136,7 +140,11 @@ const SCHEMAS = {
   },
   Stage: { type: 'string', enum: [...STAGES], description: "How far a club's pursuit of a player went" },
   Verdict: { type: 'string', enum: ['short', 'balanced', 'saturated'] },
-  PlayerStatus: { type: 'string', enum: ['available', 'injured', 'away-on-loan', 'on-loan-here'] },
+  PlayerStatus: {
+    type: 'string',
+    enum: ['available', 'injured', 'away-on-loan', 'on-loan-here', 'without-club'],
+    description: 'without-club: released or retired (the player document only: a squad never lists him)',
+  },
   ReplaySpeed: {
     oneOf: [
       { type: 'number', exclusiveMinimum: true, minimum: 0, description: 'Simulated days per real second' },

@@ -14,7 +14,8 @@ export function playerDetail(source: ReadSource, player: Slug, q: TimeQuery) {
   const view = playerOn(model, player, c);
   if (!view) return undefined;
   const club = view.club;
-  const status = club ? statusAt(view, club, c.asOfDate).status : 'available';
+  // at no club: released or retired says so; a player known only from news (a target) is available
+  const status = club ? statusAt(view, club, c.asOfDate).status : view.leftFootball ? 'without-club' : 'available';
   const pursuedBy = [...everyPursuer(model, player)]
     .map((pursuer) => ({ club: pursuer, ...pursuitOn(model, pursuer, player, c) }))
     .filter((p) => p.stage && p.stage !== 'none')

@@ -35,6 +35,21 @@ describe(parseReport.name, () => {
     });
   });
 
+  it("takes a source kind from clients, but not `data`: a data provider's records come through the import", () => {
+    const from = (kind: string) => parseReport({ ...exampleReport('PlayerInjured'), source: { name: 'S', kind } });
+    expect(from('official')).toEqual({
+      report: expect.objectContaining({ source: { name: 'S', kind: 'official' } }),
+    });
+    expect(from('data')).toEqual({
+      problems: [
+        {
+          field: 'source.kind',
+          reason: expect.stringContaining("a data provider's records come in through the import") as string,
+        },
+      ],
+    });
+  });
+
   it('keeps only the fields given, without undefined members', () => {
     const parsed = parseReport({
       ...exampleReport('PlayerInjured'),

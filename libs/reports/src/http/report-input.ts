@@ -31,7 +31,7 @@ import {
   PRIORITIES,
   RELEASE_REASONS,
   type Report,
-  SOURCE_KINDS,
+  CLIENT_SOURCE_KINDS,
   type SourceKind,
 } from '@squad/domain';
 
@@ -101,12 +101,14 @@ export class SourceDto {
   url?: string;
 
   @ApiPropertyOptional({
-    enum: SOURCE_KINDS,
+    enum: CLIENT_SOURCE_KINDS,
     description:
-      'official: the club or player; outlet: a newspaper, broadcaster or journalist; aggregator; social; data: a data provider (a record compiled after the fact: where it contradicts the store it is recorded and flagged, not refused)',
+      "official: the club or player; outlet: a newspaper, broadcaster or journalist; aggregator; social. (A data provider's record, `data`, comes in through the import only: it is recorded and flagged where it contradicts the store, not refused.)",
   })
   @IsOptional()
-  @IsIn(SOURCE_KINDS)
+  @IsIn(CLIENT_SOURCE_KINDS, {
+    message: `kind must be one of ${CLIENT_SOURCE_KINDS.join(', ')} (a data provider's records come in through the import)`,
+  })
   kind?: string;
 }
 

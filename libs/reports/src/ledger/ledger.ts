@@ -80,7 +80,7 @@ export class Ledger {
   }
 
   record(report: Report): Promise<RecordReportResult> {
-    const reportHash = createHash('sha256').update(canonicalReportContent(report)).digest('hex');
+    const reportHash = hashOf(report);
     const base = this.base;
     return this.handler.handle(
       ({ lostRace }): StreamDecision<RecordReportResult> => {
@@ -101,12 +101,7 @@ export class Ledger {
             }),
           };
         }
-        const events = decision.events.map((event, index) => ({
-          id: eventId(this.stream, report.reportId, reportHash, index),
-          type: event.type,
-          data: event.data,
-          metadata: event.metadata as unknown as JsonObject, // provenance is plain JSON by construction
-        }));
+        const events = decision.events.map((event, index) => this.toAppend(event, reportHash, index));
         return {
           events,
           // Two identical submissions racing both end here (the store answers the second with the
@@ -135,42 +130,47 @@ export class Ledger {
    * with outcomes only.
    */
   recordBatch(reports: readonly Report[]): Promise<BatchReportOutcome[]> {
-    const hashed = reports.map((report) => ({
-      report,
-      reportHash: createHash('sha256').update(canonicalReportContent(report)).digest('hex'),
-    }));
-    return this.handler.handle((): StreamDecision<BatchReportOutcome[]> => {
-      // the reports before this one, on top of the folded ledger, without touching it
-      const decided = new LedgerState(this.state);
-      const outcomes: BatchReportOutcome[] = [];
-      const events: EventToAppend[] = [];
-      for (const { report, reportHash } of hashed) {
-        const { reportId } = report;
-        let decision;
-        try {
-          decision = decideRecordReport({ report, reportHash }, decided);
-        } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
-          outcomes.push({ status: 'rejected', reportId, error });
-          continue;
-        }
-        if (decision.outcome === 'already-recorded') {
-          outcomes.push({ status: 'already-recorded', reportId });
-          continue;
-        }
-        decision.events.forEach((event, index) => {
-          decided.apply(event);
-          events.push({
-            id: eventId(this.stream, reportId, reportHash, index),
-            type: event.type,
-            data: event.data,
-            metadata: event.metadata as unknown as JsonObject, // provenance is plain JSON by construction
+    const hashed = reports.map((report) => ({ report, reportHash: hashOf(report) }));
+    const base = this.base;
+    return this.handler.handle(
+      (): StreamDecision<BatchReportOutcome[]> => {
+        // the reports before this one, on top of the folded ledger, without touching it
+        const decided = new LedgerState(this.state);
+        const outcomes: BatchReportOutcome[] = [];
+        const events: EventToAppend[] = [];
+        for (const { report, reportHash } of hashed) {
+          const { reportId } = report;
+          let decision;
+          try {
+            decision = decideRecordReport({ report, reportHash }, decided);
+          } catch (error) {
+            if (!(error instanceof DomainError)) throw error;
+            outcomes.push({ status: 'rejected', reportId, error });
+            continue;
+          }
+          if (decision.outcome === 'already-recorded') {
+            outcomes.push({ status: 'already-recorded', reportId });
+            continue;
+          }
+          decision.events.forEach((event, index) => {
+            decided.apply(event);
+            events.push(this.toAppend(event, reportHash, index));
           });
-        });
-        outcomes.push({ status: 'recorded', reportId });
-      }
-      return { events, answer: () => Promise.resolve(outcomes) };
-    });
+          outcomes.push({ status: 'recorded', reportId });
+        }
+        return { events, answer: () => Promise.resolve(outcomes) };
+      },
+      base && (() => base.ready()),
+    );
+  }
+
+  private toAppend(event: SquadEvent, reportHash: string, index: number): EventToAppend {
+    return {
+      id: eventId(this.stream, event.metadata.reportId, reportHash, index),
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata as unknown as JsonObject, // provenance is plain JSON by construction
+    };
   }
 
   /** The content hash of a report this ledger has folded (undefined when it has not). */
@@ -200,6 +200,9 @@ export class Ledger {
     return claimCount <= 1 ? [head] : this.store.readStream(this.stream, { fromRevision: first, maxCount: claimCount });
   }
 }
+
+/** The SHA-256 of a report's canonical content: a retry with the same meaning has the same hash. */
+const hashOf = (report: Report): string => createHash('sha256').update(canonicalReportContent(report)).digest('hex');
 
 const KNOWN_TYPES = new Set<string>(CLAIM_TYPES);
 
