@@ -232,21 +232,11 @@ function checkLaterMove(
   historical: boolean,
   field: (name: string) => string,
 ): readonly ClaimRef[] {
+  /** Where the claim leaves him, for the claims that move him (released or retired: nowhere). */
   let leavesAt: Slug | undefined;
-  switch (claim.type) {
-    case 'TransferCompleted':
-      leavesAt = claim.toClub;
-      break;
-    case 'PlayerRegistered':
-      leavesAt = claim.club;
-      break;
-    case 'PlayerReleased':
-    case 'PlayerRetired':
-      leavesAt = undefined;
-      break;
-    default:
-      return [];
-  }
+  if (claim.type === 'TransferCompleted') leavesAt = claim.toClub;
+  else if (claim.type === 'PlayerRegistered') leavesAt = claim.club;
+  else if (claim.type !== 'PlayerReleased' && claim.type !== 'PlayerRetired') return [];
   const next = nextMove(claim.player);
   if (!next || next.from === leavesAt) return [];
   if (historical || claim.type === 'PlayerRegistered') return [next.by];
