@@ -24,7 +24,7 @@ function sampleEvent(n: number): EventToAppend {
 }
 
 /** The raw baseline: the same table and the same rows, straight through better-sqlite3. */
-function openRaw(path: string, synchronous: string) {
+export function openRaw(path: string, synchronous: string) {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);

@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventToAppend, StoredEvent } from '@squad/event-store';
+import type { StoredEvent } from '@squad/event-store';
 import { SqliteEventStore } from '@squad/event-store/sqlite';
 import { importTransfermarkt, Ledger } from '@squad/reports';
-import { SQLITE_MIGRATIONS } from '../../libs/event-store/src/sqlite/sqlite-schema';
-import Database from 'better-sqlite3';
+import { CANONICAL_LEDGER_STREAM } from '@squad/domain';
+import { openRaw } from './event-store.bench';
 import { type Figure, printFigure, printInfo, rssMiB } from './harness';
 
 /** The data set, read in place (the repository is cloned with `../shared` beside it). */
@@ -22,21 +22,9 @@ export const TRANSFERMARKT_DATA = join(
 
 /** Raw better-sqlite3 inserts of the same events into the same table, one transaction per 1,000, at `FULL` as shipped. */
 function rawInserts(path: string, events: readonly StoredEvent[]): number {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(SQLITE_MIGRATIONS.join('\n'));
-  const insert = db.prepare(
-    'INSERT INTO events (id, stream, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertBatch = db.transaction((batch: readonly StoredEvent[]) => {
-    const now = Date.now();
-    for (const e of batch) {
-      insert.run(e.id, e.stream, Number(e.revision), e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), now);
-    }
-  });
+  const { db, insertBatch } = openRaw(path, 'FULL');
   const started = performance.now();
-  for (let i = 0; i < events.length; i += 1000) insertBatch(events.slice(i, i + 1000));
+  for (let i = 0; i < events.length; i += 1000) insertBatch(CANONICAL_LEDGER_STREAM, events.slice(i, i + 1000));
   const seconds = (performance.now() - started) / 1000;
   db.close();
   return events.length / seconds;
@@ -69,7 +57,7 @@ export async function benchHistoryImport(): Promise<Figure[]> {
         `(${Math.round(summary.moves / seconds).toLocaleString('en-US')} moves/s); RSS after import ${Math.round(rss)} MiB`,
     );
     const ours = events.length / seconds;
-    const raw = rawInserts(join(dir, 'raw.db'), events satisfies readonly EventToAppend[]);
+    const raw = rawInserts(join(dir, 'raw.db'), events);
     const ratio = ours / raw;
     const figure: Figure = {
       name: 'history import (whole data set, mapping included) vs raw inserts of its events, 1,000 per transaction',

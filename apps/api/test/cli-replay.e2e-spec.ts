@@ -1,30 +1,6 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runCli as cli } from './server-process';
 import { startTestApi } from './test-api';
-
-const ROOT = join(__dirname, '..', '..', '..');
-
-/** `npm run cli -- replay ...` from the sources (no build needed), with its exit code and output. */
-function cli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', join(ROOT, 'apps', 'api', 'src', 'cli', 'main.ts'), ...args],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('npm run cli -- replay', () => {
   it('prints the window day by day for a club: the reports, then depth beside open targets', async () => {

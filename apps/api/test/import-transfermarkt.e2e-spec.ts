@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { ROOT, runCli as cli, type CliRun } from './server-process';
 import { startTestApi } from './test-api';
 
 /**
@@ -10,7 +10,6 @@ import { startTestApi } from './test-api';
  * `../shared/data/transfermarkt-transfers/` (never copied into the repository), into a store
  * that already holds the 2025 seed reports: one world, thirty seasons before the seeds.
  */
-const ROOT = join(__dirname, '..', '..', '..');
 const DATA = join(ROOT, '..', 'shared', 'data', 'transfermarkt-transfers', 'data');
 const HAS_DATA = existsSync(DATA);
 const IN_CI = process.env.CI === 'true';
@@ -18,24 +17,6 @@ if (!HAS_DATA && !IN_CI) {
   process.stderr.write(`\n*** Transfermarkt import test SKIPPED: no data set at ${DATA} ***\n\n`);
 }
 const describeWithData = HAS_DATA || IN_CI ? describe : describe.skip;
-
-function cli(args: string[], env: Record<string, string>, onSpawn?: (pid: number) => void) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
-    (resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['-r', '@swc-node/register', join(ROOT, 'apps', 'api', 'src', 'cli', 'main.ts'), ...args],
-        { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env } },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-      if (child.pid !== undefined) onSpawn?.(child.pid);
-    },
-  );
-}
 
 const figure = (stdout: string, label: string): number => {
   const match = new RegExp(`^${label}: (\\d+)`, 'm').exec(stdout);
@@ -57,7 +38,7 @@ describeWithData('npm run cli -- import-transfermarkt (the whole data set)', () 
   const dir = mkdtempSync(join(tmpdir(), 'squad-tm-'));
   const sqlitePath = join(dir, 'squad.db');
   const env = { SQLITE_PATH: sqlitePath, READ_MODEL_SNAPSHOT_PATH: 'none' };
-  let first: Awaited<ReturnType<typeof cli>>;
+  let first: CliRun;
 
   beforeAll(async () => {
     // the seed reports first, as a fresh service would have them

@@ -60,3 +60,27 @@ export function startServer(env: Record<string, string>): Started {
       }),
   };
 }
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run cli -- ...` from the sources (no build needed), with its exit and output; `onSpawn` gets its pid. */
+export function runCli(args: string[], env: Record<string, string>, onSpawn?: (pid: number) => void): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(ROOT, 'apps', 'api', 'src', 'cli', 'main.ts'), ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    if (child.pid !== undefined) onSpawn?.(child.pid);
+  });
+}

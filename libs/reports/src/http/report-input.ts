@@ -88,6 +88,15 @@ const Euros = () => (target: object, key: string) => {
   Max(MAX_EUROS, { message: `${key} must be at most ${MAX_EUROS} euros` })(target, key);
 };
 
+/** Other positions a player can play: optional, each one of ours, none twice over the limit. */
+const SecondaryPositions = () => (target: object, key: string) => {
+  ApiPropertyOptional({ enum: POSITIONS, isArray: true })(target, key);
+  IsOptional()(target, key);
+  IsArray()(target, key);
+  ArrayMaxSize(POSITIONS.length)(target, key);
+  IsIn(POSITIONS, { each: true })(target, key);
+};
+
 export class SourceDto {
   @ApiProperty({ example: 'Tuttojuve' })
   @IsString()
@@ -150,12 +159,7 @@ export class PlayerRegisteredDto extends PlayerClaim {
   @ApiProperty({ example: 'Leonardo Balerdi' }) @Text() name!: string;
   @ApiProperty({ example: 'marseille' }) @IsSlug() club!: string;
   @ApiProperty({ enum: POSITIONS }) @IsIn(POSITIONS) position!: string;
-  @ApiPropertyOptional({ enum: POSITIONS, isArray: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(POSITIONS.length)
-  @IsIn(POSITIONS, { each: true })
-  secondaryPositions?: string[];
+  @SecondaryPositions() secondaryPositions?: string[];
 }
 export class InterestDeclaredDto extends PursuitClaim {
   @ApiPropertyOptional({ enum: PRIORITIES }) @IsOptional() @IsIn(PRIORITIES) priority?: string;
@@ -235,12 +239,7 @@ export const MIN_BIRTH_YEAR = 1850;
 export class PlayerProfileReportedDto extends PlayerClaim {
   @ApiPropertyOptional({ example: 'Leonardo Balerdi' }) @IsOptional() @Text() name?: string;
   @ApiPropertyOptional({ enum: POSITIONS }) @IsOptional() @IsIn(POSITIONS) position?: string;
-  @ApiPropertyOptional({ enum: POSITIONS, isArray: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(POSITIONS.length)
-  @IsIn(POSITIONS, { each: true })
-  secondaryPositions?: string[];
+  @SecondaryPositions() secondaryPositions?: string[];
   @ApiPropertyOptional({ example: 'Argentina' })
   @IsOptional()
   @IsString()
