@@ -159,6 +159,140 @@ describe('read models over HTTP, on the seed data', () => {
   });
 });
 
+describe('clubs and players by name', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ SEED_ON_EMPTY: 'true' });
+  });
+  afterAll(() => api.close());
+
+  it('finds clubs by any name a profile gave them, and tells the club with its manager', async () => {
+    const recorded = await api.client.api.POST('/v1/reports', {
+      body: {
+        reportId: 'club-profiles',
+        source: { name: 'Club records', kind: 'official' },
+        publishedOn: '2025-06-10',
+        evidence: ['club registry, page 2'],
+        claims: [
+          { type: 'ClubProfileReported', club: 'juventus', name: 'Juventus FC', aliases: ['Juventus', 'Juve'] },
+          { type: 'ClubProfileReported', club: 'juventus-u23', name: 'Juventus U23', parentClub: 'juventus' },
+          { type: 'ClubProfileReported', club: 'atletico-madrid', name: 'Atlético Madrid', aliases: ['Atl. Madrid'] },
+          { type: 'ManagerAppointed', club: 'juventus', manager: 'Igor Tudor', effectiveOn: '2025-03-24' },
+        ],
+      },
+    });
+    const minPosition = recorded.data!.storePosition!;
+    const search = async (query: { search?: string; limit?: number; knownAt?: string }) =>
+      await api.client.api.GET('/v1/clubs', { params: { query: { ...query, minPosition } } });
+
+    const juve = await search({ search: 'juve' });
+    // the first team (its squad is known) before its youth side, each with its names
+    expect(juve.data?.clubs).toEqual(['juventus', 'juventus-u23']);
+    expect(juve.data?.matches?.[0]).toEqual({
+      club: 'juventus',
+      name: 'Juventus FC',
+      aliases: ['Juventus', 'Juve'],
+      matched: 'Juve',
+      match: 'exact',
+    });
+    expect(juve.data?.matches?.[1]).toMatchObject({ club: 'juventus-u23', parentClub: 'juventus' });
+    expect((await search({ search: 'ATLETICO' })).data?.clubs).toEqual(['atletico-madrid']);
+    expect((await search({ search: 'atl. madrid' })).data?.matches?.[0]).toMatchObject({ matched: 'Atl. Madrid' });
+    // a club with no profile is found by its slug; names reported later than knownAt do not count
+    expect((await search({ search: 'ajax' })).data?.clubs).toEqual(['ajax']);
+    // (the baseline squads of 2025-06-01 name Juventus; the youth side is first named on 2025-06-10)
+    expect((await search({ search: 'juve', knownAt: '2025-06-09' })).data?.clubs).toEqual(['juventus']);
+    expect((await search({ search: 'juve', limit: 1 })).data?.clubs).toHaveLength(1);
+    // without search: every club, sorted, the new youth side among them
+    const all = await api.client.api.GET('/v1/clubs', { params: { query: { minPosition } } });
+    expect(all.data?.clubs).toContain('juventus-u23');
+    expect(all.data?.matches).toBeUndefined();
+
+    const club = await api.client.api.GET('/v1/clubs/{club}', {
+      params: { path: { club: 'juventus' }, query: { asOf: '2025-06-12' } },
+    });
+    expect(club.data).toMatchObject({
+      club: 'juventus',
+      name: 'Juventus FC',
+      asOf: '2025-06-12',
+      manager: { name: 'Igor Tudor', since: '2025-03-24', reportId: 'club-profiles', publishedOn: '2025-06-10' },
+    });
+    // from 2025-06-17 on, the seed report of his appointment is the latest
+    const later = await api.client.api.GET('/v1/clubs/{club}', {
+      params: { path: { club: 'juventus' }, query: { asOf: '2025-07-01' } },
+    });
+    expect(later.data?.manager).toMatchObject({ since: '2025-06-17', reportId: 'tuttojuve-2025-06-17-balerdi' });
+    // as known before the report: the club, no names, no manager
+    const before = await api.client.api.GET('/v1/clubs/{club}', {
+      params: { path: { club: 'juventus' }, query: { asOf: '2025-07-01', knownAt: '2025-06-09' } },
+    });
+    expect(before.data).toMatchObject({ club: 'juventus', aliases: [] });
+    expect(before.data?.manager).toBeUndefined();
+    const unknown = await api.client.api.GET('/v1/clubs/{club}', { params: { path: { club: 'real-madrid' } } });
+    expect(unknown).toMatchObject({ response: { status: 404 }, error: { code: 'UNKNOWN_CLUB' } });
+  });
+
+  it("finds players by name with their club on the day, and cites a report's evidence in his timeline", async () => {
+    const found = await api.client.api.GET('/v1/players', {
+      params: { query: { search: 'balerdi', asOf: '2025-07-01' } },
+    });
+    expect(found.data?.players).toEqual([
+      expect.objectContaining({
+        player: 'leonardo-balerdi',
+        name: 'Leonardo Balerdi',
+        club: 'marseille',
+        match: 'words',
+      }),
+    ]);
+    expect(found.data).toMatchObject({ asOf: '2025-07-01', knownAt: null });
+    const accents = await api.client.api.GET('/v1/players', { params: { query: { search: 'RUGANI' } } });
+    expect(accents.data?.players.map((p) => p.player)).toEqual(['daniele-rugani']);
+
+    await api.client.api.POST('/v1/reports', {
+      body: {
+        reportId: 'bremer-profile',
+        source: { name: 'Transfer records' },
+        publishedOn: '2025-06-02',
+        evidence: ['squad list, line 4'],
+        claims: [{ type: 'PlayerProfileReported', player: 'gleison-bremer', nationality: 'Brazil' }],
+      },
+    });
+    const timeline = await api.client.api.GET('/v1/players/{player}/timeline', {
+      params: { path: { player: 'gleison-bremer' }, query: { minPosition: 0 } },
+    });
+    const profile = timeline.data?.timeline.find((entry) => entry.reportId === 'bremer-profile');
+    expect(profile).toMatchObject({ type: 'PlayerProfileReported', evidence: ['squad list, line 4'] });
+  });
+
+  it('refuses a search without text, too short or too wide, naming the field', async () => {
+    const missing = await api.client.api.GET('/v1/players', { params: { query: {} as { search: string } } });
+    expect(missing).toMatchObject({ response: { status: 400 }, error: { errors: [{ field: 'search' }] } });
+    const short = await api.client.api.GET('/v1/clubs', { params: { query: { search: 'j' } } });
+    expect(short.error?.errors).toEqual([{ field: 'search', reason: expect.stringContaining('2 to 100 characters') }]);
+    const punctuation = await api.client.api.GET('/v1/players', { params: { query: { search: '...' } } });
+    expect(punctuation.error?.errors?.map((e) => e.field)).toEqual(['search']);
+    const wide = await api.client.api.GET('/v1/players', { params: { query: { search: 'ronaldo', limit: 101 } } });
+    expect(wide.error?.errors?.map((e) => e.field)).toEqual(['limit']);
+    const stray = await api.client.api.GET('/v1/clubs', { params: { query: { limit: 5 } } });
+    expect(stray.error?.errors).toEqual([{ field: 'limit', reason: 'limit goes with search' }]);
+  });
+
+  it('refuses a club named as its own first team, recording nothing', async () => {
+    const refused = await api.client.api.POST('/v1/reports', {
+      body: {
+        reportId: 'own-parent',
+        source: { name: 'Club records' },
+        publishedOn: '2025-06-01',
+        claims: [{ type: 'ClubProfileReported', club: 'ajax', parentClub: 'ajax' }],
+      },
+    });
+    expect(refused).toMatchObject({
+      response: { status: 422 },
+      error: { code: 'CLUB_IS_ITS_OWN_PARENT', errors: [{ field: 'claims[0].parentClub' }] },
+    });
+  });
+});
+
 describe('moves and read-your-writes', () => {
   let api: TestApi;
   beforeEach(async () => {

@@ -101,8 +101,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every club a report mentions (sorted slugs), with the store position they reflect */
+        /** Every club a report mentions (sorted slugs), or those matching a search by any of their names */
         get: operations["readModelsClubs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clubs/{club}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A club on a day: its names, country, first team (for a youth side) and manager */
+        get: operations["readModelsClub"];
         put?: never;
         post?: never;
         delete?: never;
@@ -154,6 +171,23 @@ export interface paths {
         };
         /** A club's outgoing candidates: who, why, and depth at his position without him */
         get: operations["readModelsOutgoing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/players": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The players matching a search by any of the names they were reported under, best first */
+        get: operations["readModelsPlayers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -952,6 +986,46 @@ export interface components {
              */
             birthYear?: number;
         };
+        /** @description A ClubProfileReported claim */
+        ClubProfileReported: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ClubProfileReported";
+            /**
+             * @description Valid time: when the fact holds. Defaults to the report publishedOn.
+             * @example 2025-06-17
+             */
+            effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
+            /** @example juventus-u23 */
+            club: string;
+            /**
+             * @description Its usual name
+             * @example Juventus U23
+             */
+            name?: string;
+            /**
+             * @description Other names it goes by (a former name stays an alias)
+             * @example [
+             *       "Juventus Next Gen",
+             *       "Juve U23"
+             *     ]
+             */
+            aliases?: string[];
+            /** @example Italy */
+            country?: string;
+            /**
+             * @description For a youth or reserve side: its first team
+             * @example juventus
+             */
+            parentClub?: string;
+        };
         /** @description A ClaimDisputed claim */
         ClaimDisputed: {
             /**
@@ -977,12 +1051,12 @@ export interface components {
              */
             club: string;
             /** @enum {string} */
-            disputedType: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported";
+            disputedType: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported";
             /** @example Marseille never blocked a sale; they received no suitable offer */
             statement: string;
         };
         /** @description One claim of a report: its `type` says which, and which fields it has */
-        Claim: components["schemas"]["PlayerRegistered"] | components["schemas"]["InterestDeclared"] | components["schemas"]["TalksRequested"] | components["schemas"]["TalksRefused"] | components["schemas"]["BidSubmitted"] | components["schemas"]["BidRejected"] | components["schemas"]["PursuitAbandoned"] | components["schemas"]["InterestRenewalExpected"] | components["schemas"]["PlayerInjured"] | components["schemas"]["PlayerReturnedFromInjury"] | components["schemas"]["LoanReturned"] | components["schemas"]["LoanDeparted"] | components["schemas"]["OutgoingCandidateFlagged"] | components["schemas"]["ContractRecorded"] | components["schemas"]["MarketValueReported"] | components["schemas"]["ManagerAppointed"] | components["schemas"]["TransferCompleted"] | components["schemas"]["PlayerReleased"] | components["schemas"]["PlayerRetired"] | components["schemas"]["PlayerProfileReported"] | components["schemas"]["ClaimDisputed"];
+        Claim: components["schemas"]["PlayerRegistered"] | components["schemas"]["InterestDeclared"] | components["schemas"]["TalksRequested"] | components["schemas"]["TalksRefused"] | components["schemas"]["BidSubmitted"] | components["schemas"]["BidRejected"] | components["schemas"]["PursuitAbandoned"] | components["schemas"]["InterestRenewalExpected"] | components["schemas"]["PlayerInjured"] | components["schemas"]["PlayerReturnedFromInjury"] | components["schemas"]["LoanReturned"] | components["schemas"]["LoanDeparted"] | components["schemas"]["OutgoingCandidateFlagged"] | components["schemas"]["ContractRecorded"] | components["schemas"]["MarketValueReported"] | components["schemas"]["ManagerAppointed"] | components["schemas"]["TransferCompleted"] | components["schemas"]["PlayerReleased"] | components["schemas"]["PlayerRetired"] | components["schemas"]["PlayerProfileReported"] | components["schemas"]["ClubProfileReported"] | components["schemas"]["ClaimDisputed"];
         Report: {
             /**
              * @description Client-chosen idempotency key
@@ -1000,6 +1074,13 @@ export interface components {
              * @default false
              */
             publishedOnApprox?: boolean;
+            /**
+             * @description Where in the source its facts are read (a page, a paragraph, a file and line)
+             * @example [
+             *       "third paragraph"
+             *     ]
+             */
+            evidence?: string[];
             /** @description One or more claims; see the examples per claim type */
             claims: components["schemas"]["Claim"][];
         };
@@ -1129,7 +1210,7 @@ export interface components {
             reportId: string;
             claimIndex: number;
             /** @enum {string} */
-            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClaimDisputed";
+            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported" | "ClaimDisputed";
             source: components["schemas"]["Source"];
             /**
              * Format: date
@@ -1242,7 +1323,7 @@ export interface components {
         /** @description One claim of a supporting report, with the claim's own fields (those of its type, without club and player) */
         TargetClaim: {
             /** @enum {string} */
-            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClaimDisputed";
+            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported" | "ClaimDisputed";
             claimIndex: number;
             /**
              * Format: date
@@ -1309,7 +1390,7 @@ export interface components {
                  */
                 effectiveOn: string;
                 /** @enum {string} */
-                disputes: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClaimDisputed";
+                disputes: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported" | "ClaimDisputed";
                 statement: string;
                 contradicts: components["schemas"]["ClaimReference"][];
             }[];
@@ -1535,7 +1616,7 @@ export interface components {
         };
         TimelineEntry: {
             /** @enum {string} */
-            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClaimDisputed";
+            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported" | "ClaimDisputed";
             /**
              * Format: date
              * @description Valid time
@@ -1564,6 +1645,8 @@ export interface components {
              * @enum {boolean}
              */
             effectiveOnApprox?: true;
+            /** @description Where in the report's source its facts are read (a file and line for imported history) */
+            evidence?: string[];
             contradicts?: components["schemas"]["ClaimReference"][];
         };
         PlayerTimeline: {
@@ -1590,10 +1673,127 @@ export interface components {
         ClubList: {
             /** @description The store position the list reflects */
             storePosition: number;
-            /** @description Sorted */
+            /** @description Sorted; with `search`, the matching clubs, best first */
             clubs: string[];
             /** @description The what-if branch read (absent: canonical history) */
             branch?: string;
+            /** @description With `search`: each matching club with its names, best first */
+            matches?: components["schemas"]["ClubMatch"][];
+        };
+        /** @description A club found by one of its names */
+        ClubMatch: {
+            /** @example juventus */
+            club: string;
+            /** @description Every other name it was reported under (a former name stays one) */
+            aliases: string[];
+            /** @description The name (or the slug) the search matched */
+            matched: string;
+            /**
+             * @description `exact`: the whole name; `words`: each word of the search starts a word of it; `contains`
+             * @enum {string}
+             */
+            match: "exact" | "words" | "contains";
+            /** @description Its usual name, as last reported */
+            name?: string;
+            country?: string;
+            /**
+             * @description For a youth or reserve side: its first team
+             * @example juventus
+             */
+            parentClub?: string;
+        };
+        Club: {
+            /**
+             * Format: date
+             * @description Valid time: the world on this day
+             * @example 2025-06-17
+             */
+            asOf: string;
+            /**
+             * Format: date
+             * @description Record time: only reports published by this day (null: all)
+             * @example 2025-06-17
+             */
+            knownAt: string | null;
+            /** @description The store position the document reflects (use it as minPosition) */
+            storePosition: number;
+            /** @example juventus */
+            club: string;
+            /** @description Every other name it was reported under (a former name stays one) */
+            aliases: string[];
+            /** @description The what-if branch read (absent: canonical history) */
+            branch?: string;
+            /** @description Its usual name, as last reported */
+            name?: string;
+            country?: string;
+            /**
+             * @description For a youth or reserve side: its first team
+             * @example juventus
+             */
+            parentClub?: string;
+            /** @description The manager on the day, from the last appointment */
+            manager?: {
+                name: string;
+                /**
+                 * Format: date
+                 * @example 2025-06-17
+                 */
+                since: string;
+                /** @description The report it was read in */
+                reportId: string;
+                source: components["schemas"]["Source"];
+                /**
+                 * Format: date
+                 * @description Record time: when the report was published
+                 * @example 2025-06-17
+                 */
+                publishedOn: string;
+            };
+        };
+        PlayerSearch: {
+            /** @description The store position the answer reflects */
+            storePosition: number;
+            /**
+             * Format: date
+             * @description Valid time of each player shown (his club, his position)
+             * @example 2025-06-17
+             */
+            asOf: string;
+            /**
+             * Format: date
+             * @description Record time: only names reported by this day (null: all)
+             * @example 2025-06-17
+             */
+            knownAt: string | null;
+            /** @description Best first */
+            players: components["schemas"]["PlayerMatch"][];
+            /** @description The what-if branch read (absent: canonical history) */
+            branch?: string;
+        };
+        /** @description A player found by one of his names */
+        PlayerMatch: {
+            /** @example juventus */
+            player: string;
+            /** @description The name (or the slug) the search matched */
+            matched: string;
+            /**
+             * @description `exact`: the whole name; `words`: each word of the search starts a word of it; `contains`
+             * @enum {string}
+             */
+            match: "exact" | "words" | "contains";
+            /** @description His name on the day (or the latest reported) */
+            name?: string;
+            /** @description Other names he was reported under */
+            otherNames?: string[];
+            position?: components["schemas"]["FootballPosition"];
+            nationality?: string;
+            /** @description Approximate when only his age on a day was reported */
+            birthYear?: number;
+            /**
+             * @description The club he is registered at on the day
+             * @example juventus
+             */
+            club?: string;
         };
         StoredEvent: {
             /** Format: uuid */
@@ -2173,6 +2373,7 @@ export type TransferCompleted = components['schemas']['TransferCompleted'];
 export type PlayerReleased = components['schemas']['PlayerReleased'];
 export type PlayerRetired = components['schemas']['PlayerRetired'];
 export type PlayerProfileReported = components['schemas']['PlayerProfileReported'];
+export type ClubProfileReported = components['schemas']['ClubProfileReported'];
 export type ClaimDisputed = components['schemas']['ClaimDisputed'];
 export type Claim = components['schemas']['Claim'];
 export type Report = components['schemas']['Report'];
@@ -2204,6 +2405,10 @@ export type Player = components['schemas']['Player'];
 export type TimelineEntry = components['schemas']['TimelineEntry'];
 export type PlayerTimeline = components['schemas']['PlayerTimeline'];
 export type ClubList = components['schemas']['ClubList'];
+export type ClubMatch = components['schemas']['ClubMatch'];
+export type Club = components['schemas']['Club'];
+export type PlayerSearch = components['schemas']['PlayerSearch'];
+export type PlayerMatch = components['schemas']['PlayerMatch'];
 export type StoredEvent = components['schemas']['StoredEvent'];
 export type EventPage = components['schemas']['EventPage'];
 export type ReportRecorded = components['schemas']['ReportRecorded'];
@@ -2649,10 +2854,16 @@ export interface operations {
     readModelsClubs: {
         parameters: {
             query?: {
-                /** @description The clubs of a what-if branch (its id) */
-                branch?: string;
                 /** @description Wait (up to 5 s, then 503) until the read models reflect this store position */
                 minPosition?: number;
+                /** @description The clubs of a what-if branch (its id) */
+                branch?: string;
+                /** @description With search: only names reported on or before this day (default all) */
+                knownAt?: string;
+                /** @description With search: at most this many clubs (1 to 100, default 20) */
+                limit?: number;
+                /** @description Part of any name, alias or slug of the club ("juve", "atletico", "bor dortmund"): case, accents and punctuation do not matter; best matches first */
+                search?: string;
             };
             header?: never;
             path?: never;
@@ -2678,6 +2889,41 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ClubList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readModelsClub: {
+        parameters: {
+            query?: {
+                /** @description Valid time YYYY-MM-DD: the world on that day (default today) */
+                asOf?: string;
+                /** @description Record time YYYY-MM-DD: only reports published on or before that day (default all) */
+                knownAt?: string;
+                /** @description Wait (up to 5 s, then 503) until the read models reflect this store position */
+                minPosition?: number;
+                /** @description Read a what-if branch (its id) instead of canonical history */
+                branch?: string;
+            };
+            header?: never;
+            path: {
+                club: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The club on the day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Club"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3196,6 +3442,43 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Outgoing"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readModelsPlayers: {
+        parameters: {
+            query: {
+                /** @description Valid time YYYY-MM-DD: the world on that day (default today) */
+                asOf?: string;
+                /** @description Record time YYYY-MM-DD: only reports published on or before that day (default all) */
+                knownAt?: string;
+                /** @description Wait (up to 5 s, then 503) until the read models reflect this store position */
+                minPosition?: number;
+                /** @description Read a what-if branch (its id) instead of canonical history */
+                branch?: string;
+                /** @description At most this many players (1 to 100, default 20) */
+                limit?: number;
+                /** @description Part of his name or slug ("ronaldo", "joao cancelo"): case, accents and punctuation do not matter */
+                search: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The players found, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlayerSearch"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -46,6 +46,17 @@ export interface ClaimFields {
     /** The year he was born; approximate when only his age on a day is known. */
     birthYear?: number;
   };
+  /**
+   * Who a club is (each field optional): its usual name, the other spellings it goes by, its
+   * country, and for a youth or reserve side (`Juventus U23`) the first team it belongs to.
+   */
+  ClubProfileReported: {
+    club: Slug;
+    name?: string;
+    aliases?: string[];
+    country?: string;
+    parentClub?: Slug;
+  };
   ClaimDisputed: { club: Slug; player: Slug; disputedType: ClaimType; statement: string };
 }
 
@@ -75,6 +86,7 @@ export const CLAIM_TYPES = [
   'PlayerReleased',
   'PlayerRetired',
   'PlayerProfileReported',
+  'ClubProfileReported',
   'ClaimDisputed',
 ] as const satisfies readonly ClaimType[];
 
@@ -125,6 +137,11 @@ export interface Report {
   readonly publishedOn: IsoDate;
   /** True when `publishedOn` was inferred from context rather than printed on the report. */
   readonly publishedOnApprox: boolean;
+  /**
+   * Where in the source its facts are read, when the source is long: a file and line
+   * (`data/2018/serie-a.csv:412`), a page, a paragraph. Part of what the report says.
+   */
+  readonly evidence?: readonly string[];
   readonly claims: readonly Claim[];
 }
 

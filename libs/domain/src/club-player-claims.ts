@@ -49,6 +49,7 @@ export const CLUB_PLAYER_SUBJECT: { readonly [T in ClaimType]: ((claim: ClaimFie
   LoanDeparted: null,
   MarketValueReported: null,
   ManagerAppointed: null,
+  ClubProfileReported: null,
 };
 
 function clubAndPlayer({ club, player }: { club: Slug; player: Slug }): ClubAndPlayer {

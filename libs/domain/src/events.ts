@@ -11,6 +11,8 @@ export interface Provenance {
   readonly claimCount: number;
   /** Hash of the report's content: the same report id with other content is refused. */
   readonly reportHash: string;
+  /** The report's `evidence`, on its first claim's event only (the report's header: stored once). */
+  readonly evidence?: readonly string[];
 }
 
 /** A pointer to one claim of one report, e.g. the claim another claim contradicts. */

@@ -144,6 +144,7 @@ function registrationChangeOf(event: SquadEvent): RegistrationChange | undefined
     case 'MarketValueReported':
     case 'ManagerAppointed':
     case 'PlayerProfileReported':
+    case 'ClubProfileReported':
     case 'ClaimDisputed':
       return undefined;
     default:

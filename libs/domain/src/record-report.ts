@@ -78,6 +78,7 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
       claimIndex,
       claimCount: report.claims.length,
       reportHash,
+      ...(claimIndex === 0 && report.evidence && report.evidence.length > 0 ? { evidence: report.evidence } : {}),
     };
     const { type, effectiveOn, effectiveOnApprox, ...fields } = claim;
     const contradicts = [...moveContradicts, ...contradictionsOf(claim, registration, claimsAbout)].filter(
@@ -198,6 +199,16 @@ function checkClaim(
           'invalid',
           'a dispute names the claim type it disputes, not another dispute',
           field('disputedType'),
+        );
+      }
+      return [];
+    case 'ClubProfileReported':
+      if (claim.parentClub === claim.club) {
+        throw new DomainError(
+          'CLUB_IS_ITS_OWN_PARENT',
+          'invalid',
+          `${claim.club} cannot be its own first team: parentClub names the club of a youth or reserve side`,
+          field('parentClub'),
         );
       }
       return [];

@@ -11,6 +11,8 @@ export function canonicalReportContent(report: Report): string {
     source: report.source,
     publishedOn: report.publishedOn,
     publishedOnApprox: report.publishedOnApprox,
+    // absent and empty are the same report (and the same hash as before evidence existed)
+    evidence: report.evidence && report.evidence.length > 0 ? report.evidence : undefined,
     claims: report.claims.map((claim) => ({
       ...claim,
       effectiveOn: claim.effectiveOn ?? report.publishedOn,

@@ -9,9 +9,13 @@ export * from './read-model/squad-read-model';
 export * from './read-model/projection-runner';
 export * from './read-model/snapshots';
 // one folder per read model: its evolve, its routing table, its queries
+export * from './club/club.projection';
+export * from './club/club.query';
+export * from './search/name-search';
 export * from './player/player.projection';
 export * from './player/player-at';
 export * from './player/player.query';
+export * from './player/player-search';
 export * from './pursuit/pursuit.projection';
 export * from './pursuit/pursuit-at';
 export * from './pursuit/targets.query';

@@ -92,6 +92,7 @@ function summaryText(summary: TransfermarktImportSummary, anomaliesFile: string 
   const lines = [
     `rows read: ${summary.rowsRead} (${summary.rowsSelected} in the selection)`,
     `moves: ${summary.moves} (${summary.pairsMerged} in/out pairs merged)`,
+    `clubs: ${summary.clubs} (${summary.clubProfilesRecorded} profiles recorded now)`,
     `recorded: ${summary.recorded}`,
     `already present: ${summary.alreadyPresent}`,
     `refused: ${summary.refused.length}`,

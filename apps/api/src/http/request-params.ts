@@ -6,6 +6,9 @@ import { invalidRequest, type FieldProblem } from '../errors/application-error';
 export const BRANCH_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const MAX_BRANCH_ID_LENGTH = 80;
 
+export const MIN_SEARCH_LENGTH = 2;
+export const MAX_SEARCH_LENGTH = 100;
+
 /** A store position on the wire: whole, and exact as a JavaScript number. */
 const POSITION = /^\d{1,15}$/;
 
@@ -61,6 +64,19 @@ export class RequestParams {
       this.add(field, `${field} must be a whole number from ${range.min} to ${range.max}, got ${JSON.stringify(raw)}`);
     }
     return value;
+  }
+
+  /** Search text: 2 to 100 characters with at least one letter or digit (a picker's first keys are not a query). */
+  searchText(value: string | undefined, field: string): string | undefined {
+    if (value === undefined) return undefined;
+    const text = value.trim();
+    if (text.length < MIN_SEARCH_LENGTH || text.length > MAX_SEARCH_LENGTH || !/[\p{L}\p{N}]/u.test(text)) {
+      this.add(
+        field,
+        `${field} must be ${MIN_SEARCH_LENGTH} to ${MAX_SEARCH_LENGTH} characters with a letter or a digit, got ${JSON.stringify(value.slice(0, 40))}`,
+      );
+    }
+    return text;
   }
 
   /** Refuses the request with every problem found, if any. */

@@ -8,7 +8,7 @@ import {
   SLUG,
   SOURCE_KINDS,
 } from '@squad/domain';
-import { FORMATIONS, POSITION_GROUPS, STAGES } from '@squad/projections';
+import { FORMATIONS, MATCH_RANKS, POSITION_GROUPS, STAGES } from '@squad/projections';
 
 /**
  * The JSON Schemas of everything the API answers, as OpenAPI components. They are written here,
@@ -87,6 +87,23 @@ const citation: Record<string, Schema> = {
   publishedOn: { ...day, description: 'Record time: when the report was published' },
 };
 const reference: Record<string, Schema> = { ...citation, publishedOnApprox: { type: 'boolean' } };
+
+const clubNames: Record<string, Schema> = {
+  aliases: list(text(), 'Every other name it was reported under (a former name stays one)'),
+};
+const clubProfile: Record<string, Schema> = {
+  name: text('Its usual name, as last reported'),
+  country: text(),
+  parentClub: { ...slug, description: 'For a youth or reserve side: its first team' },
+};
+const nameMatch: Record<string, Schema> = {
+  matched: text('The name (or the slug) the search matched'),
+  match: {
+    type: 'string',
+    enum: [...MATCH_RANKS],
+    description: '`exact`: the whole name; `words`: each word of the search starts a word of it; `contains`',
+  },
+};
 
 const replayState: Record<string, Schema> = {
   id: text(),
@@ -352,13 +369,54 @@ const SCHEMAS = {
         enum: [true],
         description: "Present when effectiveOn is inferred (a transfer window's conventional day), not stated",
       },
+      evidence: list(text(), "Where in the report's source its facts are read (a file and line for imported history)"),
       contradicts: list(ref('ClaimReference')),
     },
   ),
   PlayerTimeline: object({ ...envelope, player: slug, timeline: list(ref('TimelineEntry')) }, envelopeBranch),
   ClubList: object(
-    { storePosition: storePosition('The store position the list reflects'), clubs: list(slug, 'Sorted') },
+    {
+      storePosition: storePosition('The store position the list reflects'),
+      clubs: list(slug, 'Sorted; with `search`, the matching clubs, best first'),
+    },
+    {
+      ...envelopeBranch,
+      matches: list(ref('ClubMatch'), 'With `search`: each matching club with its names, best first'),
+    },
+  ),
+  ClubMatch: object({ club: slug, ...clubNames, ...nameMatch }, clubProfile, 'A club found by one of its names'),
+  Club: object(
+    { ...envelope, club: slug, ...clubNames },
+    {
+      ...envelopeBranch,
+      ...clubProfile,
+      manager: object(
+        { name: text(), since: day, ...citation },
+        {},
+        'The manager on the day, from the last appointment',
+      ),
+    },
+  ),
+  PlayerSearch: object(
+    {
+      storePosition: storePosition('The store position the answer reflects'),
+      asOf: { ...day, description: 'Valid time of each player shown (his club, his position)' },
+      knownAt: nullable({ ...day, description: 'Record time: only names reported by this day (null: all)' }),
+      players: list(ref('PlayerMatch'), 'Best first'),
+    },
     envelopeBranch,
+  ),
+  PlayerMatch: object(
+    { player: slug, ...nameMatch },
+    {
+      name: text('His name on the day (or the latest reported)'),
+      otherNames: list(text(), 'Other names he was reported under'),
+      position: ref('FootballPosition'),
+      nationality: text(),
+      birthYear: { type: 'integer', description: 'Approximate when only his age on a day was reported' },
+      club: { ...slug, description: 'The club he is registered at on the day' },
+    },
+    'A player found by one of his names',
   ),
   StoredEvent: object({
     id: { type: 'string', format: 'uuid' },

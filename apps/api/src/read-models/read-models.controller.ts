@@ -2,11 +2,14 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
+  clubDetail,
   envelope,
   FORMATIONS,
   outgoingBody,
   playerDetail,
   playerTimeline,
+  searchClubs,
+  searchPlayers,
   squadDepthBody,
   targetsBody,
   today,
@@ -19,6 +22,14 @@ import { unknownEntity } from '../errors/application-error';
 import { RequestParams } from '../http/request-params';
 import { Histories } from '../histories/histories.service';
 import { Answers } from '../openapi/answers';
+
+interface SearchParams {
+  search?: string;
+  limit?: string;
+}
+
+/** How many matches a search answers with. */
+const SEARCH_LIMIT = { min: 1, max: 100, fallback: 20 };
 
 interface ReadQuery {
   asOf?: string;
@@ -63,7 +74,25 @@ export class ReadModelsController {
   ) {}
 
   @Get('clubs')
-  @ApiOperation({ summary: 'Every club a report mentions (sorted slugs), with the store position they reflect' })
+  @ApiOperation({
+    summary: 'Every club a report mentions (sorted slugs), or those matching a search by any of their names',
+  })
+  @ApiQuery({
+    name: 'search',
+    required: false,
+    description:
+      'Part of any name, alias or slug of the club ("juve", "atletico", "bor dortmund"): case, accents and punctuation do not matter; best matches first',
+  })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    description: 'With search: at most this many clubs (1 to 100, default 20)',
+  })
+  @ApiQuery({
+    name: 'knownAt',
+    required: false,
+    description: 'With search: only names reported on or before this day (default all)',
+  })
   @ApiQuery({ name: 'branch', required: false, description: 'The clubs of a what-if branch (its id)' })
   @ApiQuery({
     name: 'minPosition',
@@ -71,19 +100,35 @@ export class ReadModelsController {
     description: 'Wait (up to 5 s, then 503) until the read models reflect this store position',
   })
   @Answers({ answers: [{ status: 200, schema: 'ClubList', description: 'The clubs, sorted' }], problems: [404] })
-  async clubs(@Query('branch') branch?: string, @Query('minPosition') minPositionParam?: string) {
+  async clubs(@Query() query: ReadQuery & SearchParams) {
     const params = new RequestParams();
-    params.branch(branch);
-    const minPosition = params.position(minPositionParam, 'minPosition');
+    params.branch(query.branch);
+    const search = params.searchText(query.search, 'search');
+    const limit = params.wholeNumber(query.limit, 'limit', SEARCH_LIMIT);
+    const knownAt = params.date(query.knownAt, 'knownAt');
+    if (search === undefined) {
+      if (query.limit !== undefined) params.add('limit', 'limit goes with search');
+      if (knownAt !== undefined) params.add('knownAt', 'knownAt goes with search');
+    }
+    const minPosition = params.position(query.minPosition, 'minPosition');
     params.done();
     await this.histories.reach(minPosition, (position) => ({ storePosition: position, minPosition }));
     // for pickers such as the dashboard's: the clubs whose documents can be asked for
-    const { view } = await this.histories.resolve(branch);
-    return {
-      storePosition: view.position,
-      ...(view.branch ? { branch: view.branch } : {}),
-      clubs: [...view.clubs()].sort(),
-    };
+    const { view } = await this.histories.resolve(query.branch);
+    const head = { storePosition: view.position, ...(view.branch ? { branch: view.branch } : {}) };
+    if (search === undefined) return { ...head, clubs: [...view.clubs()].sort() };
+    const matches = searchClubs(view, { text: search, limit, knownAt });
+    return { ...head, clubs: matches.map((match) => match.club), matches };
+  }
+
+  @Get('clubs/:club')
+  @ApiOperation({ summary: 'A club on a day: its names, country, first team (for a youth side) and manager' })
+  @ApiParam({ name: 'club', example: 'juventus' })
+  @ClockQueries()
+  @Answers({ answers: [{ status: 200, schema: 'Club', description: 'The club on the day' }], problems: [404] })
+  async club(@Param('club') club: string, @Query() query: ReadQuery) {
+    const { view, time } = await this.read(query, { club });
+    return withEnvelope(envelope(view, time), clubDetail(view, club, time));
   }
 
   @Get('clubs/:club/squad-depth')
@@ -126,6 +171,36 @@ export class ReadModelsController {
     return withEnvelope(envelope(view, time), outgoingBody(view, club, time, formation));
   }
 
+  @Get('players')
+  @ApiOperation({
+    summary: 'The players matching a search by any of the names they were reported under, best first',
+  })
+  @ApiQuery({
+    name: 'search',
+    required: true,
+    description: 'Part of his name or slug ("ronaldo", "joao cancelo"): case, accents and punctuation do not matter',
+  })
+  @ApiQuery({ name: 'limit', required: false, description: 'At most this many players (1 to 100, default 20)' })
+  @ClockQueries()
+  @Answers({
+    answers: [{ status: 200, schema: 'PlayerSearch', description: 'The players found, best first' }],
+    problems: [404],
+  })
+  async players(@Query() query: ReadQuery & SearchParams) {
+    const params = new RequestParams();
+    const search = params.searchText(query.search, 'search');
+    if (search === undefined) params.add('search', 'search is required: part of a name, such as "ronaldo"');
+    const limit = params.wholeNumber(query.limit, 'limit', SEARCH_LIMIT);
+    const { view, time } = await this.read(query, {}, params);
+    return {
+      storePosition: view.position,
+      ...(view.branch ? { branch: view.branch } : {}),
+      asOf: time.asOf,
+      knownAt: time.knownAt ?? null,
+      players: searchPlayers(view, { text: search!, limit, ...time }),
+    };
+  }
+
   @Get('players/:player')
   @ApiOperation({
     summary: 'A player on a day: club, position, status, loan, injury, contract, valuation, who pursues him',
@@ -161,8 +236,8 @@ export class ReadModelsController {
   private async read(
     query: ReadQuery,
     ids: { club?: string; player?: string },
+    params = new RequestParams(),
   ): Promise<{ view: ReadView; time: DocumentTime; formation: string }> {
-    const params = new RequestParams();
     for (const [field, id] of Object.entries(ids)) params.slug(id, field);
     const asOf = params.date(query.asOf, 'asOf');
     const knownAt = params.date(query.knownAt, 'knownAt');

@@ -58,8 +58,9 @@ export const PLAYER_ROUTES: RouteTable<Slug> = {
   PlayerReleased: byPlayer,
   PlayerRetired: byPlayer,
   PlayerProfileReported: byPlayer,
-  // about a club's staff, not a player
+  // about a club (its staff, its names), not a player
   ManagerAppointed: null,
+  ClubProfileReported: null,
 };
 
 export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): PlayerView {
@@ -138,6 +139,7 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
     case 'PursuitAbandoned':
     case 'InterestRenewalExpected':
     case 'ManagerAppointed':
+    case 'ClubProfileReported':
     case 'ClaimDisputed':
       return view;
     default:

@@ -50,6 +50,7 @@ export function playerTimeline(source: ReadSource, player: Slug, q: TimeQuery) {
       effectiveOn,
       ...(effectiveOnApprox === true ? { effectiveOnApprox } : {}),
       ...reportRef(fact),
+      ...(fact.report.evidence ? { evidence: fact.report.evidence } : {}),
       claimIndex: fact.claimIndex,
       storePosition: fact.position,
       details,

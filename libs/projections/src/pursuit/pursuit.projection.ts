@@ -76,6 +76,7 @@ export const PURSUIT_ROUTES: RouteTable<Slug> = {
   PlayerReleased: null,
   PlayerRetired: null,
   PlayerProfileReported: null,
+  ClubProfileReported: null,
 };
 
 /** Stages only move forward within a pursuit; interest after an end starts a new pursuit. */
@@ -134,6 +135,7 @@ function evolveStage(view: PursuitView, event: ProjectedEvent): PursuitView {
     case 'PlayerReleased':
     case 'PlayerRetired':
     case 'PlayerProfileReported':
+    case 'ClubProfileReported':
       return view;
     default:
       return assertNever(event);

@@ -37,4 +37,6 @@ export interface ReportInfo {
   /** Store position of the report's first claim (its claims are stored together, in order). */
   readonly position: number;
   readonly claimCount: number;
+  /** Where in the source its facts are read (see `Report.evidence`). */
+  readonly evidence?: readonly string[];
 }

@@ -89,6 +89,12 @@ const cases: {
     clubs: ['juventus'],
     pursuers: [],
   },
+  // a youth side's profile names its first team as well
+  ClubProfileReported: {
+    claim: { type: 'ClubProfileReported', club: 'juventus-u23', name: 'Juventus U23', parentClub: 'juventus' },
+    clubs: ['juventus-u23', 'juventus'],
+    pursuers: [],
+  },
   // he leaves football: his club's squad is the one it names
   PlayerReleased: {
     claim: { type: 'PlayerReleased', player: BREMER, fromClub: 'juventus', reason: 'ban' },

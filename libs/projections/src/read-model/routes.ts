@@ -1,4 +1,5 @@
 import { CLAIM_TYPES, type ClaimType, type IsoDate, type Slug } from '@squad/domain';
+import { CLUB_ROUTES } from '../club/club.projection';
 import { PLAYER_ROUTES } from '../player/player.projection';
 import { PURSUIT_ROUTES } from '../pursuit/pursuit.projection';
 import { ROSTER_MOVES, type Whereabouts } from '../squad/roster.projection';
@@ -32,6 +33,8 @@ export const CLUBS_NAMED: { readonly [T in ClaimType]: (data: EventData<T>) => r
   PlayerReleased: (data) => [data.fromClub],
   PlayerRetired: (data) => (data.fromClub === undefined ? [] : [data.fromClub]),
   PlayerProfileReported: noClub,
+  // a youth side's profile names its first team too
+  ClubProfileReported: (data) => (data.parentClub === undefined ? [data.club] : pair(data.club, data.parentClub)),
   PlayerInjured: noClub,
   PlayerReturnedFromInjury: noClub,
   MarketValueReported: noClub,
@@ -63,6 +66,7 @@ export const HOLDS_UNTIL: RouteTable<IsoDate | undefined> = {
   PlayerReleased: null,
   PlayerRetired: null,
   PlayerProfileReported: null,
+  ClubProfileReported: null,
   ClaimDisputed: null,
 };
 
@@ -73,6 +77,8 @@ export interface Route {
   readonly clubs: (data: object) => readonly Slug[];
   /** The player whose history files it (`PLAYER_ROUTES`). */
   readonly player: ((data: object) => Slug) | null;
+  /** The club whose own history files it (`CLUB_ROUTES`): its names, its managers. */
+  readonly club: ((data: object) => Slug) | null;
   /** The club whose pursuit of that player it updates (`PURSUIT_ROUTES`). */
   readonly pursuit: ((data: object) => Slug) | null;
   /** Where a move leaves the player (`ROSTER_MOVES`); null: it moves no one. */
@@ -88,6 +94,7 @@ export const ROUTES: ReadonlyMap<string, Route> = new Map(
       type,
       clubs: CLUBS_NAMED[type] as Route['clubs'],
       player: PLAYER_ROUTES[type] as Route['player'],
+      club: CLUB_ROUTES[type] as Route['club'],
       pursuit: PURSUIT_ROUTES[type] as Route['pursuit'],
       move: ROSTER_MOVES[type] as Route['move'],
       holdsUntil: HOLDS_UNTIL[type] as Route['holdsUntil'],

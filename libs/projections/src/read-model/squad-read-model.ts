@@ -2,6 +2,7 @@ import { CANONICAL_LEDGER_STREAM, upcastClaimRefs, type Slug, type SquadEvent } 
 import { addFact, emptyHistory, historyStartingWith, type History } from '../history/bitemporal-history';
 import { toDay, yearOf, type Day } from '../history/calendar';
 import { noteClubSighting, type ClubSightings } from '../history/club-sightings';
+import type { ClubView } from '../club/club.projection';
 import type { PlayerView } from '../player/player.projection';
 import type { PursuitView } from '../pursuit/pursuit.projection';
 import type { RosterView, Whereabouts } from '../squad/roster.projection';
@@ -9,7 +10,7 @@ import type { ProjectedEvent, ReportInfo } from './projected-event';
 import { pursuitClubOf, ROUTES, routeOf, type Route } from './routes';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 16;
+export const READ_MODEL_VERSION = 17;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -38,6 +39,8 @@ export interface SquadReadModel {
   readonly players: Map<Slug, PlayerHistory>;
   /** Each club's roster in both clocks: who may be in its squad on a day. */
   readonly rosters: Map<Slug, History<ProjectedEvent, RosterView>>;
+  /** Each club's own history in both clocks: its names and its managers (`CLUB_ROUTES`). */
+  readonly clubHistories: Map<Slug, History<ProjectedEvent, ClubView>>;
   /**
    * The players each club pursued, by the calendar year of the pursuit's facts: per club, its
    * pursuit facts are appended as they arrive and filed by year when the club is next read (see
@@ -143,6 +146,7 @@ export function emptyReadModel(stream: string = CANONICAL_LEDGER_STREAM): SquadR
     reports: { pending: [], index: new Map() },
     players: new Map(),
     rosters: new Map(),
+    clubHistories: new Map(),
     clubTargets: new Map(),
     clubs: new Set(),
     clubSightings: new Map(),
@@ -221,6 +225,12 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
       else targets.pending.push(event);
       if (history.pursuitIndex !== undefined) filePursuitFact(history.pursuitIndex, club, event);
     }
+  }
+  if (route.club !== null) {
+    const club = route.club(data);
+    const history = model.clubHistories.get(club);
+    if (history === undefined) model.clubHistories.set(club, historyStartingWith(event));
+    else addFact(history, event);
   }
   fileIfTakingEffectLater(model, event, route);
   model.position = position; // last: an event that throws above is not marked applied
@@ -307,6 +317,7 @@ function reportOf(model: SquadReadModel, metadata: SquadEvent['metadata'], posit
       publishedOnApprox: metadata.publishedOnApprox,
       position,
       claimCount: metadata.claimCount,
+      ...(metadata.evidence !== undefined ? { evidence: metadata.evidence } : {}),
     };
     model.reports.pending.push(report);
     fileByDay(model, report);

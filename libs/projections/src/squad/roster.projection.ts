@@ -65,6 +65,7 @@ export const ROSTER_MOVES: {
   ContractRecorded: null,
   MarketValueReported: null,
   ManagerAppointed: null,
+  ClubProfileReported: null,
   ClaimDisputed: null,
 };
 
@@ -111,6 +112,7 @@ export function evolveRosterView(view: RosterView, event: ProjectedEvent): Roste
     case 'MarketValueReported':
     case 'ManagerAppointed':
     case 'PlayerProfileReported':
+    case 'ClubProfileReported':
     case 'ClaimDisputed':
       return view;
     default:

@@ -140,6 +140,16 @@ export class BranchView implements ReadView {
     return this.history(`r\n${club}`, this.canonical.rosters.get(club), this.own?.rosters.get(club));
   }
 
+  clubHistory(club: Slug) {
+    if (this.unchanged) return this.canonical.clubHistories.get(club);
+    return this.history(`c\n${club}`, this.canonical.clubHistories.get(club), this.own?.clubHistories.get(club));
+  }
+
+  *players(): Iterable<Slug> {
+    yield* this.canonical.players.keys();
+    if (this.own) for (const player of this.own.players.keys()) if (!this.canonical.players.has(player)) yield player;
+  }
+
   /**
    * Canonical history frozen at a position it has not moved past (a replay while nothing new is
    * stored): every canonical fact is visible and there is nothing of its own, so the canonical
@@ -175,6 +185,12 @@ export class BranchView implements ReadView {
    */
   hasClub(club: Slug): boolean {
     return !!this.own?.clubs.has(club) || this.canonicalSees(club);
+  }
+
+  clubKnownBy(club: Slug, knownAt: Day): boolean {
+    const own = this.own && clubSeenBy(this.own.clubSightings.get(club), this.options.ownPosition ?? Infinity, knownAt);
+    const forkKnownAt = this.fork.knownAt === undefined ? knownAt : Math.min(knownAt, this.fork.knownAt);
+    return !!own || clubSeenBy(this.canonical.clubSightings.get(club), this.fork.position, forkKnownAt);
   }
 
   clubs(): Iterable<Slug> {

@@ -51,6 +51,7 @@ export function forkDecisionContext(
         claimIndex: fact.claimIndex,
         claimCount: report.claimCount,
         reportHash: '',
+        ...(report.evidence ? { evidence: report.evidence } : {}),
       },
     } as SquadEvent;
   };

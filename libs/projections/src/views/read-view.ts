@@ -1,6 +1,8 @@
 import type { Slug } from '@squad/domain';
 import type { History } from '../history/bitemporal-history';
 import type { Day } from '../history/calendar';
+import { clubSeenBy } from '../history/club-sightings';
+import type { ClubView } from '../club/club.projection';
 import type { PlayerView } from '../player/player.projection';
 import type { ProjectedEvent, ReportInfo } from '../read-model/projected-event';
 import type { PursuitView } from '../pursuit/pursuit.projection';
@@ -30,6 +32,10 @@ export interface ReadView {
   playerHistory(player: Slug): History<ProjectedEvent, PlayerView> | undefined;
   pursuitHistory(club: Slug, player: Slug): History<ProjectedEvent, PursuitView> | undefined;
   rosterHistory(club: Slug): History<ProjectedEvent, RosterView> | undefined;
+  /** The club's own history: its names and managers. */
+  clubHistory(club: Slug): History<ProjectedEvent, ClubView> | undefined;
+  /** Every player with a history (a branch: perhaps some whose facts all come after its fork). */
+  players(): Iterable<Slug>;
   report(reportId: string): ReportInfo | undefined;
   /** Players the club pursued with facts dated in `year` (repeats possible). */
   clubTargetsIn(club: Slug, year: number): Iterable<Slug> | undefined;
@@ -38,6 +44,8 @@ export interface ReadView {
   /** Every yearly bucket of the player's pursuers. */
   pursuerBuckets(player: Slug): Iterable<Iterable<Slug>>;
   hasClub(club: Slug): boolean;
+  /** Whether a report published by `knownAt` names the club. */
+  clubKnownBy(club: Slug, knownAt: Day): boolean;
   clubs(): Iterable<Slug>;
   /** Reports published on `day`, in store order. */
   reportsPublishedOn(day: Day): readonly ReportInfo[];
@@ -64,6 +72,12 @@ export class CanonicalView implements ReadView {
   rosterHistory(club: Slug) {
     return this.model.rosters.get(club);
   }
+  clubHistory(club: Slug) {
+    return this.model.clubHistories.get(club);
+  }
+  players(): Iterable<Slug> {
+    return this.model.players.keys();
+  }
   report(reportId: string) {
     return reportById(this.model, reportId);
   }
@@ -78,6 +92,9 @@ export class CanonicalView implements ReadView {
   }
   hasClub(club: Slug): boolean {
     return this.model.clubs.has(club);
+  }
+  clubKnownBy(club: Slug, knownAt: Day): boolean {
+    return clubSeenBy(this.model.clubSightings.get(club), this.model.position, knownAt);
   }
   clubs(): Iterable<Slug> {
     return this.model.clubs;

@@ -89,6 +89,14 @@ export const CLAIM_EXAMPLES: { readonly [T in ClaimType]: Extract<Claim, { type:
     nationality: 'Argentina',
     birthYear: 1999,
   },
+  ClubProfileReported: {
+    type: 'ClubProfileReported',
+    club: 'juventus-u23',
+    name: 'Juventus U23',
+    aliases: ['Juventus Next Gen'],
+    country: 'Italy',
+    parentClub: 'juventus',
+  },
   ClaimDisputed: {
     type: 'ClaimDisputed',
     club: 'juventus',

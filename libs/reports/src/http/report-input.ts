@@ -253,6 +253,35 @@ export class PlayerProfileReportedDto extends PlayerClaim {
   @Max(2100)
   birthYear?: number;
 }
+/** Places in one source a report cites. */
+export const MAX_EVIDENCE = 20;
+/** Enough for every spelling a club goes by (the data set's most spelled club has 9). */
+export const MAX_CLUB_ALIASES = 50;
+export class ClubProfileReportedDto extends ClaimDto {
+  @ApiProperty({ example: 'juventus-u23' }) @IsSlug() club!: string;
+  @ApiPropertyOptional({ example: 'Juventus U23', description: 'Its usual name' }) @IsOptional() @Text() name?: string;
+  @ApiPropertyOptional({
+    example: ['Juventus Next Gen', 'Juve U23'],
+    description: 'Other names it goes by (a former name stays an alias)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_CLUB_ALIASES)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(MAX_TEXT, { each: true })
+  aliases?: string[];
+  @ApiPropertyOptional({ example: 'Italy' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  country?: string;
+  @ApiPropertyOptional({ example: 'juventus', description: 'For a youth or reserve side: its first team' })
+  @IsOptional()
+  @IsSlug()
+  parentClub?: string;
+}
 export class ClaimDisputedDto extends PursuitClaim {
   @ApiProperty({ enum: CLAIM_TYPES.filter((t) => t !== 'ClaimDisputed') })
   @IsIn(CLAIM_TYPES.filter((t) => t !== 'ClaimDisputed'))
@@ -284,6 +313,7 @@ export const CLAIM_DTOS: Record<ClaimType, new () => ClaimDto> = {
   PlayerReleased: PlayerReleasedDto,
   PlayerRetired: PlayerRetiredDto,
   PlayerProfileReported: PlayerProfileReportedDto,
+  ClubProfileReported: ClubProfileReportedDto,
   ClaimDisputed: ClaimDisputedDto,
 };
 
@@ -308,6 +338,18 @@ export class ReportDto {
   @IsOptional()
   @IsBoolean()
   publishedOnApprox?: boolean;
+
+  @ApiPropertyOptional({
+    example: ['third paragraph'],
+    description: 'Where in the source its facts are read (a page, a paragraph, a file and line)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_EVIDENCE)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(MAX_TEXT, { each: true })
+  evidence?: string[];
 
   @ApiProperty({
     description: 'One or more claims; see the examples per claim type',
@@ -377,6 +419,7 @@ export function parseReport(body: unknown, fieldPrefix = ''): { report: Report }
       },
       publishedOn: dto.publishedOn,
       publishedOnApprox: dto.publishedOnApprox ?? false,
+      ...(dto.evidence && dto.evidence.length > 0 ? { evidence: dto.evidence } : {}),
       claims: claims as unknown as Report['claims'],
     },
   };

@@ -7,7 +7,7 @@ import {
 } from './transfermarkt';
 import type { Report } from '@squad/domain';
 import type { Ledger } from '../ledger/ledger';
-import { transfermarktReportId, transfermarktReports } from './transfermarkt-reports';
+import { isClubProfile, transfermarktReports } from './transfermarkt-reports';
 
 /** What an import did, for the command line's summary and `--anomalies FILE.json`. */
 export interface TransfermarktImportSummary {
@@ -15,6 +15,11 @@ export interface TransfermarktImportSummary {
   /** Rows of the files inside `--leagues` / `--seasons`. */
   readonly rowsSelected: number;
   readonly moves: number;
+  /** Clubs introduced by a profile report of their own (names and spellings). */
+  readonly clubs: number;
+  /** Club profiles newly recorded (the rest were present). */
+  clubProfilesRecorded: number;
+  /** Moves newly recorded. */
   recorded: number;
   alreadyPresent: number;
   /** Moves made of two rows (the buyer's `in` and the seller's `out`), recorded once. */
@@ -56,6 +61,8 @@ export async function importTransfermarkt(
     rowsRead: history.rowsRead,
     rowsSelected: history.rowsSelected,
     moves: history.moves.length,
+    clubs: history.clubs.length,
+    clubProfilesRecorded: 0,
     recorded: 0,
     alreadyPresent: 0,
     pairsMerged: history.pairsMerged,
@@ -64,30 +71,32 @@ export async function importTransfermarkt(
     anomaliesByKind,
     seconds: 0,
   };
-  const evidenceOf = new Map(
-    history.moves.map((move) => [transfermarktReportId(move), move.evidence.map((row) => `${row.file}:${row.line}`)]),
-  );
   const batchSize = options.batchSize ?? 500;
   let batch: Report[] = [];
   let done = 0;
+  const evidenceOf = new Map<string, readonly string[]>();
   const flush = async () => {
     for (const outcome of await ledger.recordBatch(batch)) {
-      if (outcome.status === 'recorded') summary.recorded++;
+      if (isClubProfile(outcome.reportId)) {
+        if (outcome.status === 'recorded') summary.clubProfilesRecorded++;
+        else if (outcome.status === 'already-recorded') continue;
+      } else if (outcome.status === 'recorded') summary.recorded++;
       else if (outcome.status === 'already-recorded') summary.alreadyPresent++;
       if (outcome.status !== 'rejected') continue;
       summary.refused.push({
         reportId: outcome.reportId,
-        evidence: evidenceOf.get(outcome.reportId) ?? [],
+        evidence: [...(evidenceOf.get(outcome.reportId) ?? [])],
         code: outcome.error.code,
         reason: outcome.error.message,
       });
     }
-    done += batch.length;
+    done += batch.filter((report) => !isClubProfile(report.reportId)).length;
     batch = [];
     options.onProgress?.(done, summary);
   };
   for (const report of transfermarktReports(history)) {
     batch.push(report);
+    if (report.evidence) evidenceOf.set(report.reportId, report.evidence);
     if (batch.length >= batchSize) await flush();
   }
   if (batch.length > 0) await flush();

@@ -1,5 +1,6 @@
-import type { Claim, Report } from '@squad/domain';
-import type { HistoricalMove, PlayerEntry, TransfermarktHistory } from './transfermarkt';
+import { createHash } from 'node:crypto';
+import type { Claim, Report, Slug } from '@squad/domain';
+import type { ClubEntry, HistoricalMove, PlayerEntry, TransfermarktHistory } from './transfermarkt';
 
 /**
  * Transfermarkt's record, as reports: one report per move, from a `data` source, so the domain
@@ -17,7 +18,14 @@ import type { HistoricalMove, PlayerEntry, TransfermarktHistory } from './transf
  *   `PlayerReleased` with its reason, or `PlayerRetired`, for a departure to no club;
  * - his market value on the day (`MarketValueReported`), when the row gives one.
  * Dates: the window's conventional day (see `effectiveOn` of the mapping), as valid time and as
- * publication day, both marked approximate.
+ * publication day, both marked approximate. Its evidence: the row or rows it was read from
+ * (`data/2018/serie-a.csv:412`), the buyer's first.
+ *
+ * Each club is introduced by a report of its own (`ClubProfileReported`: its usual name, every
+ * spelling the data set uses, its country, a youth side's first team), recorded just before the
+ * first move that names it and dated like that move, so `GET /v1/clubs?search=` finds it by any
+ * spelling. Its id carries a hash of its content: a wider import (more leagues, more seasons)
+ * learns more spellings and records a newer profile beside the old one, instead of a conflict.
  */
 export const TRANSFERMARKT_SOURCE = {
   name: 'Transfermarkt',
@@ -28,10 +36,51 @@ export const TRANSFERMARKT_SOURCE = {
 /** The report id of a move: its stable id (`tm-…`, a prefix no news report of ours uses). */
 export const transfermarktReportId = (move: HistoricalMove): string => move.moveId;
 
-/** The reports of a mapped history, in its recording order. */
+/** The reports of a mapped history, in its recording order: each club's profile before its first move. */
 export function* transfermarktReports(history: TransfermarktHistory): Generator<Report> {
   const players = new Map(history.players.map((player) => [player.slug, player]));
-  for (const move of history.moves) yield reportOfMove(move, players.get(move.player));
+  const clubs = new Map(history.clubs.map((club) => [club.slug, club]));
+  const introduced = new Set<Slug>();
+  function* introduce(slug: Slug | undefined, effectiveOn: string): Generator<Report> {
+    const club = slug === undefined ? undefined : clubs.get(slug);
+    if (club === undefined || introduced.has(club.slug)) return;
+    introduced.add(club.slug);
+    // a youth side's first team first, so the link names a club already known
+    if (club.parent !== undefined) yield* introduce(club.parent, effectiveOn);
+    yield reportOfClub(club, effectiveOn);
+  }
+  for (const move of history.moves) {
+    yield* introduce(move.fromClub, move.effectiveOn);
+    yield* introduce(move.toClub, move.effectiveOn);
+    yield reportOfMove(move, players.get(move.player));
+  }
+}
+
+const CLUB_PROFILE_PREFIX = 'tm-club-';
+/** Whether a report id is a club profile's (a move's id never starts so: its second part is a season). */
+export const isClubProfile = (reportId: string): boolean => reportId.startsWith(CLUB_PROFILE_PREFIX);
+
+/** A club's profile as the data set spells it, dated at `effectiveOn` (approximate). */
+export function reportOfClub(club: ClubEntry, effectiveOn: string): Report {
+  const aliases = club.aliases.filter((alias) => alias !== club.name);
+  const claim: Claim = {
+    type: 'ClubProfileReported',
+    club: club.slug,
+    name: club.name,
+    ...(aliases.length > 0 ? { aliases } : {}),
+    ...(club.country !== undefined ? { country: club.country } : {}),
+    ...(club.parent !== undefined ? { parentClub: club.parent } : {}),
+    effectiveOn,
+    effectiveOnApprox: true,
+  };
+  const hash = createHash('sha256').update(JSON.stringify(claim)).digest('hex').slice(0, 12);
+  return {
+    reportId: `${CLUB_PROFILE_PREFIX}${club.slug}-${hash}`,
+    source: TRANSFERMARKT_SOURCE,
+    publishedOn: effectiveOn,
+    publishedOnApprox: true,
+    claims: [claim],
+  };
 }
 
 export function reportOfMove(move: HistoricalMove, profile: PlayerEntry | undefined): Report {
@@ -89,6 +138,7 @@ export function reportOfMove(move: HistoricalMove, profile: PlayerEntry | undefi
     source: TRANSFERMARKT_SOURCE,
     publishedOn: move.effectiveOn,
     publishedOnApprox: true,
+    evidence: move.evidence.map((row) => `${row.file}:${row.line}`),
     claims,
   };
 }

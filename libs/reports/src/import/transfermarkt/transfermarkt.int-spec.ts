@@ -14,14 +14,12 @@ const find = (history: TransfermarktHistory, player: string, season: number): Hi
 describe('Transfermarkt transfers, the real files', () => {
   let files: ParsedFile[];
   let full: TransfermarktHistory;
-  let readMs: number;
 
   beforeAll(async () => {
     expect(existsSync(DATA)).toBe(true);
-    const started = Date.now();
+    // the time it takes is measured by the bench (`npm run bench -- --only=history`), not here
     files = await parseTransfermarktDirectory(DATA);
     full = mapHistory(files);
-    readMs = Date.now() - started;
   });
 
   describe('Serie A 2018 and 2019', () => {
@@ -197,11 +195,6 @@ describe('Transfermarkt transfers, the real files', () => {
       const selected = selectHistory(full, { leagues: ['serie-a'], seasons: { from: 2018, to: 2018 } });
       expect(direct.moves.map((m) => m.moveId)).toEqual(selected.moves.map((m) => m.moveId));
       expect(direct.moves.length).toBeGreaterThan(900);
-    });
-
-    it('reads and maps the whole directory in a few seconds', () => {
-      // observed about 4.5 s on 2 cores (1.5 s parsing, 3 s mapping); the bound catches a blow-up
-      expect(readMs).toBeLessThan(20000);
     });
   });
 });
