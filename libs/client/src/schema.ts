@@ -2923,6 +2923,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "asOf": "2018-09-15",
+                     *       "knownAt": null,
+                     *       "storePosition": 412733,
+                     *       "club": "juventus",
+                     *       "name": "Juventus FC",
+                     *       "aliases": [
+                     *         "Juventus"
+                     *       ],
+                     *       "country": "Italy",
+                     *       "manager": {
+                     *         "name": "Massimiliano Allegri",
+                     *         "since": "2014-07-16",
+                     *         "reportId": "allegri-appointed",
+                     *         "source": {
+                     *           "name": "Juventus",
+                     *           "kind": "official"
+                     *         },
+                     *         "publishedOn": "2014-07-16"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Club"];
                 };
             };
@@ -3478,6 +3501,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "storePosition": 412733,
+                     *       "asOf": "2018-09-15",
+                     *       "knownAt": null,
+                     *       "players": [
+                     *         {
+                     *           "player": "ronaldo",
+                     *           "name": "Ronaldo",
+                     *           "position": "ST",
+                     *           "nationality": "Brazil",
+                     *           "birthYear": 1976,
+                     *           "matched": "Ronaldo",
+                     *           "match": "exact"
+                     *         },
+                     *         {
+                     *           "player": "cristiano-ronaldo",
+                     *           "name": "Cristiano Ronaldo",
+                     *           "position": "ST",
+                     *           "nationality": "Portugal",
+                     *           "birthYear": 1985,
+                     *           "club": "juventus",
+                     *           "matched": "Cristiano Ronaldo",
+                     *           "match": "words"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["PlayerSearch"];
                 };
             };
