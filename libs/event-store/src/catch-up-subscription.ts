@@ -45,6 +45,13 @@ export interface CatchUpSource {
   /** Up to `limit` committed events with a position greater than `after`, in position order. */
   readAfter(after: bigint, limit: number): Promise<readonly StoredEvent[]>;
   readonly changes: ChangeSignal;
+  /**
+   * Whether a failed read is an outage the store recovers from by itself (its server is
+   * unreachable for now), rather than the end (the store closed). A subscription then reads
+   * again from its last delivered position, with backoff, and its consumer never sees the
+   * outage. Without it, every failed read ends the subscription with the error.
+   */
+  isTransient?(error: unknown): boolean;
 }
 
 export interface CatchUpOptions {
@@ -54,7 +61,12 @@ export interface CatchUpOptions {
   readonly pollIntervalMs: number;
   /** Called once when the subscription ends, by `stop()` or by the consumer leaving the loop. */
   readonly onEnd?: () => void;
+  /** Told of each transient read failure (see `CatchUpSource.isTransient`) before it is retried. */
+  readonly onRetry?: (error: unknown, after: bigint, delayMs: number) => void;
 }
+
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 5000;
 
 /**
  * The one catch-up subscription used by the adapters: read pages after the checkpoint until a
@@ -102,9 +114,22 @@ export class CatchUpSubscription implements AllSubscription {
     try {
       let after = this.position ?? (await this.start);
       this.position = after;
+      let failures = 0;
       while (!stopped.aborted) {
         const seenVersion = this.source.changes.version;
-        const page = await this.source.readAfter(after, this.options.pageSize);
+        let page: readonly StoredEvent[];
+        try {
+          page = await this.source.readAfter(after, this.options.pageSize);
+        } catch (error) {
+          if (stopped.aborted) return;
+          if (!this.source.isTransient?.(error)) throw error;
+          const delayMs = Math.min(RETRY_MIN_MS * 2 ** failures++, RETRY_MAX_MS);
+          this.options.onRetry?.(error, after, delayMs);
+          // a change (the store reconnected, or an append of this process committed) ends the wait early
+          await this.source.changes.waitForChange(seenVersion, delayMs, stopped);
+          continue;
+        }
+        failures = 0;
         for (const event of page) {
           if (stopped.aborted) return;
           after = event.position;

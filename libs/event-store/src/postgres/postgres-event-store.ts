@@ -57,7 +57,7 @@ export interface PostgresEventStoreOptions {
   readonly applicationName?: string;
   /**
    * Errors the store recovers from by itself (a dropped idle or LISTEN connection, a failed
-   * reconnect), for logging. They are never thrown to callers.
+   * reconnect, a subscription's read retried), for logging. They are never thrown to callers.
    */
   readonly onBackgroundError?: (error: Error) => void;
 }
@@ -119,6 +119,7 @@ export class PostgresEventStore implements EventStore {
   private readonly readPageSize: number;
   private readonly pollIntervalMs: number;
   private readonly sql;
+  private readonly onBackgroundError: ((error: Error) => void) | undefined;
   private closed = false;
 
   private constructor(
@@ -130,6 +131,7 @@ export class PostgresEventStore implements EventStore {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.readPageSize = options.readPageSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.onBackgroundError = options.onBackgroundError;
     const events = `${quoteIdent(schema)}.events`;
     this.sql = {
       // One round-trip; the lock statement must come before any read of the transaction, as in
@@ -294,22 +296,10 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async inAppendTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect().catch((error: unknown) => {
-      throw translateError(error);
-    });
-    let broken: Error | undefined;
     try {
-      await client.query(this.sql.begin);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
+      return await inTransaction(this.pool, this.sql.begin, work);
     } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError; // the connection is unusable: the pool must not hand it out again
-      });
       throw translateError(error);
-    } finally {
-      client.release(broken);
     }
   }
 
@@ -401,12 +391,22 @@ export class PostgresEventStore implements EventStore {
           this.assertOpen();
           return this.readAfter(after, limit);
         },
+        // the connection was lost, not the store closed: the pool reconnects on the next read
+        isTransient: (error) => error instanceof EventStoreUnavailableError && !this.closed,
       },
       start,
       {
         pageSize: this.readPageSize,
         pollIntervalMs: this.pollIntervalMs,
         onEnd: () => this.subscriptions.delete(subscription),
+        onRetry: (error, after, delayMs) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          const retrying = new EventStoreUnavailableError(
+            `a subscription could not read after position ${after} (${reason}); retrying in ${delayMs} ms`,
+          );
+          retrying.cause = error;
+          this.onBackgroundError?.(retrying);
+        },
       },
     );
     this.subscriptions.add(subscription);
@@ -493,10 +493,7 @@ function notificationChannel(schema: string): string {
  * advisory lock, so exactly one of them creates the schema and the others find it done.
  */
 async function migrate(pool: Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${migrationLockKey(schema)})`);
+  await inTransaction(pool, `BEGIN; SELECT pg_advisory_xact_lock(${migrationLockKey(schema)})`, async (client) => {
     // Checked first, as CREATE ... IF NOT EXISTS needs the CREATE privilege even when nothing is created.
     const [[schemaExists, tableExists]] = await query<[string, string]>(
       client,
@@ -528,13 +525,38 @@ async function migrate(pool: Pool, schema: string): Promise<void> {
         migration.name,
       ]);
     }
+  });
+}
+
+/**
+ * Runs `work` in a transaction on a connection checked out of the pool. A checked-out
+ * connection has no 'error' listener of the pool's, so a backend terminated under it (a
+ * failover, a restart, an idle-connection reaper) would emit an unhandled 'error' and end the
+ * process: the error is caught here (the query in flight fails with it on its own) and the
+ * connection is discarded, never handed out again.
+ */
+async function inTransaction<T>(pool: Pool, begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onConnectionError = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', onConnectionError);
+  try {
+    await client.query(begin);
+    const result = await work(client);
     await client.query('COMMIT');
+    return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
+    // a lost connection leaves no transaction to roll back: the server ended it, committed or not
+    if (!broken) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError; // the connection is unusable: the pool must not hand it out again
+      });
+    }
     throw error;
   } finally {
+    client.off('error', onConnectionError);
     client.release(broken);
   }
 }
@@ -683,12 +705,23 @@ const CONNECTION_ERRORS = new Set([
   'ENOTFOUND',
   'EPIPE',
   'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ECONNABORTED',
   'EAI_AGAIN',
 ]);
 
 /**
- * Losing the server (refused, dropped or shut-down connections, too many clients) becomes
- * `EventStoreUnavailableError`; an append that fails this way may or may not have committed,
+ * SQLSTATEs of a server lost or not taking writes for now: connection exceptions (08), operator
+ * intervention (57P: terminated backend, shutdown, restart, dropped database), insufficient
+ * resources (53: too many clients), a session ended for idling in its transaction (25P03), and
+ * a read-only server (25006: after a failover, a connection that reached the old primary).
+ */
+const UNAVAILABLE_STATES = /^(08|57P|53|25P03$|25006$)/;
+
+/**
+ * Losing the server (refused, dropped, terminated or shut-down connections, too many clients)
+ * becomes `EventStoreUnavailableError`; an append that fails this way may or may not have committed,
  * and retrying it with the same event ids is safe. Other errors pass through unchanged.
  */
 function translateError(error: unknown): unknown {
@@ -697,7 +730,7 @@ function translateError(error: unknown): unknown {
   const { code, message } = error as { code?: unknown; message?: unknown };
   const text = typeof message === 'string' ? message : '';
   const lost =
-    (typeof code === 'string' && (CONNECTION_ERRORS.has(code) || /^(08|57P|53)/.test(code))) ||
+    (typeof code === 'string' && (CONNECTION_ERRORS.has(code) || UNAVAILABLE_STATES.test(code))) ||
     /Connection terminated|not queryable|timeout exceeded when trying to connect|Client was closed/i.test(text);
   if (!lost) return error;
   const unavailable = new EventStoreUnavailableError(text || String(code));
