@@ -50,6 +50,8 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
   const els = {
     form: find('controls'),
     club: find('club-select'),
+    clubSearch: find('club-search'),
+    clubMatches: find('club-matches'),
     asOf: find('as-of'),
     knownAt: find('known-at'),
     backToLive: find('back-to-live'),
@@ -761,6 +763,55 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
     return true;
   }
 
+  /**
+   * The club search: as the user types (two characters or more), the clubs whose names, aliases
+   * or slug match, best first, offered in the input's datalist as "name · slug"; picking one (or
+   * Enter on a typed name) opens that club. Thousands of clubs once history is imported: a select
+   * alone cannot be searched by "juve" or "bor dortmund".
+   */
+  function wireClubSearch() {
+    let latest = 0; // answers can arrive out of order: only the latest request's fills the list
+    let matches = [];
+    let matchesFor = ''; // the text the matches answer: Enter picks only for what is typed now
+    const optionLabel = (match) => `${match.name ?? clubName(match.club)} · ${match.club}`;
+    const pick = (match) => {
+      els.clubSearch.value = '';
+      els.clubMatches.replaceChildren();
+      if (![...els.club.options].some((option) => option.value === match.club)) {
+        els.club.append(h('option', { value: match.club }, match.name ?? clubName(match.club)));
+      }
+      els.club.value = match.club;
+      if (state.club === match.club) return;
+      state.club = match.club;
+      reload({ keepDocs: false });
+    };
+    els.clubSearch.addEventListener('input', async () => {
+      const text = els.clubSearch.value.trim();
+      // a datalist choice fills the input with its label: open that club
+      const chosen = matches.find((match) => optionLabel(match) === els.clubSearch.value);
+      if (chosen) return pick(chosen);
+      if (text.length < 2) {
+        els.clubMatches.replaceChildren();
+        return;
+      }
+      const request = ++latest;
+      try {
+        const answer = await read('/v1/clubs', { query: { search: text, limit: 10 } });
+        if (request !== latest) return;
+        matches = answer.matches ?? [];
+        matchesFor = text;
+        els.clubMatches.replaceChildren(...matches.map((match) => h('option', { value: optionLabel(match) })));
+      } catch (problem) {
+        if (request === latest && !askForKeyIf(problem)) showError(problem, 'Club search failed:');
+      }
+    });
+    els.clubSearch.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter' || matches.length === 0 || matchesFor !== els.clubSearch.value.trim()) return;
+      event.preventDefault();
+      pick(matches[0]);
+    });
+  }
+
   async function start() {
     const params = new URLSearchParams(location.search);
     state.club = params.get('club') || '';
@@ -770,6 +821,7 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
     els.knownAt.value = state.knownAt;
 
     els.form.addEventListener('submit', (event) => event.preventDefault());
+    wireClubSearch();
     els.club.addEventListener('change', () => {
       state.club = els.club.value;
       reload({ keepDocs: false });

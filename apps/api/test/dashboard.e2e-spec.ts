@@ -167,6 +167,41 @@ describeInBrowser(browserSuiteName, () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
+  it('finds a club by typing part of any of its names, and opens it', async () => {
+    const recorded = await api.client.api.POST('/v1/reports', {
+      body: {
+        reportId: 'marseille-profile',
+        source: { name: 'Club records', kind: 'official' },
+        publishedOn: '2025-06-02',
+        claims: [{ type: 'ClubProfileReported', club: 'marseille', name: 'Olympique de Marseille', aliases: ['OM'] }],
+      },
+    });
+    expect(recorded.response.status).toBe(201);
+    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    other.setDefaultTimeout(10_000);
+    const unexpected: string[] = [];
+    other.on('pageerror', (error) => unexpected.push(error.message));
+    await other.goto(`${api.url}/?club=juventus`);
+    await other.locator(`${testId('live-indicator')}[data-state="live"]`).waitFor();
+    // accents and case do not matter; the datalist offers "name · slug"
+    await other.getByTestId('club-search').fill('olympique');
+    await other.locator(`${testId('club-matches')} option[value="Olympique de Marseille · marseille"]`).waitFor({
+      state: 'attached',
+    });
+    await other.getByTestId('club-search').press('Enter');
+    await other.locator(`${testId('player-leonardo-balerdi')}[data-status="available"]`).waitFor();
+    expect(new URL(other.url()).searchParams.get('club')).toBe('marseille');
+    expect(await other.getByTestId('club-select').inputValue()).toBe('marseille');
+    expect(await other.getByTestId('club-search').inputValue()).toBe('');
+    // choosing an offered option (the datalist fills the input with its label) opens that club too
+    await other.getByTestId('club-search').fill('atleti');
+    await other.locator(`${testId('club-matches')} option[value$="· atletico-madrid"]`).waitFor({ state: 'attached' });
+    await other.getByTestId('club-search').fill('Atletico Madrid · atletico-madrid');
+    await other.waitForURL((url) => url.searchParams.get('club') === 'atletico-madrid');
+    await other.close();
+    expect(unexpected).toEqual([]);
+  }, 30_000);
+
   it('shows why the live stream of an unknown club is refused, then goes live on a real one', async () => {
     const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     other.setDefaultTimeout(10_000);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ROOT, runCli as cli, type CliRun } from './server-process';
+import type { ReplayMessage } from '@squad/client';
 import { startTestApi } from './test-api';
+import { daysOf, documentOf, restDocument, TypedStream } from './typed-stream';
 
 /**
  * `npm run cli -- import-transfermarkt` on the whole data set, read in place from
@@ -137,4 +139,97 @@ describeWithData('npm run cli -- import-transfermarkt (the whole data set)', () 
       await api.close(true);
     }
   }, 120_000);
+
+  it('finds imported clubs and players by any of their names, and cites the rows behind a move', async () => {
+    const api = await startTestApi({ SQLITE_PATH: sqlitePath, READ_MODEL_SNAPSHOT_PATH: 'none' });
+    try {
+      const clubs = async (search: string) =>
+        (await api.client.api.GET('/v1/clubs', { params: { query: { search, limit: 5 } } })).data!;
+      const juve = await clubs('juve');
+      expect(juve.clubs[0]).toBe('juventus');
+      expect([juve.matches![0].name, ...juve.matches![0].aliases]).toEqual(
+        expect.arrayContaining(['Juventus FC', 'Juventus']),
+      );
+      expect((await clubs('bor dortmund')).clubs[0]).toBe('borussia-dortmund');
+      expect((await clubs('atletico madrid')).clubs[0]).toBe('atletico-madrid');
+      expect((await clubs('olympique marseille')).clubs[0]).toBe('marseille');
+      const juventus = await api.client.api.GET('/v1/clubs/{club}', { params: { path: { club: 'juventus' } } });
+      expect(juventus.data).toMatchObject({ club: 'juventus', country: 'Italy' });
+
+      const players = await api.client.api.GET('/v1/players', { params: { query: { search: 'ronaldo', limit: 50 } } });
+      expect(players.data!.players.map((p) => p.player)).toContain('cristiano-ronaldo');
+      const cancelo = await api.client.api.GET('/v1/players', { params: { query: { search: 'Joao Cancelo' } } });
+      expect(cancelo.data!.players[0]).toMatchObject({ player: 'joao-cancelo', name: 'João Cancelo' });
+
+      // a move cites the rows it was read from: Boca Juniors' files are not in the data set, so one row
+      const { data: balerdi } = await api.client.api.GET('/v1/players/{player}/timeline', {
+        params: { path: { player: 'leonardo-balerdi' } },
+      });
+      const toDortmund = balerdi!.timeline.find((entry) => entry.type === 'TransferCompleted');
+      expect(toDortmund?.evidence).toEqual([expect.stringMatching(/^2018\/1-bundesliga\.csv:\d+$/)]);
+      // Bonucci's return from Milan in 2018 is one move seen from both clubs: both rows, the buyer's first
+      const { data: bonucci } = await api.client.api.GET('/v1/players/{player}/timeline', {
+        params: { path: { player: 'leonardo-bonucci' } },
+      });
+      const back = bonucci!.timeline.find(
+        (entry) => entry.type === 'TransferCompleted' && entry.effectiveOn === '2018-07-01',
+      );
+      expect(back?.evidence).toEqual([
+        expect.stringMatching(/^2018\/serie-a\.csv:\d+$/),
+        expect.stringMatching(/^2018\/serie-a\.csv:\d+$/),
+      ]);
+    } finally {
+      await api.close(true);
+    }
+  }, 120_000);
+
+  it('replays the summer 2018 window for Juventus: Ronaldo arrives and Buffon leaves on their day', async () => {
+    const api = await startTestApi({ SQLITE_PATH: sqlitePath, READ_MODEL_SNAPSHOT_PATH: 'none' });
+    try {
+      const created = await api.client.api.POST('/v1/replays', {
+        body: { from: '2018-06-25', to: '2018-07-10', club: 'juventus' },
+      });
+      expect(created.response.status).toBe(201);
+      const stream = await TypedStream.open<ReplayMessage>((options) =>
+        api.client.replay(created.data!.id, {}, options),
+      );
+      try {
+        await stream.until('the end', () => stream.messages.some((m) => m.event === 'end'), 120_000);
+        const days = daysOf(stream);
+        const july1 = days.find((message) => message.id === '2018-07-01');
+        const claims = july1!.data.reports.flatMap((report) => report.claims);
+        expect(claims).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ type: 'TransferCompleted', player: 'cristiano-ronaldo', toClub: 'juventus' }),
+            expect.objectContaining({ type: 'TransferCompleted', player: 'gianluigi-buffon', fromClub: 'juventus' }),
+          ]),
+        );
+        const depth = documentOf(july1!.data.changes, 'squad-depth');
+        const squad = depth!.positions.flatMap((position) => position.players.map((p) => p.player));
+        expect(squad).toContain('cristiano-ronaldo');
+        expect(squad).not.toContain('gianluigi-buffon');
+        // the day before, the other way round
+        const before = await restDocument(api.client.api, 'squad-depth', 'juventus', {
+          asOf: '2018-06-30',
+          knownAt: '2018-06-30',
+        });
+        const squadBefore = (before as typeof depth)!.positions.flatMap((position) =>
+          position.players.map((p) => p.player),
+        );
+        expect(squadBefore).toContain('gianluigi-buffon');
+        expect(squadBefore).not.toContain('cristiano-ronaldo');
+      } finally {
+        stream.close();
+      }
+
+      // and the CLI replay tells the same day
+      const cliReplay = await cli(['replay', '--from', '2018-06-30', '--to', '2018-07-01', '--club', 'juventus'], env);
+      expect(cliReplay.code).toBe(0);
+      const day = cliReplay.stdout.split('── ').find((part) => part.startsWith('2018-07-01'));
+      expect(day).toMatch(/^\s+Transfermarkt: tm-2018-summer-cristiano-ronaldo-[0-9a-f]+ \(\d claims?\)$/m);
+      expect(day).toMatch(/^\s+Transfermarkt: tm-2018-summer-gianluigi-buffon-[0-9a-f]+ \(\d claims?\)$/m);
+    } finally {
+      await api.close(true);
+    }
+  }, 300_000);
 });
