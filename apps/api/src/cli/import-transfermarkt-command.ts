@@ -5,6 +5,7 @@ import {
   importTransfermarkt,
   type Ledger,
   TransfermarktDirectoryError,
+  TransfermarktImportStoppedError,
   type TransfermarktImportSummary,
 } from '@squad/reports';
 
@@ -41,8 +42,8 @@ export function parseImportArguments(argv: readonly string[]): ImportArguments |
 
 /**
  * `import-transfermarkt`: the data set's moves through the ledger, with a progress bar on a
- * terminal and a summary; exit code 0 when every move is in the store, 1 when some were refused,
- * 2 for bad arguments or a directory that is not the data set.
+ * terminal and a summary; exit code 0 when every move is in the store, 1 when some were refused
+ * or the store failed partway (the summary then says how far it got), 2 for bad arguments or a directory that is not the data set.
  */
 export async function importTransfermarktCommand(ledger: Ledger, argv: readonly string[]): Promise<number> {
   const parsed = parseImportArguments(argv);
@@ -72,6 +73,12 @@ export async function importTransfermarktCommand(ledger: Ledger, argv: readonly 
     });
   } catch (error) {
     bar?.stop();
+    if (error instanceof TransfermarktImportStoppedError) {
+      // what was recorded stays recorded: the summary says how far it got, a rerun does the rest
+      process.stdout.write(summaryText(error.summary, undefined));
+      process.stderr.write(`${error.message}\nrun the same command again to record the rest\n`);
+      return 1;
+    }
     if (!(error instanceof TransfermarktDirectoryError)) throw error;
     process.stderr.write(`${error.message}\n`);
     return 2;

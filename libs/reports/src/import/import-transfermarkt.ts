@@ -31,10 +31,31 @@ export interface TransfermarktImportSummary {
   seconds: number;
 }
 
+/**
+ * The store failed partway (unreachable, full disk): what was recorded until then, in `summary`.
+ * Every batch is whole or absent, so running the import again records the rest.
+ */
+export class TransfermarktImportStoppedError extends Error {
+  constructor(
+    readonly summary: TransfermarktImportSummary,
+    readonly cause: unknown,
+  ) {
+    super(
+      `the import stopped after ${summary.recorded + summary.alreadyPresent} of ${summary.moves} moves: ${String((cause as Error)?.message ?? cause)}`,
+    );
+    this.name = 'TransfermarktImportStoppedError';
+  }
+}
+
 export interface TransfermarktImportOptions {
   readonly filter?: HistoryFilter;
   /** Reports per append: one durable write each (default 500). */
   readonly batchSize?: number;
+  /**
+   * At most this many bytes of report JSON per append (default 512 KiB): well inside
+   * EventStoreDB's 1 MiB limit on one append, whatever the reports' size.
+   */
+  readonly batchBytes?: number;
   /** Called after each batch. */
   readonly onProgress?: (done: number, summary: TransfermarktImportSummary) => void;
 }
@@ -72,11 +93,20 @@ export async function importTransfermarkt(
     seconds: 0,
   };
   const batchSize = options.batchSize ?? 500;
+  const batchBytes = options.batchBytes ?? 512 * 1024;
   let batch: Report[] = [];
+  let bytes = 0;
   let done = 0;
   const evidenceOf = new Map<string, readonly string[]>();
   const flush = async () => {
-    for (const outcome of await ledger.recordBatch(batch)) {
+    let outcomes: Awaited<ReturnType<Ledger['recordBatch']>>;
+    try {
+      outcomes = await ledger.recordBatch(batch);
+    } catch (error) {
+      summary.seconds = (performance.now() - started) / 1000;
+      throw new TransfermarktImportStoppedError(summary, error);
+    }
+    for (const outcome of outcomes) {
       if (isClubProfile(outcome.reportId)) {
         if (outcome.status === 'recorded') summary.clubProfilesRecorded++;
         else if (outcome.status === 'already-recorded') continue;
@@ -92,10 +122,14 @@ export async function importTransfermarkt(
     }
     done += batch.filter((report) => !isClubProfile(report.reportId)).length;
     batch = [];
+    bytes = 0;
     options.onProgress?.(done, summary);
   };
   for (const report of transfermarktReports(history)) {
+    const size = JSON.stringify(report).length;
+    if (batch.length > 0 && bytes + size > batchBytes) await flush();
     batch.push(report);
+    bytes += size;
     if (report.evidence) evidenceOf.set(report.reportId, report.evidence);
     if (batch.length >= batchSize) await flush();
   }
