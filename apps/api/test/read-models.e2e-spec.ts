@@ -293,6 +293,111 @@ describe('clubs and players by name', () => {
   });
 });
 
+describe('analyst facts over HTTP', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ SEED_ON_EMPTY: 'true' });
+  });
+  afterAll(() => api.close());
+
+  const post = (body: Report) => api.client.api.POST('/v1/reports', { body });
+
+  it('refuses a contract or loan that ends before it starts, a negative option fee and a birth date after the report, naming each field', async () => {
+    const refused = await post({
+      reportId: 'bad-dates',
+      source: { name: 'Tuttojuve' },
+      publishedOn: '2025-07-01',
+      claims: [
+        { type: 'ContractExtended', player: 'daniele-rugani', club: 'juventus', expiresOn: '2025-06-30' },
+        { type: 'LoanDeparted', player: 'daniele-rugani', toClub: 'ajax', until: '2025-06-01', optionToBuyEur: -1 },
+        { type: 'PlayerProfileReported', player: 'daniele-rugani', birthDate: '2026-01-01' },
+      ],
+    });
+    expect(refused.response.status).toBe(400);
+    // the malformed fee is found first; once the fields are well-formed, the dates are checked
+    expect(refused.error?.errors?.map((e) => e.field)).toEqual(['claims[1].optionToBuyEur']);
+    const dates = await post({
+      reportId: 'bad-dates',
+      source: { name: 'Tuttojuve' },
+      publishedOn: '2025-07-01',
+      claims: [
+        { type: 'ContractExtended', player: 'daniele-rugani', club: 'juventus', expiresOn: '2025-06-30' },
+        { type: 'LoanDeparted', player: 'daniele-rugani', toClub: 'ajax', until: '2025-06-01' },
+        { type: 'PlayerProfileReported', player: 'daniele-rugani', birthDate: '2026-01-01' },
+      ],
+    });
+    expect(dates.response.status).toBe(400);
+    expect(dates.error?.errors).toEqual([
+      { field: 'claims[0].expiresOn', reason: expect.stringContaining('a contract ends after it starts') },
+      { field: 'claims[1].until', reason: expect.stringContaining('a loan ends after it starts') },
+      { field: 'claims[2].birthDate', reason: expect.stringContaining("after the report's publication") },
+    ]);
+    // nothing was written
+    const rugani = await api.client.api.GET('/v1/players/{player}/timeline', {
+      params: { path: { player: 'daniele-rugani' } },
+    });
+    expect(rugani.data?.timeline.some((entry) => entry.reportId === 'bad-dates')).toBe(false);
+  });
+
+  it("shows the manager's formation in squad depth, the sacking on the club, extensions and suitors on the board", async () => {
+    const written = await post({
+      reportId: 'analyst-facts',
+      source: { name: 'Football Italia', kind: 'outlet' },
+      publishedOn: '2025-07-10',
+      claims: [
+        {
+          type: 'ManagerAppointed',
+          club: 'juventus',
+          manager: 'Igor Tudor',
+          formation: '3-4-2-1',
+          effectiveOn: '2025-06-17',
+        },
+        { type: 'ContractExtended', player: 'daniele-rugani', club: 'juventus', expiresOn: '2027-06-30' },
+        { type: 'InterestDeclared', club: 'marseille', player: 'daniele-rugani' },
+        { type: 'NotForSale', club: 'marseille', player: 'leonardo-balerdi', reason: 'no plan to sell' },
+        {
+          type: 'ManagerDeparted',
+          club: 'juventus',
+          manager: 'Igor Tudor',
+          reason: 'sacked',
+          effectiveOn: '2025-10-27',
+        },
+      ],
+    });
+    expect(written.response.status).toBe(201);
+    const minPosition = written.data!.storePosition!;
+    const depth = await api.client.api.GET('/v1/clubs/{club}/squad-depth', {
+      params: { path: juventus, query: { asOf: '2025-07-10', minPosition } },
+    });
+    expect(depth.data).toMatchObject({ formation: '3-4-2-1', formationFrom: 'manager' });
+    const rugani = playersOf(depth.data).find((p) => p.player === 'daniele-rugani');
+    expect(rugani).toMatchObject({
+      contractExpiresOn: '2027-06-30',
+      wantedBy: [{ club: 'marseille', stage: 'interest' }],
+    });
+    const asked = await api.client.api.GET('/v1/clubs/{club}/squad-depth', {
+      params: { path: juventus, query: { asOf: '2025-07-10', formation: '4-3-3' } },
+    });
+    expect(asked.data).toMatchObject({ formation: '4-3-3', formationFrom: 'request' });
+
+    const sacked = await api.client.api.GET('/v1/clubs/{club}', {
+      params: { path: juventus, query: { asOf: '2025-11-01' } },
+    });
+    expect(sacked.data?.manager).toBeUndefined();
+    expect(sacked.data?.formerManager).toMatchObject({ name: 'Igor Tudor', until: '2025-10-27', reason: 'sacked' });
+    expect(sacked.data?.squad.size).toBeGreaterThan(0);
+
+    const targets = await api.client.api.GET('/v1/clubs/{club}/targets', {
+      params: { path: juventus, query: { asOf: '2025-07-10' } },
+    });
+    expect(targets.data?.targets.find((t) => t.player === 'leonardo-balerdi')?.notForSale).toMatchObject({
+      club: 'marseille',
+      reason: 'no plan to sell',
+      reportId: 'analyst-facts',
+    });
+  });
+});
+
 describe('moves and read-your-writes', () => {
   let api: TestApi;
   beforeEach(async () => {

@@ -23,15 +23,34 @@ export interface ClaimFields {
   BidSubmitted: { club: Slug; player: Slug; toClub: Slug; amountEur: number };
   BidRejected: { club: Slug; player: Slug; byClub: Slug; amountEur?: number };
   PursuitAbandoned: { club: Slug; player: Slug; reason?: string };
-  InterestRenewalExpected: { club: Slug; player: Slug; expectedFrom: IsoDate };
+  /**
+   * The club is expected to come back for him from `expectedFrom`; `condition` says on what, and
+   * `dependsOnManager` names the manager whose staying it hinges on: once he leaves the club,
+   * the expectation is shown as doubtful.
+   */
+  InterestRenewalExpected: {
+    club: Slug;
+    player: Slug;
+    expectedFrom: IsoDate;
+    condition?: string;
+    dependsOnManager?: string;
+  };
   PlayerInjured: { player: Slug; injury?: string; expectedReturnOn?: IsoDate };
   PlayerReturnedFromInjury: { player: Slug };
   LoanReturned: { player: Slug; fromClub: Slug };
-  LoanDeparted: { player: Slug; toClub: Slug; until?: IsoDate };
+  /** A loan from his club to `toClub`, until a day if known, with an option (or an obligation) to buy. */
+  LoanDeparted: { player: Slug; toClub: Slug; until?: IsoDate; optionToBuyEur?: number; obligationToBuy?: boolean };
   OutgoingCandidateFlagged: { club: Slug; player: Slug; reason: string };
   ContractRecorded: { player: Slug; club: Slug; expiresOn: IsoDate };
+  /** His contract with `club` now runs to `expiresOn` (the previous expiry stays in his history). */
+  ContractExtended: { player: Slug; club: Slug; expiresOn: IsoDate };
   MarketValueReported: { player: Slug; valueEur: number };
-  ManagerAppointed: { club: Slug; manager: string };
+  /** `formation`: the one he prefers, when a report gives it (squad depth's verdicts then default to it). */
+  ManagerAppointed: { club: Slug; manager: string; formation?: string };
+  /** He leaves the club: sacked, resigned, his contract ended, or by mutual consent. */
+  ManagerDeparted: { club: Slug; manager: string; reason?: ManagerDepartureReason };
+  /** The club that holds him says he is not for sale (`reason`: its words, when reported). */
+  NotForSale: { club: Slug; player: Slug; reason?: string };
   TransferCompleted: { player: Slug; fromClub: Slug; toClub: Slug; feeEur?: number };
   /** He leaves `fromClub` for no club: released ("Without Club"), a career break, a ban, or a destination nobody knows. */
   PlayerReleased: { player: Slug; fromClub: Slug; reason?: ReleaseReason };
@@ -45,6 +64,12 @@ export interface ClaimFields {
     nationality?: string;
     /** The year he was born; approximate when only his age on a day is known. */
     birthYear?: number;
+    birthDate?: IsoDate;
+    /** Caps for his national team, as of the claim's day. */
+    internationalCaps?: number;
+    preferredFoot?: PreferredFoot;
+    /** The club he captains from the claim's day. */
+    captainOf?: Slug;
   };
   /**
    * Who a club is (each field optional): its usual name, the other spellings it goes by, its
@@ -59,6 +84,12 @@ export interface ClaimFields {
   };
   ClaimDisputed: { club: Slug; player: Slug; disputedType: ClaimType; statement: string };
 }
+
+export const MANAGER_DEPARTURE_REASONS = ['sacked', 'resigned', 'contract-ended', 'mutual-consent'] as const;
+export type ManagerDepartureReason = (typeof MANAGER_DEPARTURE_REASONS)[number];
+
+export const PREFERRED_FEET = ['left', 'right', 'both'] as const;
+export type PreferredFoot = (typeof PREFERRED_FEET)[number];
 
 export const RELEASE_REASONS = ['released', 'career-break', 'ban', 'destination-unknown'] as const;
 export type ReleaseReason = (typeof RELEASE_REASONS)[number];
@@ -80,8 +111,11 @@ export const CLAIM_TYPES = [
   'LoanDeparted',
   'OutgoingCandidateFlagged',
   'ContractRecorded',
+  'ContractExtended',
   'MarketValueReported',
   'ManagerAppointed',
+  'ManagerDeparted',
+  'NotForSale',
   'TransferCompleted',
   'PlayerReleased',
   'PlayerRetired',

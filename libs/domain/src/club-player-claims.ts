@@ -37,6 +37,8 @@ export const CLUB_PLAYER_SUBJECT: { readonly [T in ClaimType]: ((claim: ClaimFie
   InterestRenewalExpected: clubAndPlayer,
   OutgoingCandidateFlagged: clubAndPlayer,
   ContractRecorded: clubAndPlayer,
+  ContractExtended: clubAndPlayer,
+  NotForSale: clubAndPlayer,
   ClaimDisputed: clubAndPlayer,
   // a transfer names two clubs and no `club`: it is disputed through the registration it changes
   TransferCompleted: null,
@@ -49,6 +51,7 @@ export const CLUB_PLAYER_SUBJECT: { readonly [T in ClaimType]: ((claim: ClaimFie
   LoanDeparted: null,
   MarketValueReported: null,
   ManagerAppointed: null,
+  ManagerDeparted: null,
   ClubProfileReported: null,
 };
 

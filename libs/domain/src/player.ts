@@ -141,8 +141,11 @@ function registrationChangeOf(event: SquadEvent): RegistrationChange | undefined
     case 'PlayerReturnedFromInjury':
     case 'OutgoingCandidateFlagged':
     case 'ContractRecorded':
+    case 'ContractExtended':
     case 'MarketValueReported':
     case 'ManagerAppointed':
+    case 'ManagerDeparted':
+    case 'NotForSale':
     case 'PlayerProfileReported':
     case 'ClubProfileReported':
     case 'ClaimDisputed':

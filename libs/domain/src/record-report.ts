@@ -223,8 +223,11 @@ function checkClaim(
     case 'LoanDeparted':
     case 'OutgoingCandidateFlagged':
     case 'ContractRecorded':
+    case 'ContractExtended':
     case 'MarketValueReported':
     case 'ManagerAppointed':
+    case 'ManagerDeparted':
+    case 'NotForSale':
     case 'PlayerProfileReported':
       return [];
     default:

@@ -5,6 +5,8 @@ import {
   POSITIONS,
   PRIORITIES,
   RELEASE_REASONS,
+  MANAGER_DEPARTURE_REASONS,
+  PREFERRED_FEET,
   SLUG,
   SOURCE_KINDS,
 } from '@squad/domain';
@@ -87,6 +89,11 @@ const citation: Record<string, Schema> = {
   publishedOn: { ...day, description: 'Record time: when the report was published' },
 };
 const reference: Record<string, Schema> = { ...citation, publishedOnApprox: { type: 'boolean' } };
+
+const age: Record<string, Schema> = {
+  age: count('Whole years on asOf'),
+  ageApprox: { type: 'boolean', enum: [true], description: 'From a birth year alone: within a year' },
+};
 
 const clubNames: Record<string, Schema> = {
   aliases: list(text(), 'Every other name it was reported under (a former name stays one)'),
@@ -190,8 +197,28 @@ const SCHEMAS = {
     additionalProperties: true,
   },
   Injury: object({ since: day }, { injury: text(), expectedReturnOn: day }),
-  Loan: object({ toClub: slug, since: day }, { until: day }),
-  Contract: object({ club: slug, expiresOn: day }),
+  Loan: object(
+    { toClub: slug, since: day },
+    {
+      until: day,
+      optionToBuyEur: count('The fee of an option (or obligation) to buy him'),
+      obligationToBuy: { type: 'boolean', description: 'The borrower must buy him at the end of the loan' },
+    },
+  ),
+  Contract: object(
+    { club: slug, expiresOn: day },
+    { extendedOn: { ...day, description: 'The day of the extension that set expiresOn' } },
+  ),
+  Suitor: object(
+    { club: slug, stage: ref('Stage') },
+    { lastBid: ref('LastBid') },
+    'Another club pursuing him on the day (an open pursuit)',
+  ),
+  NotForSaleStance: object(
+    { club: slug, since: day, ...citation },
+    { reason: text() },
+    'The club that holds him says he is not for sale',
+  ),
   Valuation: object({ valueEur: count(), on: day, ...citation }),
   LastBid: object({ amountEur: count(), on: day, rejected: { type: 'boolean' } }),
   ClaimReference: object(
@@ -214,6 +241,11 @@ const SCHEMAS = {
       injury: ref('Injury'),
       loan: ref('Loan'),
       registeredAt: { ...slug, description: 'For a player on loan here: the club he is registered at' },
+      nationality: text(),
+      ...age,
+      contractExpiresOn: { ...day, description: 'When his contract with the club he is registered at ends' },
+      captain: { type: 'boolean', enum: [true], description: 'He captains this club' },
+      wantedBy: list(ref('Suitor'), 'Other clubs pursuing him on the day'),
     },
   ),
   PositionGroupDepth: object({
@@ -246,6 +278,11 @@ const SCHEMAS = {
       ...envelope,
       club: slug,
       formation: { type: 'string', enum: Object.keys(FORMATIONS) },
+      formationFrom: {
+        type: 'string',
+        enum: ['request', 'manager', 'default'],
+        description: "The formation's origin: the `formation` asked for, the manager's preferred one, or the default",
+      },
       totals: ref('DepthCounts'),
       groups: list(ref('PositionGroupDepth')),
       positions: list(ref('PositionDepth')),
@@ -292,6 +329,16 @@ const SCHEMAS = {
       priority: { type: 'string', enum: [...PRIORITIES] },
       since: day,
       renewalExpectedFrom: day,
+      renewalCondition: object(
+        {},
+        {
+          condition: text(),
+          dependsOnManager: text("The club's manager whose staying the renewal depends on"),
+          doubtful: { type: 'boolean', enum: [true], description: 'That manager has left the club' },
+        },
+        'What the expected renewal depends on',
+      ),
+      notForSale: ref('NotForSaleStance'),
       lastBid: ref('LastBid'),
       valuation: ref('Valuation'),
       contractExpiry: ref('Contract'),
@@ -302,7 +349,14 @@ const SCHEMAS = {
     envelopeBranch,
   ),
   OutgoingCandidate: object(
-    { player: slug, status: ref('PlayerStatus'), reason: text(), flaggedOn: day, ...citation },
+    {
+      player: slug,
+      status: ref('PlayerStatus'),
+      reason: text(),
+      flaggedOn: day,
+      ...citation,
+      wantedBy: list(ref('Suitor'), 'The clubs pursuing him on the day: who would take him'),
+    },
     {
       name: text(),
       position: ref('FootballPosition'),
@@ -347,6 +401,12 @@ const SCHEMAS = {
       valuation: ref('Valuation'),
       nationality: text(),
       birthYear: { type: 'integer', description: 'Approximate when only his age on a day was reported' },
+      birthDate: day,
+      ...age,
+      internationalCaps: count(),
+      preferredFoot: { type: 'string', enum: [...PREFERRED_FEET] },
+      captaincy: object({ club: slug, since: day }, {}, 'The club he captains, since when'),
+      notForSale: ref('NotForSaleStance'),
       leftFootball: object(
         { reason: { type: 'string', enum: [...RELEASE_REASONS, 'retired'] }, on: day },
         { fromClub: slug },
@@ -386,14 +446,32 @@ const SCHEMAS = {
   ),
   ClubMatch: object({ club: slug, ...clubNames, ...nameMatch }, clubProfile, 'A club found by one of its names'),
   Club: object(
-    { ...envelope, club: slug, ...clubNames },
+    {
+      ...envelope,
+      club: slug,
+      ...clubNames,
+      squad: object(
+        {
+          size: count('In the squad on the day (registered, not away on loan, plus players on loan here)'),
+          agesKnown: count('Of them, those whose age is known'),
+          valueEur: count('Their latest valuations summed'),
+          valuesKnown: count('Of them, those with a valuation'),
+        },
+        { averageAge: { type: 'number', description: 'Of those whose age is known' } },
+      ),
+    },
     {
       ...envelopeBranch,
       ...clubProfile,
       manager: object(
         { name: text(), since: day, ...citation },
-        {},
+        { formation: text('The formation he prefers (squad depth measures against it when it is one of ours)') },
         'The manager on the day, from the last appointment',
+      ),
+      formerManager: object(
+        { name: text(), until: day, ...citation },
+        { reason: { type: 'string', enum: [...MANAGER_DEPARTURE_REASONS] } },
+        'The last manager who left, while no successor is reported',
       ),
     },
   ),

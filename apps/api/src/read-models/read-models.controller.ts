@@ -142,7 +142,10 @@ export class ReadModelsController {
   @Answers({ answers: [{ status: 200, schema: 'SquadDepth', description: 'Squad depth on the day' }], problems: [404] })
   async squadDepth(@Param('club') club: string, @Query() query: ReadQuery) {
     const { view, time, formation } = await this.read(query, { club });
-    return withEnvelope(envelope(view, time), squadDepthBody(view, club, time, formation));
+    return withEnvelope(
+      envelope(view, time),
+      squadDepthBody(view, club, time, formation, query.formation !== undefined),
+    );
   }
 
   @Get('clubs/:club/targets')
@@ -168,7 +171,7 @@ export class ReadModelsController {
   })
   async outgoing(@Param('club') club: string, @Query() query: ReadQuery) {
     const { view, time, formation } = await this.read(query, { club });
-    return withEnvelope(envelope(view, time), outgoingBody(view, club, time, formation));
+    return withEnvelope(envelope(view, time), outgoingBody(view, club, time, formation, query.formation !== undefined));
   }
 
   @Get('players')

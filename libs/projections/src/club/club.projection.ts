@@ -1,4 +1,4 @@
-import { assertNever, type IsoDate, type Slug } from '@squad/domain';
+import { assertNever, type IsoDate, type ManagerDepartureReason, type Slug } from '@squad/domain';
 import type { ProjectedEvent, ReportInfo, RouteTable } from '../read-model/projected-event';
 
 /** A club on one valid day: who it is and who coaches it. */
@@ -11,7 +11,20 @@ export interface ClubView {
   readonly country?: string;
   /** For a youth or reserve side: the first team it belongs to. */
   readonly parentClub?: Slug;
-  readonly manager?: { readonly name: string; readonly since: IsoDate; readonly report: ReportInfo };
+  readonly manager?: {
+    readonly name: string;
+    readonly since: IsoDate;
+    /** The formation he prefers, when a report gave it. */
+    readonly formation?: string;
+    readonly report: ReportInfo;
+  };
+  /** The last manager who left, while no successor is reported. */
+  readonly formerManager?: {
+    readonly name: string;
+    readonly until: IsoDate;
+    readonly reason?: ManagerDepartureReason;
+    readonly report: ReportInfo;
+  };
 }
 
 export const initialClubView = (club: Slug) => (): ClubView => ({ club, aliases: [] });
@@ -21,6 +34,7 @@ const ownClub = (data: { club: Slug }): Slug => data.club;
 /** The club whose own history files each claim type: claims about the club itself, not its players. */
 export const CLUB_ROUTES: RouteTable<Slug> = {
   ManagerAppointed: ownClub,
+  ManagerDeparted: ownClub,
   ClubProfileReported: ownClub,
   PlayerRegistered: null,
   InterestDeclared: null,
@@ -36,6 +50,8 @@ export const CLUB_ROUTES: RouteTable<Slug> = {
   LoanDeparted: null,
   OutgoingCandidateFlagged: null,
   ContractRecorded: null,
+  ContractExtended: null,
+  NotForSale: null,
   MarketValueReported: null,
   TransferCompleted: null,
   PlayerReleased: null,
@@ -59,8 +75,29 @@ export function evolveClubView(view: ClubView, event: ProjectedEvent): ClubView 
         ...(parentClub !== undefined ? { parentClub } : {}),
       };
     }
-    case 'ManagerAppointed':
-      return { ...view, manager: { name: event.data.manager, since: event.data.effectiveOn, report: event.report } };
+    case 'ManagerAppointed': {
+      const { manager: name, formation, effectiveOn: since } = event.data;
+      const { formerManager: _succeeded, ...rest } = view;
+      return {
+        ...rest,
+        manager: { name, since, ...(formation !== undefined ? { formation } : {}), report: event.report },
+      };
+    }
+    case 'ManagerDeparted': {
+      // a departure of someone else (a report about a predecessor) leaves the manager in place
+      if (view.manager?.name !== event.data.manager) return view;
+      const { manager: _left, ...rest } = view;
+      const { reason, effectiveOn: until } = event.data;
+      return {
+        ...rest,
+        formerManager: {
+          name: event.data.manager,
+          until,
+          ...(reason !== undefined ? { reason } : {}),
+          report: event.report,
+        },
+      };
+    }
     // not about the club itself: CLUB_ROUTES never files them here
     case 'PlayerRegistered':
     case 'InterestDeclared':
@@ -76,6 +113,8 @@ export function evolveClubView(view: ClubView, event: ProjectedEvent): ClubView 
     case 'LoanDeparted':
     case 'OutgoingCandidateFlagged':
     case 'ContractRecorded':
+    case 'ContractExtended':
+    case 'NotForSale':
     case 'MarketValueReported':
     case 'TransferCompleted':
     case 'PlayerReleased':

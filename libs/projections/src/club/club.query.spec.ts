@@ -68,6 +68,7 @@ describe('club profiles and search', () => {
       name: 'Juventus FC',
       aliases: ['Juventus'],
       country: 'Italy',
+      squad: { size: 0, agesKnown: 0, valueEur: 0, valuesKnown: 0 },
     });
     expect(clubDetail(model, 'juventus', { asOf: day(15) }).manager).toMatchObject({
       name: 'Igor Tudor',

@@ -1,6 +1,7 @@
 import type { Slug } from '@squad/domain';
 import { stateAt } from '../history/bitemporal-history';
 import { reportedIn } from '../read-model/provenance';
+import { squadOf } from '../squad/squad-at';
 import { bestMatches, foldQuery, type NameCandidate } from '../search/name-search';
 import { clocksOf, type Clocks, type TimeQuery } from '../views/clocks';
 import { readView, type ReadSource, type ReadView } from '../views/read-view';
@@ -13,12 +14,47 @@ export function clubOn(view: ReadView, club: Slug, c: Pick<Clocks, 'asOf' | 'kno
   return stateAt(history, c.asOf, c.knownAt, initialClubView(club), evolveClubView);
 }
 
-/** A club on a day: its names, country, first team (for a youth side) and manager. */
+/**
+ * A club on a day: its names, country, first team (for a youth side), manager (or the last one,
+ * while no successor is reported), and its squad in figures: size (away on loan aside), average
+ * age (of those whose age is known), and value (their latest valuations summed).
+ */
 export function clubDetail(source: ReadSource, club: Slug, q: TimeQuery) {
-  const { manager, ...profile } = clubOn(readView(source), club, clocksOf(q));
+  const view = readView(source);
+  const c = clocksOf(q);
+  const { manager, formerManager, ...profile } = clubOn(view, club, c);
+  const squad = squadOf(view, club, c).filter((member) => member.entry.status !== 'away-on-loan');
+  const ages = squad.flatMap((member) => (member.entry.age === undefined ? [] : [member.entry.age]));
+  const values = squad.flatMap((member) => (member.view.valuation ? [member.view.valuation.valueEur] : []));
   return {
     ...profile,
-    ...(manager ? { manager: { name: manager.name, since: manager.since, ...reportedIn(manager.report) } } : {}),
+    ...(manager
+      ? {
+          manager: {
+            name: manager.name,
+            since: manager.since,
+            ...(manager.formation !== undefined ? { formation: manager.formation } : {}),
+            ...reportedIn(manager.report),
+          },
+        }
+      : {}),
+    ...(formerManager
+      ? {
+          formerManager: {
+            name: formerManager.name,
+            until: formerManager.until,
+            ...(formerManager.reason !== undefined ? { reason: formerManager.reason } : {}),
+            ...reportedIn(formerManager.report),
+          },
+        }
+      : {}),
+    squad: {
+      size: squad.length,
+      ...(ages.length > 0 ? { averageAge: Math.round((ages.reduce((a, b) => a + b, 0) / ages.length) * 10) / 10 } : {}),
+      agesKnown: ages.length,
+      valueEur: values.reduce((a, b) => a + b, 0),
+      valuesKnown: values.length,
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 import type { IsoDate, Slug } from '@squad/domain';
 import { targetList } from '../pursuit/targets.query';
 import { outgoingCandidates } from '../squad/outgoing.query';
-import { squadDepth, squadDepthAndOutgoing } from '../squad/squad-depth.query';
+import { formationFor, squadDepth, squadDepthAndOutgoing } from '../squad/squad-depth.query';
+import { clocksOf } from '../views/clocks';
 import { readView, type ReadSource } from '../views/read-view';
 
 /**
@@ -39,8 +40,15 @@ export function envelope(source: ReadSource, time: DocumentTime): Envelope {
 /** A document on the wire: its envelope, then its body. */
 export const withEnvelope = <B extends object>(head: Envelope, body: B): Envelope & B => ({ ...head, ...body });
 
-export function squadDepthBody(source: ReadSource, club: Slug, time: DocumentTime, formation: string) {
-  return squadDepth(source, club, { ...time, formation });
+/** `formation`: the default one, or the client's choice when `formationRequested` (see `formationFor`). */
+export function squadDepthBody(
+  source: ReadSource,
+  club: Slug,
+  time: DocumentTime,
+  formation: string,
+  formationRequested = false,
+) {
+  return squadDepth(source, club, { ...time, formation, formationRequested });
 }
 
 export function targetsBody(source: ReadSource, club: Slug, time: DocumentTime) {
@@ -48,8 +56,16 @@ export function targetsBody(source: ReadSource, club: Slug, time: DocumentTime) 
   return { club, open: targets.filter((t) => t.open).length, targets };
 }
 
-export function outgoingBody(source: ReadSource, club: Slug, time: DocumentTime, formation: string) {
-  return { club, outgoing: outgoingCandidates(source, club, { ...time, formation }) };
+export function outgoingBody(
+  source: ReadSource,
+  club: Slug,
+  time: DocumentTime,
+  formation: string,
+  formationRequested = false,
+) {
+  const view = readView(source);
+  const chosen = formationFor(view, club, clocksOf(time), { formation, formationRequested }).formation;
+  return { club, outgoing: outgoingCandidates(view, club, { ...time, formation: chosen }) };
 }
 
 export type ClubDocumentBodies = Record<ClubDocument, object>;

@@ -1,4 +1,4 @@
-import type { Slug } from '@squad/domain';
+import type { IsoDate, Slug } from '@squad/domain';
 import { stateAt } from '../history/bitemporal-history';
 import { reportedIn } from '../read-model/provenance';
 import { readView, type ReadSource, type ReadView } from '../views/read-view';
@@ -15,6 +15,16 @@ export function playerOn(view: ReadView, player: Slug, c: Clocks): PlayerView | 
 /** `playerOn` from a read model or a view. */
 export function playerAt(source: ReadSource, player: Slug, c: Clocks): PlayerView | undefined {
   return playerOn(readView(source), player, c);
+}
+
+/** His age in whole years on `asOf`: exact from a birth date, approximate (±1) from a birth year. */
+export function ageOn(view: PlayerView, asOf: IsoDate): { age: number; ageApprox?: true } | undefined {
+  if (view.birthDate !== undefined) {
+    const years = Number(asOf.slice(0, 4)) - Number(view.birthDate.slice(0, 4));
+    return { age: asOf.slice(5) >= view.birthDate.slice(5) ? years : years - 1 };
+  }
+  if (view.birthYear !== undefined) return { age: Number(asOf.slice(0, 4)) - view.birthYear, ageApprox: true };
+  return undefined;
 }
 
 /** A valuation as the documents show it, with where it was reported. */

@@ -1,4 +1,11 @@
-import { assertNever, type IsoDate, type Position, type ReleaseReason, type Slug } from '@squad/domain';
+import {
+  assertNever,
+  type IsoDate,
+  type Position,
+  type PreferredFoot,
+  type ReleaseReason,
+  type Slug,
+} from '@squad/domain';
 import type { ProjectedEvent, ReportInfo, RouteTable } from '../read-model/projected-event';
 
 /** A player on one valid day: where he is registered, fit or not, away or not. */
@@ -12,16 +19,35 @@ export interface PlayerView {
   readonly nationality?: string;
   /** Approximate when only his age on a day was reported. */
   readonly birthYear?: number;
+  readonly birthDate?: IsoDate;
+  readonly internationalCaps?: number;
+  readonly preferredFoot?: PreferredFoot;
+  /** The club he captains, since when (it ends when he leaves that club). */
+  readonly captaincy?: { readonly club: Slug; readonly since: IsoDate };
+  /** His club's stance that he is not for sale (it ends when he moves). */
+  readonly notForSale?: {
+    readonly club: Slug;
+    readonly since: IsoDate;
+    readonly reason?: string;
+    readonly report: ReportInfo;
+  };
   /** Why he is at no club (after a release or his retirement), and since when. */
   readonly leftFootball?: {
     readonly reason: ReleaseReason | 'retired';
     readonly fromClub?: Slug;
     readonly on: IsoDate;
   };
-  readonly loan?: { readonly toClub: Slug; readonly since: IsoDate; readonly until?: IsoDate };
+  readonly loan?: {
+    readonly toClub: Slug;
+    readonly since: IsoDate;
+    readonly until?: IsoDate;
+    readonly optionToBuyEur?: number;
+    readonly obligationToBuy?: boolean;
+  };
   readonly returnedFromLoan?: { readonly fromClub: Slug; readonly on: IsoDate };
   readonly injury?: { readonly injury?: string; readonly since: IsoDate; readonly expectedReturnOn?: IsoDate };
-  readonly contract?: { readonly club: Slug; readonly expiresOn: IsoDate };
+  /** His contract: with whom, to when, and since when it runs to then (`extendedOn`: by an extension). */
+  readonly contract?: { readonly club: Slug; readonly expiresOn: IsoDate; readonly extendedOn?: IsoDate };
   readonly valuation?: { readonly valueEur: number; readonly on: IsoDate; readonly report: ReportInfo };
   /** Clubs that have flagged him as a candidate to leave, with why. */
   readonly outgoing: Readonly<
@@ -52,6 +78,8 @@ export const PLAYER_ROUTES: RouteTable<Slug> = {
   LoanDeparted: byPlayer,
   OutgoingCandidateFlagged: byPlayer,
   ContractRecorded: byPlayer,
+  ContractExtended: byPlayer,
+  NotForSale: byPlayer,
   MarketValueReported: byPlayer,
   TransferCompleted: byPlayer,
   ClaimDisputed: byPlayer,
@@ -60,6 +88,7 @@ export const PLAYER_ROUTES: RouteTable<Slug> = {
   PlayerProfileReported: byPlayer,
   // about a club (its staff, its names), not a player
   ManagerAppointed: null,
+  ManagerDeparted: null,
   ClubProfileReported: null,
 };
 
@@ -78,14 +107,20 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
       };
     }
     case 'PlayerProfileReported': {
-      const { name, position, secondaryPositions, nationality, birthYear } = event.data;
+      const { name, position, secondaryPositions, nationality, birthYear, birthDate } = event.data;
+      const { internationalCaps, preferredFoot, captainOf } = event.data;
       return {
         ...view,
         ...(name !== undefined ? { name } : {}),
         ...(position !== undefined ? { position } : {}),
         ...(secondaryPositions !== undefined ? { secondaryPositions } : {}),
         ...(nationality !== undefined ? { nationality } : {}),
-        ...(birthYear !== undefined ? { birthYear } : {}),
+        // a birth date says the year too
+        ...(birthDate !== undefined ? { birthDate, birthYear: Number(birthDate.slice(0, 4)) } : {}),
+        ...(birthYear !== undefined && birthDate === undefined ? { birthYear } : {}),
+        ...(internationalCaps !== undefined ? { internationalCaps } : {}),
+        ...(preferredFoot !== undefined ? { preferredFoot } : {}),
+        ...(captainOf !== undefined ? { captaincy: { club: captainOf, since: on } } : {}),
       };
     }
     case 'PlayerReleased':
@@ -97,19 +132,39 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
         ...view,
         club: undefined,
         loan: undefined,
+        captaincy: undefined,
+        notForSale: undefined,
         leftFootball: { reason, ...(fromClub !== undefined ? { fromClub } : {}), on },
       };
     }
     case 'TransferCompleted': {
       // a sold player leaves the seller's outgoing list (and any old flag of the buyer's), and any loan ends
       const { [event.data.fromClub]: _sold, [event.data.toClub]: _stale, ...outgoing } = view.outgoing;
-      return { ...view, club: event.data.toClub, loan: undefined, leftFootball: undefined, outgoing };
-    }
-    case 'LoanDeparted':
+      // he leaves the seller: its armband, its stance that he was not for sale, and a contract with it
       return {
         ...view,
-        loan: { toClub: event.data.toClub, since: on, ...(event.data.until ? { until: event.data.until } : {}) },
+        club: event.data.toClub,
+        loan: undefined,
+        leftFootball: undefined,
+        outgoing,
+        captaincy: view.captaincy?.club === event.data.toClub ? view.captaincy : undefined,
+        notForSale: undefined,
+        contract: view.contract?.club === event.data.toClub ? view.contract : undefined,
       };
+    }
+    case 'LoanDeparted': {
+      const { toClub, until, optionToBuyEur, obligationToBuy } = event.data;
+      return {
+        ...view,
+        loan: {
+          toClub,
+          since: on,
+          ...(until ? { until } : {}),
+          ...(optionToBuyEur !== undefined ? { optionToBuyEur } : {}),
+          ...(obligationToBuy !== undefined ? { obligationToBuy } : {}),
+        },
+      };
+    }
     case 'LoanReturned':
       return { ...view, loan: undefined, returnedFromLoan: { fromClub: event.data.fromClub, on } };
     case 'PlayerInjured':
@@ -121,6 +176,15 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
       return { ...view, injury: undefined };
     case 'ContractRecorded':
       return { ...view, contract: { club: event.data.club, expiresOn: event.data.expiresOn } };
+    case 'ContractExtended':
+      return { ...view, contract: { club: event.data.club, expiresOn: event.data.expiresOn, extendedOn: on } };
+    case 'NotForSale': {
+      const { club, reason } = event.data;
+      return {
+        ...view,
+        notForSale: { club, since: on, ...(reason !== undefined ? { reason } : {}), report: event.report },
+      };
+    }
     case 'MarketValueReported':
       return { ...view, valuation: { valueEur: event.data.valueEur, on, report: event.report } };
     case 'OutgoingCandidateFlagged':
@@ -139,6 +203,7 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
     case 'PursuitAbandoned':
     case 'InterestRenewalExpected':
     case 'ManagerAppointed':
+    case 'ManagerDeparted':
     case 'ClubProfileReported':
     case 'ClaimDisputed':
       return view;

@@ -4,7 +4,8 @@ import { reportedIn, reportRef } from '../read-model/provenance';
 import { everyPursuer, pursuitOn } from '../pursuit/pursuit-at';
 import { clocksOf, type TimeQuery } from '../views/clocks';
 import { readView, type ReadSource } from '../views/read-view';
-import { playerOn, valuationOf } from './player-at';
+import { notForSaleOf } from '../pursuit/targets.query';
+import { ageOn, playerOn, valuationOf } from './player-at';
 import { statusAt } from './player.projection';
 
 /** A player on a day: his view, his status at his club, and the clubs pursuing him. */
@@ -20,9 +21,11 @@ export function playerDetail(source: ReadSource, player: Slug, q: TimeQuery) {
     .map((pursuer) => ({ club: pursuer, ...pursuitOn(model, pursuer, player, c) }))
     .filter((p) => p.stage && p.stage !== 'none')
     .map(({ player: _p, ...rest }) => rest);
-  const { outgoing, valuation, ...rest } = view;
+  const { outgoing, valuation, notForSale, ...rest } = view;
   return {
     ...rest,
+    ...ageOn(view, c.asOfDate),
+    ...(notForSale ? { notForSale: notForSaleOf(notForSale) } : {}),
     status,
     valuation: valuation ? valuationOf(valuation) : undefined,
     outgoingFrom: Object.entries(outgoing).map(([from, flag]) => ({

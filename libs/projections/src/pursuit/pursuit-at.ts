@@ -3,7 +3,7 @@ import { stateAt } from '../history/bitemporal-history';
 import { toDay } from '../history/calendar';
 import { readView, type ReadSource, type ReadView } from '../views/read-view';
 import type { Clocks } from '../views/clocks';
-import { evolvePursuitView, initialPursuitView, type PursuitView } from './pursuit.projection';
+import { evolvePursuitView, initialPursuitView, isOpen, type PursuitView } from './pursuit.projection';
 
 /** A pursuit with no news for this long leaves the target list, open or closed. */
 export const TARGET_NEWS_HORIZON_DAYS = 365;
@@ -36,6 +36,23 @@ export function isCurrent(pursuit: PursuitView | undefined, c: Clocks): pursuit 
     !!pursuit.lastNewsOn &&
     toDay(pursuit.lastNewsOn) >= c.asOf - TARGET_NEWS_HORIZON_DAYS
   );
+}
+
+/**
+ * The other clubs pursuing a player on `asOf` (open, current pursuits: a season's buckets), by
+ * club slug: a target's rivals, a squad player's suitors.
+ */
+export function openPursuersOf(view: ReadView, player: Slug, except: Slug | undefined, c: Clocks) {
+  return [...recentBuckets((year) => view.pursuersIn(player, year), c.asOfDate)]
+    .filter((other) => other !== except)
+    .map((other) => ({ club: other, pursuit: pursuitOn(view, other, player, c) }))
+    .filter((rival) => isCurrent(rival.pursuit, c) && isOpen(rival.pursuit.stage))
+    .map(({ club, pursuit }) => ({
+      club,
+      stage: pursuit!.stage,
+      ...(pursuit!.lastBid ? { lastBid: pursuit!.lastBid } : {}),
+    }))
+    .sort((a, b) => a.club.localeCompare(b.club));
 }
 
 /** The club's current pursuits on `asOf`: its targets before any detail is added. */

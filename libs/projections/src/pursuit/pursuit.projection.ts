@@ -40,6 +40,8 @@ export interface PursuitView {
   /** Valid day of the latest fact about this pursuit. */
   readonly lastNewsOn?: IsoDate;
   readonly renewalExpectedFrom?: IsoDate;
+  /** What the renewal depends on: in words, and the club's manager whose staying it hinges on. */
+  readonly renewalCondition?: { readonly condition?: string; readonly dependsOnManager?: string };
   readonly lastBid?: { readonly amountEur: number; readonly on: IsoDate; readonly rejected: boolean };
 }
 
@@ -67,6 +69,10 @@ export const PURSUIT_ROUTES: RouteTable<Slug> = {
   PlayerRegistered: null,
   OutgoingCandidateFlagged: null,
   ContractRecorded: null,
+  ContractExtended: null,
+  // the holder's stance, shown on every pursuit of him through his own view
+  NotForSale: null,
+  ManagerDeparted: null,
   PlayerInjured: null,
   PlayerReturnedFromInjury: null,
   LoanReturned: null,
@@ -109,11 +115,23 @@ function evolveStage(view: PursuitView, event: ProjectedEvent): PursuitView {
       return view.lastBid ? { ...view, lastBid: { ...view.lastBid, rejected: true } } : view;
     case 'PursuitAbandoned':
       return isOpen(view.stage) ? { ...view, stage: 'abandoned' } : view;
-    case 'InterestRenewalExpected':
+    case 'InterestRenewalExpected': {
+      const { expectedFrom, condition, dependsOnManager } = event.data;
+      const { renewalCondition: _previous, ...rest } =
+        view.stage === 'none' ? { ...view, stage: 'monitoring' as const, since: on } : view;
       return {
-        ...(view.stage === 'none' ? { ...view, stage: 'monitoring', since: on } : view),
-        renewalExpectedFrom: event.data.expectedFrom,
+        ...rest,
+        renewalExpectedFrom: expectedFrom,
+        ...(condition !== undefined || dependsOnManager !== undefined
+          ? {
+              renewalCondition: {
+                ...(condition !== undefined ? { condition } : {}),
+                ...(dependsOnManager !== undefined ? { dependsOnManager } : {}),
+              },
+            }
+          : {}),
       };
+    }
     case 'TransferCompleted':
       // signing straight after an ended pursuit (or none) is a pursuit of its own
       return isOpen(view.stage)
@@ -126,6 +144,9 @@ function evolveStage(view: PursuitView, event: ProjectedEvent): PursuitView {
     case 'PlayerRegistered':
     case 'OutgoingCandidateFlagged':
     case 'ContractRecorded':
+    case 'ContractExtended':
+    case 'NotForSale':
+    case 'ManagerDeparted':
     case 'PlayerInjured':
     case 'PlayerReturnedFromInjury':
     case 'LoanReturned':

@@ -3,11 +3,13 @@ import { factsAt } from '../history/bitemporal-history';
 import { toDay } from '../history/calendar';
 import { playerOn, valuationOf } from '../player/player-at';
 import type { ProjectedEvent } from '../read-model/projected-event';
-import { reportRef } from '../read-model/provenance';
-import { clocksOf, type TimeQuery } from '../views/clocks';
-import { readView, type ReadSource } from '../views/read-view';
-import { isOpen, type Stage } from './pursuit.projection';
-import { currentPursuits, isCurrent, pursuitOn, recentBuckets } from './pursuit-at';
+import { clubOn } from '../club/club.query';
+import type { PlayerView } from '../player/player.projection';
+import { reportedIn, reportRef } from '../read-model/provenance';
+import { clocksOf, type Clocks, type TimeQuery } from '../views/clocks';
+import { readView, type ReadSource, type ReadView } from '../views/read-view';
+import { isOpen, type PursuitView, type Stage } from './pursuit.projection';
+import { currentPursuits, openPursuersOf } from './pursuit-at';
 
 export interface TargetEntry {
   readonly player: Slug;
@@ -28,12 +30,7 @@ export function targetList(source: ReadSource, club: Slug, q: TimeQuery): Target
   const entries: TargetEntry[] = [];
   for (const { player, pursuit } of currentPursuits(model, club, c)) {
     const view = playerOn(model, player, c);
-    const rivals = [...recentBuckets((year) => model.pursuersIn(player, year), q.asOf)]
-      .filter((other) => other !== club)
-      .map((other) => ({ club: other, pursuit: pursuitOn(model, other, player, c) }))
-      .filter((rival) => isCurrent(rival.pursuit, c) && isOpen(rival.pursuit.stage))
-      .map((rival) => ({ club: rival.club, stage: rival.pursuit!.stage }))
-      .sort((a, b) => a.club.localeCompare(b.club));
+    const rivals = openPursuersOf(model, player, club, c).map(({ club: rival, stage }) => ({ club: rival, stage }));
     const valuation = view?.valuation ? valuationOf(view.valuation) : undefined;
     entries.push({
       player,
@@ -45,6 +42,11 @@ export function targetList(source: ReadSource, club: Slug, q: TimeQuery): Target
       priority: pursuit.priority,
       since: pursuit.since,
       renewalExpectedFrom: pursuit.renewalExpectedFrom,
+      ...renewalOf(model, club, pursuit, c),
+      // the holder's stance, while he is still there
+      ...(view?.notForSale && view.notForSale.club === view.club
+        ? { notForSale: { ...notForSaleOf(view.notForSale) } }
+        : {}),
       lastBid: pursuit.lastBid,
       rivals,
       valuation,
@@ -63,6 +65,25 @@ export function targetList(source: ReadSource, club: Slug, q: TimeQuery): Target
   const rank = (t: TargetEntry) => (t.open ? 0 : 1) * 10 + PRIORITY_ORDER.indexOf(t.priority);
   return entries.sort((a, b) => rank(a) - rank(b) || a.player.localeCompare(b.player));
 }
+
+/**
+ * A renewal's condition, and whether it is now doubtful: it hinges on a manager who has left the
+ * club (his departure is reported, or another manager is in charge on the day).
+ */
+function renewalOf(view: ReadView, club: Slug, pursuit: PursuitView, c: Clocks) {
+  const condition = pursuit.renewalCondition;
+  if (condition === undefined) return {};
+  const manager = condition.dependsOnManager;
+  if (manager === undefined) return { renewalCondition: condition };
+  const now = clubOn(view, club, c);
+  const gone = now.formerManager?.name === manager || (now.manager !== undefined && now.manager.name !== manager);
+  return { renewalCondition: { ...condition, ...(gone ? { doubtful: true } : {}) } };
+}
+
+export const notForSaleOf = ({ report, ...stance }: NonNullable<PlayerView['notForSale']>) => ({
+  ...stance,
+  ...reportedIn(report),
+});
 
 const sameClaim = (ref: ClaimRef, fact: ProjectedEvent) =>
   ref.reportId === fact.reportId && ref.claimIndex === fact.claimIndex;

@@ -89,6 +89,18 @@ const cases: {
     clubs: ['juventus'],
     pursuers: [],
   },
+  ContractExtended: {
+    claim: { type: 'ContractExtended', player: BREMER, club: 'juventus', expiresOn: '2060-06-30' },
+    clubs: ['juventus'],
+    pursuers: [],
+  },
+  // the holder's stance: no one pursues him by it
+  NotForSale: { claim: { type: 'NotForSale', club: 'juventus', player: BREMER }, clubs: ['juventus'], pursuers: [] },
+  ManagerDeparted: {
+    claim: { type: 'ManagerDeparted', club: 'juventus', manager: 'Igor Tudor', reason: 'sacked' },
+    clubs: ['juventus'],
+    pursuers: [],
+  },
   // a youth side's profile names its first team as well
   ClubProfileReported: {
     claim: { type: 'ClubProfileReported', club: 'juventus-u23', name: 'Juventus U23', parentClub: 'juventus' },

@@ -32,6 +32,8 @@ export function outgoingCandidates(
         flaggedOn: flag.since,
         ...reportedIn(flag.report),
         ...(p.view.returnedFromLoan ? { returnedFromLoan: p.view.returnedFromLoan } : {}),
+        // who would take him: the clubs pursuing him on the day
+        wantedBy: p.entry.wantedBy ?? [],
         depthAtPosition: position
           ? {
               need: need[position],

@@ -63,8 +63,11 @@ export const ROSTER_MOVES: {
   PlayerReturnedFromInjury: null,
   OutgoingCandidateFlagged: null,
   ContractRecorded: null,
+  ContractExtended: null,
   MarketValueReported: null,
   ManagerAppointed: null,
+  ManagerDeparted: null,
+  NotForSale: null,
   ClubProfileReported: null,
   ClaimDisputed: null,
 };
@@ -109,8 +112,11 @@ export function evolveRosterView(view: RosterView, event: ProjectedEvent): Roste
     case 'PlayerReturnedFromInjury':
     case 'OutgoingCandidateFlagged':
     case 'ContractRecorded':
+    case 'ContractExtended':
     case 'MarketValueReported':
     case 'ManagerAppointed':
+    case 'ManagerDeparted':
+    case 'NotForSale':
     case 'PlayerProfileReported':
     case 'ClubProfileReported':
     case 'ClaimDisputed':

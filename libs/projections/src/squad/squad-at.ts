@@ -1,6 +1,7 @@
 import type { Position, Slug } from '@squad/domain';
 import { stateAt } from '../history/bitemporal-history';
-import { playerOn } from '../player/player-at';
+import { ageOn, playerOn } from '../player/player-at';
+import { openPursuersOf } from '../pursuit/pursuit-at';
 import { statusAt, type PlayerStatus, type PlayerView } from '../player/player.projection';
 import type { Clocks } from '../views/clocks';
 import type { ReadView } from '../views/read-view';
@@ -14,6 +15,16 @@ export interface SquadPlayer {
   readonly injury?: PlayerView['injury'];
   readonly loan?: PlayerView['loan'];
   readonly registeredAt?: Slug;
+  readonly nationality?: string;
+  readonly age?: number;
+  /** His age comes from a birth year alone (±1). */
+  readonly ageApprox?: true;
+  /** When his contract with the club he is registered at ends. */
+  readonly contractExpiresOn?: string;
+  /** He captains this club. */
+  readonly captain?: true;
+  /** Other clubs pursuing him on the day (open pursuits), with the stage each reached. */
+  readonly wantedBy?: ReturnType<typeof openPursuersOf>;
 }
 
 /** A member of a squad: his view (for the queries) and his entry (as the documents show him). */
@@ -44,10 +55,20 @@ export function squadOf(model: ReadView, club: Slug, c: Clocks): SquadMember[] {
         ...(view.injury ? { injury: view.injury } : {}),
         ...(view.loan && status !== 'available' ? { loan: view.loan } : {}),
         ...(view.club !== club ? { registeredAt: view.club } : {}),
+        ...(view.nationality ? { nationality: view.nationality } : {}),
+        ...ageOn(view, c.asOfDate),
+        ...(view.contract && view.contract.club === view.club ? { contractExpiresOn: view.contract.expiresOn } : {}),
+        ...(view.captaincy?.club === club ? { captain: true as const } : {}),
+        ...suitors(model, player, club, c),
       },
     });
   }
   return out.sort((a, b) => a.entry.player.localeCompare(b.entry.player));
+}
+
+function suitors(model: ReadView, player: Slug, club: Slug, c: Clocks) {
+  const wantedBy = openPursuersOf(model, player, club, c);
+  return wantedBy.length > 0 ? { wantedBy } : {};
 }
 
 export interface DepthCounts {

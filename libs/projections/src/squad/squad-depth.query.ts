@@ -2,21 +2,50 @@ import { POSITIONS, type Position, type Slug } from '@squad/domain';
 import { playerOn } from '../player/player-at';
 import { isOpen } from '../pursuit/pursuit.projection';
 import { currentPursuits } from '../pursuit/pursuit-at';
-import { clocksOf, type TimeQuery } from '../views/clocks';
-import { readView, type ReadSource } from '../views/read-view';
+import { clubOn } from '../club/club.query';
+import { clocksOf, type Clocks, type TimeQuery } from '../views/clocks';
+import { readView, type ReadSource, type ReadView } from '../views/read-view';
 import { FORMATIONS, POSITION_GROUPS, verdict } from './formations';
 import { outgoingCandidates } from './outgoing.query';
 import { countsOf, squadOf } from './squad-at';
 
-export function squadDepth(source: ReadSource, club: Slug, q: TimeQuery & { formation: string }) {
+/**
+ * The formation squad depth is measured against: the one requested; else the one the club's
+ * manager on the day prefers, when a report gave it and it is one we know; else `formation`
+ * (the configured default, or a replay's).
+ */
+export interface FormationQuery {
+  readonly formation: string;
+  /** True when the client chose `formation` (a query parameter): the manager's does not apply. */
+  readonly formationRequested?: boolean;
+}
+
+export type FormationFrom = 'request' | 'manager' | 'default';
+
+export function formationFor(
+  view: ReadView,
+  club: Slug,
+  c: Clocks,
+  q: FormationQuery,
+): { formation: string; formationFrom: FormationFrom } {
+  if (q.formationRequested) return { formation: q.formation, formationFrom: 'request' };
+  const preferred = clubOn(view, club, c).manager?.formation;
+  if (preferred !== undefined && Object.hasOwn(FORMATIONS, preferred))
+    return { formation: preferred, formationFrom: 'manager' };
+  return { formation: q.formation, formationFrom: 'default' };
+}
+
+export function squadDepth(source: ReadSource, club: Slug, q: TimeQuery & FormationQuery) {
   return squadDepthAndOutgoing(source, club, q).squadDepth;
 }
 
-/** Squad depth and the outgoing candidates (with `q.formation`) from one reading of the squad. */
-export function squadDepthAndOutgoing(source: ReadSource, club: Slug, q: TimeQuery & { formation: string }) {
+/** Squad depth and the outgoing candidates (with the formation of `formationFor`) from one reading of the squad. */
+export function squadDepthAndOutgoing(source: ReadSource, club: Slug, query: TimeQuery & FormationQuery) {
   const model = readView(source);
-  const c = clocksOf(q);
-  const need = FORMATIONS[q.formation];
+  const c = clocksOf(query);
+  const { formation, formationFrom } = formationFor(model, club, c, query);
+  const q = { ...query, formation };
+  const need = FORMATIONS[formation];
   const squad = squadOf(model, club, c);
   const openTargets = currentPursuits(model, club, c)
     .filter(({ pursuit }) => isOpen(pursuit.stage))
@@ -64,7 +93,8 @@ export function squadDepthAndOutgoing(source: ReadSource, club: Slug, q: TimeQue
   });
   const squadDepth = {
     club,
-    formation: q.formation,
+    formation,
+    formationFrom,
     totals: countsOf(squad.map((p) => p.entry)),
     groups,
     positions,

@@ -46,6 +46,8 @@ export const CLAIM_EXAMPLES: { readonly [T in ClaimType]: Extract<Claim, { type:
     club: 'juventus',
     player: 'leonardo-balerdi',
     expectedFrom: '2026-06-01',
+    condition: 'if Tudor stays',
+    dependsOnManager: 'Igor Tudor',
   },
   PlayerInjured: {
     type: 'PlayerInjured',
@@ -56,7 +58,13 @@ export const CLAIM_EXAMPLES: { readonly [T in ClaimType]: Extract<Claim, { type:
   },
   PlayerReturnedFromInjury: { type: 'PlayerReturnedFromInjury', player: 'gleison-bremer', effectiveOn: '2025-09-04' },
   LoanReturned: { type: 'LoanReturned', player: 'daniele-rugani', fromClub: 'ajax' },
-  LoanDeparted: { type: 'LoanDeparted', player: 'daniele-rugani', toClub: 'ajax', until: '2026-06-30' },
+  LoanDeparted: {
+    type: 'LoanDeparted',
+    player: 'daniele-rugani',
+    toClub: 'ajax',
+    until: '2026-06-30',
+    optionToBuyEur: 5_000_000,
+  },
   OutgoingCandidateFlagged: {
     type: 'OutgoingCandidateFlagged',
     club: 'juventus',
@@ -69,8 +77,17 @@ export const CLAIM_EXAMPLES: { readonly [T in ClaimType]: Extract<Claim, { type:
     club: 'marseille',
     expiresOn: '2028-06-30',
   },
+  ContractExtended: {
+    type: 'ContractExtended',
+    player: 'leonardo-balerdi',
+    club: 'marseille',
+    expiresOn: '2029-06-30',
+  },
+  NotForSale: { type: 'NotForSale', club: 'marseille', player: 'leonardo-balerdi', reason: 'no plan to sell' },
   MarketValueReported: { type: 'MarketValueReported', player: 'leonardo-balerdi', valueEur: 20_000_000 },
-  ManagerAppointed: { type: 'ManagerAppointed', club: 'juventus', manager: 'Igor Tudor' },
+  ManagerAppointed: { type: 'ManagerAppointed', club: 'juventus', manager: 'Igor Tudor', formation: '3-4-2-1' },
+  // after the ManagerAppointed example: Juventus has him
+  ManagerDeparted: { type: 'ManagerDeparted', club: 'juventus', manager: 'Igor Tudor', reason: 'sacked' },
   TransferCompleted: {
     type: 'TransferCompleted',
     player: 'leonardo-balerdi',
@@ -87,7 +104,9 @@ export const CLAIM_EXAMPLES: { readonly [T in ClaimType]: Extract<Claim, { type:
     name: 'Leonardo Balerdi',
     position: 'CB',
     nationality: 'Argentina',
-    birthYear: 1999,
+    birthDate: '1999-01-26',
+    internationalCaps: 12,
+    preferredFoot: 'right',
   },
   ClubProfileReported: {
     type: 'ClubProfileReported',

@@ -23,11 +23,15 @@ import {
 } from 'class-validator';
 import {
   CLAIM_TYPES,
+  type Claim,
   type ClaimType,
+  type IsoDate,
   isIsoDate,
   isSlug,
   MAX_SLUG_LENGTH,
   POSITIONS,
+  MANAGER_DEPARTURE_REASONS,
+  PREFERRED_FEET,
   PRIORITIES,
   RELEASE_REASONS,
   type Report,
@@ -41,6 +45,8 @@ import {
  */
 
 export const MAX_CLAIMS_PER_REPORT = 200;
+/** A formation: two to five lines of outfield players from the back (`4-3-3`, `3-4-2-1`). */
+const FORMATION = /^[1-6](?:-[1-6]){1,4}$/;
 const MAX_TEXT = 2000;
 
 export interface FieldProblem {
@@ -184,6 +190,17 @@ export class PursuitAbandonedDto extends PursuitClaim {
 }
 export class InterestRenewalExpectedDto extends PursuitClaim {
   @ApiProperty({ example: '2026-06-01' }) @IsIsoDate() expectedFrom!: string;
+  @ApiPropertyOptional({ example: 'if Tudor stays', description: 'What the expectation depends on, in words' })
+  @IsOptional()
+  @Text()
+  condition?: string;
+  @ApiPropertyOptional({
+    example: 'Igor Tudor',
+    description: "The club's manager whose staying it depends on: once he leaves, the expectation is doubtful",
+  })
+  @IsOptional()
+  @Text()
+  dependsOnManager?: string;
 }
 export class PlayerInjuredDto extends PlayerClaim {
   @ApiPropertyOptional({ example: 'ACL' }) @IsOptional() @Text() injury?: string;
@@ -196,6 +213,14 @@ export class LoanReturnedDto extends PlayerClaim {
 export class LoanDepartedDto extends PlayerClaim {
   @ApiProperty({ example: 'ajax' }) @IsSlug() toClub!: string;
   @ApiPropertyOptional({ example: '2026-06-30' }) @IsOptional() @IsIsoDate() until?: string;
+  @ApiPropertyOptional({ example: 12000000, description: 'The fee of an option (or obligation) to buy him' })
+  @IsOptional()
+  @Euros()
+  optionToBuyEur?: number;
+  @ApiPropertyOptional({ description: 'True when the borrower must buy him at the end of the loan' })
+  @IsOptional()
+  @IsBoolean()
+  obligationToBuy?: boolean;
 }
 export class OutgoingCandidateFlaggedDto extends PursuitClaim {
   @ApiProperty({ example: 'juventus', description: 'The club that may let the player go' }) declare club: string;
@@ -203,7 +228,19 @@ export class OutgoingCandidateFlaggedDto extends PursuitClaim {
 }
 export class ContractRecordedDto extends PlayerClaim {
   @ApiProperty({ example: 'marseille' }) @IsSlug() club!: string;
-  @ApiProperty({ example: '2028-06-30' }) @IsIsoDate() expiresOn!: string;
+  @ApiProperty({ example: '2028-06-30', description: 'After the claim day' }) @IsIsoDate() expiresOn!: string;
+}
+export class ContractExtendedDto extends PlayerClaim {
+  @ApiProperty({ example: 'marseille' }) @IsSlug() club!: string;
+  @ApiProperty({ example: '2029-06-30', description: 'The new expiry (after the claim day)' })
+  @IsIsoDate()
+  expiresOn!: string;
+}
+export class NotForSaleDto extends PlayerClaim {
+  @ApiProperty({ example: 'juventus', description: 'The club that holds him and will not sell' })
+  @IsSlug()
+  club!: string;
+  @ApiPropertyOptional({ example: 'no plan to sell' }) @IsOptional() @Text() reason?: string;
 }
 export class MarketValueReportedDto extends PlayerClaim {
   @ApiProperty({ example: 20000000 }) @Euros() valueEur!: number;
@@ -211,6 +248,23 @@ export class MarketValueReportedDto extends PlayerClaim {
 export class ManagerAppointedDto extends ClaimDto {
   @ApiProperty({ example: 'juventus' }) @IsSlug() club!: string;
   @ApiProperty({ example: 'Igor Tudor' }) @Text() manager!: string;
+  @ApiPropertyOptional({
+    example: '3-4-2-1',
+    description: 'The formation he prefers: lines of outfield players from the back, such as 4-3-3',
+  })
+  @IsOptional()
+  @Matches(FORMATION, { message: 'formation must be lines of outfield players from the back, such as "4-3-3"' })
+  formation?: string;
+}
+export class ManagerDepartedDto extends ClaimDto {
+  @ApiProperty({ example: 'juventus' }) @IsSlug() club!: string;
+  @ApiProperty({ example: 'Igor Tudor', description: 'The manager who leaves (the club must have him on that day)' })
+  @Text()
+  manager!: string;
+  @ApiPropertyOptional({ enum: MANAGER_DEPARTURE_REASONS })
+  @IsOptional()
+  @IsIn(MANAGER_DEPARTURE_REASONS)
+  reason?: string;
 }
 export class TransferCompletedDto extends PlayerClaim {
   @ApiProperty({ example: 'marseille' }) @IsSlug() fromClub!: string;
@@ -252,6 +306,21 @@ export class PlayerProfileReportedDto extends PlayerClaim {
   @Min(MIN_BIRTH_YEAR)
   @Max(2100)
   birthYear?: number;
+  @ApiPropertyOptional({ example: '1999-01-26', description: 'Not after the report is published' })
+  @IsOptional()
+  @IsIsoDate()
+  birthDate?: string;
+  @ApiPropertyOptional({ example: 12, description: 'Caps for his national team on the claim day' })
+  @IsOptional()
+  @IsInt({ message: 'internationalCaps must be a whole number' })
+  @Min(0)
+  @Max(500)
+  internationalCaps?: number;
+  @ApiPropertyOptional({ enum: PREFERRED_FEET }) @IsOptional() @IsIn(PREFERRED_FEET) preferredFoot?: string;
+  @ApiPropertyOptional({ example: 'marseille', description: 'The club he captains from the claim day' })
+  @IsOptional()
+  @IsSlug()
+  captainOf?: string;
 }
 /** Places in one source a report cites. */
 export const MAX_EVIDENCE = 20;
@@ -307,8 +376,11 @@ export const CLAIM_DTOS: Record<ClaimType, new () => ClaimDto> = {
   LoanDeparted: LoanDepartedDto,
   OutgoingCandidateFlagged: OutgoingCandidateFlaggedDto,
   ContractRecorded: ContractRecordedDto,
+  ContractExtended: ContractExtendedDto,
+  NotForSale: NotForSaleDto,
   MarketValueReported: MarketValueReportedDto,
   ManagerAppointed: ManagerAppointedDto,
+  ManagerDeparted: ManagerDepartedDto,
   TransferCompleted: TransferCompletedDto,
   PlayerReleased: PlayerReleasedDto,
   PlayerRetired: PlayerRetiredDto,
@@ -408,6 +480,7 @@ export function parseReport(body: unknown, fieldPrefix = ''): { report: Report }
       claims.push(Object.fromEntries(Object.entries(claim).filter(([, value]) => value !== undefined)));
     });
   }
+  if (problems.length === 0) problems.push(...claimDayProblems(claims as Claim[], dto.publishedOn, fieldPrefix));
   if (problems.length > 0) return { problems };
   return {
     report: {
@@ -423,6 +496,56 @@ export function parseReport(body: unknown, fieldPrefix = ''): { report: Report }
       claims: claims as unknown as Report['claims'],
     },
   };
+}
+
+/**
+ * Dates a claim's own fields cannot have against its day (`effectiveOn`, by default the report's
+ * publication): a contract or a loan that ends before it starts, a player born after the report
+ * about him. Checked once every field is well-formed, so each is a plain comparison of ISO dates.
+ */
+function claimDayProblems(claims: readonly Claim[], publishedOn: IsoDate, prefix: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  claims.forEach((claim, index) => {
+    const day = claim.effectiveOn ?? publishedOn;
+    const field = (name: string) => `${prefix}claims[${index}].${name}`;
+    if ((claim.type === 'ContractRecorded' || claim.type === 'ContractExtended') && claim.expiresOn <= day) {
+      problems.push({
+        field: field('expiresOn'),
+        reason: `a contract ends after it starts: expiresOn ${claim.expiresOn} is not after the claim's day ${day}`,
+      });
+    }
+    if (claim.type === 'LoanDeparted' && claim.until !== undefined && claim.until < day) {
+      problems.push({
+        field: field('until'),
+        reason: `a loan ends after it starts: until ${claim.until} is before the claim's day ${day}`,
+      });
+    }
+    if (claim.type === 'PlayerProfileReported') {
+      if (claim.birthDate !== undefined && claim.birthDate > publishedOn) {
+        problems.push({
+          field: field('birthDate'),
+          reason: `birthDate ${claim.birthDate} is after the report's publication (${publishedOn})`,
+        });
+      }
+      if (claim.birthYear !== undefined && claim.birthYear > Number(publishedOn.slice(0, 4))) {
+        problems.push({
+          field: field('birthYear'),
+          reason: `birthYear ${claim.birthYear} is after the report's publication (${publishedOn})`,
+        });
+      }
+      if (
+        claim.birthDate !== undefined &&
+        claim.birthYear !== undefined &&
+        Number(claim.birthDate.slice(0, 4)) !== claim.birthYear
+      ) {
+        problems.push({
+          field: field('birthYear'),
+          reason: `birthYear ${claim.birthYear} is not the year of birthDate ${claim.birthDate}`,
+        });
+      }
+    }
+  });
+  return problems;
 }
 
 /**

@@ -38,10 +38,11 @@ export interface TransfermarktImportSummary {
 export class TransfermarktImportStoppedError extends Error {
   constructor(
     readonly summary: TransfermarktImportSummary,
-    readonly cause: unknown,
+    cause: unknown,
   ) {
     super(
       `the import stopped after ${summary.recorded + summary.alreadyPresent} of ${summary.moves} moves: ${String((cause as Error)?.message ?? cause)}`,
+      { cause },
     );
     this.name = 'TransfermarktImportStoppedError';
   }
