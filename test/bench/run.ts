@@ -2,11 +2,12 @@
  * `npm run bench [-- --quick]`: speed and memory figures, each as a ratio against a baseline
  * measured in the same run. Not part of `npm test`: timings do not belong in pass/fail tests.
  * `--quick` shrinks the data sets for a smoke run; the issue figures come from a full run.
- * `--only=event-store|read-models|live|postgres|soak|branches|history` runs one section.
+ * `--only=event-store|read-models|live|postgres|contention|soak|branches|history` runs one section.
  */
 import { benchBranchesReplays } from './branches-replays.bench';
 import { benchEventStore } from './event-store.bench';
 import { benchHistoryImport } from './history-import.bench';
+import { benchLedgerContention } from './ledger-contention.bench';
 import { benchLiveUpdates } from './live-updates.bench';
 import { benchPostgres } from './postgres.bench';
 import { benchReadModels } from './read-models.bench';
@@ -47,6 +48,10 @@ async function main(): Promise<void> {
   if (!only || only === 'postgres') {
     console.log('\n# PostgreSQL adapter');
     figures.push(...(await benchPostgres({ batches: quick ? 50 : 200, rebuildEvents: quick ? 50_000 : 200_000 })));
+  }
+  if (!only || only === 'contention') {
+    console.log('\n# Write contention (valid reports from concurrent writers through the ledger on PostgreSQL)');
+    figures.push(...(await benchLedgerContention({ reportsPerRound: quick ? 240 : 800, rounds: quick ? 1 : 3 })));
   }
   if (!only || only === 'history') {
     console.log('\n# Real history (the Transfermarkt data set through the ledger)');
