@@ -339,6 +339,23 @@ describe('analyst facts over HTTP', () => {
     expect(rugani.data?.timeline.some((entry) => entry.reportId === 'bad-dates')).toBe(false);
   });
 
+  it('refuses the departure of a manager the club does not have then (409), recording nothing', async () => {
+    const refused = await post({
+      reportId: 'wrong-manager',
+      source: { name: 'Tuttojuve' },
+      publishedOn: '2025-07-01',
+      claims: [
+        { type: 'InterestDeclared', club: 'juventus', player: 'leonardo-balerdi' },
+        { type: 'ManagerDeparted', club: 'juventus', manager: 'Thiago Motta', reason: 'sacked' },
+      ],
+    });
+    expect(refused).toMatchObject({
+      response: { status: 409 },
+      error: { code: 'MANAGER_NOT_AT_CLUB', errors: [{ field: 'claims[1].manager' }] },
+    });
+    expect(refused.error?.detail).toContain('its manager then is Igor Tudor');
+  });
+
   it("shows the manager's formation in squad depth, the sacking on the club, extensions and suitors on the board", async () => {
     const written = await post({
       reportId: 'analyst-facts',

@@ -4,6 +4,7 @@ export * from './events';
 export * from './errors';
 export * from './player';
 export * from './club-player-claims';
+export * from './club-staff';
 export * from './record-report';
 export * from './report-hash';
 export * from './ledger-streams';

@@ -168,6 +168,57 @@ describe(decideRecordReport.name, () => {
     });
   });
 
+  describe('a manager leaves only the club he manages that day', () => {
+    const appointed = report('tudor', [
+      { type: 'ManagerAppointed', club: 'juventus', manager: 'Igor Tudor', effectiveOn: '2025-03-24' },
+    ]);
+    const tudor = recorded(appointed);
+    const departure = (manager: string, effectiveOn: string, overrides = {}) =>
+      report(
+        'left',
+        [{ type: 'ManagerDeparted', club: 'juventus', manager, reason: 'sacked', effectiveOn }],
+        overrides,
+      );
+
+    it('records the departure of the manager in charge', () => {
+      given(tudor)
+        .when(departure('Igor Tudor', '2025-10-27', { publishedOn: '2025-10-27' }))
+        .then([{ type: 'ManagerDeparted', data: expect.not.objectContaining({ contradicts: expect.anything() }) }]);
+    });
+
+    it('refuses the departure of someone else, of a manager before his appointment, or twice', () => {
+      given(tudor).when(departure('Thiago Motta', '2025-10-27')).thenThrows('MANAGER_NOT_AT_CLUB', 'claims[0].manager');
+      given(tudor).when(departure('Igor Tudor', '2025-01-01')).thenThrows('MANAGER_NOT_AT_CLUB');
+      given([]).when(departure('Igor Tudor', '2025-10-27')).thenThrows('MANAGER_NOT_AT_CLUB');
+      const gone = recorded(appointed, departure('Igor Tudor', '2025-10-27', { publishedOn: '2025-10-27' }));
+      given(gone)
+        .when(report('again', departure('Igor Tudor', '2025-11-01').claims))
+        .thenThrows('MANAGER_NOT_AT_CLUB');
+    });
+
+    it('takes an appointment and a departure in one report, and flags what a data provider contradicts', () => {
+      given([])
+        .when(
+          report('both', [
+            { type: 'ManagerAppointed', club: 'marseille', manager: 'Roberto De Zerbi', effectiveOn: '2024-07-01' },
+            { type: 'ManagerDeparted', club: 'marseille', manager: 'Roberto De Zerbi', effectiveOn: '2025-06-30' },
+          ]),
+        )
+        .then([{ type: 'ManagerAppointed' }, { type: 'ManagerDeparted' }]);
+      const decision = given(tudor).when(
+        departure('Thiago Motta', '2025-10-27', { source: { name: 'Transfermarkt', kind: 'data' } }),
+      );
+      decision.then([
+        {
+          type: 'ManagerDeparted',
+          data: expect.objectContaining({
+            contradicts: [expect.objectContaining({ reportId: 'tudor', type: 'ManagerAppointed' })],
+          }),
+        },
+      ]);
+    });
+  });
+
   describe('where a player is, in valid time: the day the claim takes effect, as the read models see it', () => {
     // registered at A (day 1), A→B (day 10), then B→C back-dated to day 5, before A→B
     const atB = recorded(

@@ -11,6 +11,7 @@ import {
   type PlayerState,
   type Registration,
 } from './player';
+import { evolveClubStaff, initialClubStaff, managerOn, staffClubOf, type ClubStaff } from './club-staff';
 import {
   clubPlayerKey,
   clubPlayerSubjectOf,
@@ -33,6 +34,8 @@ export interface DecisionContext {
   report(reportId: string): ReportState;
   player(player: Slug): PlayerState;
   clubPlayerClaims(club: Slug, player: Slug): ClubPlayerClaims;
+  /** Who managed the club when (a departure must name the manager it has). */
+  clubStaff(club: Slug): ClubStaff;
 }
 
 export type RecordReportDecision =
@@ -59,7 +62,9 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
   // States touched by this report, evolved claim by claim over the recorded ones.
   const players = new Map<Slug, PlayerState>();
   const threads = new Map<string, ClubPlayerClaims>();
+  const staffs = new Map<Slug, ClubStaff>();
   const playerState = (slug: Slug) => players.get(slug) ?? context.player(slug);
+  const staffOf = (club: Slug) => staffs.get(club) ?? context.clubStaff(club);
   const claimsAbout = (club: Slug, player: Slug) =>
     threads.get(clubPlayerKey(club, player)) ?? context.clubPlayerClaims(club, player);
 
@@ -69,7 +74,10 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
     const day = claim.effectiveOn ?? report.publishedOn;
     const registration = (slug: Slug) => registrationOn(playerState(slug), day, report.publishedOn);
     const historical = isHistoricalRecord(report.source);
-    const moveContradicts = checkClaim(claim, registration, historical, field);
+    const moveContradicts = [
+      ...checkClaim(claim, registration, historical, field),
+      ...checkStaff(claim, (club) => managerOn(staffOf(club), day), historical, field),
+    ];
     const metadata: Provenance = {
       reportId: report.reportId,
       source: report.source,
@@ -97,6 +105,8 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
 
     const player = playerOf(event);
     if (player) players.set(player, evolvePlayer(playerState(player), event));
+    const staffClub = staffClubOf(event);
+    if (staffClub) staffs.set(staffClub, evolveClubStaff(staffOf(staffClub), event));
     const subject = clubPlayerSubjectOf(event.type, event.data);
     if (subject) {
       threads.set(
@@ -236,6 +246,29 @@ function checkClaim(
 }
 
 /**
+ * A manager leaves only the club he manages on the departure's day: refused for a news report
+ * (409), recorded and flagged with the appointment it contradicts for a historical record.
+ */
+function checkStaff(
+  claim: Claim,
+  managerAt: (club: Slug) => ReturnType<typeof managerOn>,
+  historical: boolean,
+  field: (name: string) => string,
+): readonly ClaimRef[] {
+  if (claim.type !== 'ManagerDeparted') return [];
+  const current = managerAt(claim.club);
+  if (current?.manager === claim.manager) return [];
+  if (historical) return current ? [current.appointedBy] : [];
+  const who = current ? `its manager then is ${current.manager}` : 'no manager of it is recorded then';
+  throw new DomainError(
+    'MANAGER_NOT_AT_CLUB',
+    'conflict',
+    `${claim.manager} cannot leave ${claim.club} on ${claim.effectiveOn ?? 'the day of the report'}: ${who}`,
+    field('manager'),
+  );
+}
+
+/**
  * A move back-dated before later moves must leave him where the next of them needs him (a
  * transfer from Ajax effective 1 February breaks the Ajax → Marseille of 1 March). Refused for a
  * news report; a historical record, or a registration, is recorded and flagged.
@@ -289,6 +322,7 @@ export class LedgerState implements DecisionContext {
   private readonly reports = new Map<string, ReportState>();
   private readonly players = new Map<Slug, PlayerState>();
   private readonly threads = new Map<string, ClubPlayerClaims>();
+  private readonly staffs = new Map<Slug, ClubStaff>();
 
   /**
    * `base` answers for the states before this ledger's first event: none for canonical history;
@@ -300,6 +334,8 @@ export class LedgerState implements DecisionContext {
     this.reports.set(event.metadata.reportId, { status: 'recorded', reportHash: event.metadata.reportHash });
     const player = playerOf(event);
     if (player) this.players.set(player, evolvePlayer(this.player(player), event));
+    const staffClub = staffClubOf(event);
+    if (staffClub) this.staffs.set(staffClub, evolveClubStaff(this.clubStaff(staffClub), event));
     const subject = clubPlayerSubjectOf(event.type, event.data);
     if (subject) {
       const key = clubPlayerKey(subject.club, subject.player);
@@ -315,6 +351,9 @@ export class LedgerState implements DecisionContext {
   }
   player(player: Slug): PlayerState {
     return this.players.get(player) ?? this.base?.player(player) ?? initialPlayerState();
+  }
+  clubStaff(club: Slug): ClubStaff {
+    return this.staffs.get(club) ?? this.base?.clubStaff(club) ?? initialClubStaff();
   }
   clubPlayerClaims(club: Slug, player: Slug): ClubPlayerClaims {
     return (

@@ -21,6 +21,7 @@ export function branchLedgerBase(branch: Branch, projections: ProjectionRunner, 
     report: (reportId) => context.report(reportId),
     player: (player) => context.player(player),
     clubPlayerClaims: (club, player) => context.clubPlayerClaims(club, player),
+    clubStaff: (club) => context.clubStaff(club),
     async ready() {
       await whenForkReached(projections, branch);
       await canonical.catchUp();

@@ -1,10 +1,13 @@
 import {
   clubPlayerSubjectOf,
   evolveClubPlayerClaims,
+  evolveClubStaff,
   evolvePlayer,
   initialClubPlayerClaims,
+  initialClubStaff,
   initialPlayerState,
   type ClubPlayerClaims,
+  type ClubStaff,
   type DecisionContext,
   type PlayerState,
   type ReportState,
@@ -66,6 +69,15 @@ export function forkDecisionContext(
     player(player: Slug): PlayerState {
       let state = initialPlayerState();
       for (const fact of visibleFacts(player)) state = evolvePlayer(state, asEvent(fact));
+      return state;
+    },
+    clubStaff(club: Slug): ClubStaff {
+      // appointments and departures are the facts of the club's own history
+      const facts = (canonical.clubHistories.get(club)?.facts ?? [])
+        .filter((fact) => visibleAt(fork, fact))
+        .sort((a, b) => a.position - b.position);
+      let state = initialClubStaff();
+      for (const fact of facts) state = evolveClubStaff(state, asEvent(fact));
       return state;
     },
     clubPlayerClaims(club: Slug, player: Slug): ClubPlayerClaims {
