@@ -689,6 +689,16 @@ export interface components {
             club: string;
             /** @example 2026-06-01 */
             expectedFrom: string;
+            /**
+             * @description What the expectation depends on, in words
+             * @example if Tudor stays
+             */
+            condition?: string;
+            /**
+             * @description The club's manager whose staying it depends on: once he leaves, the expectation is doubtful
+             * @example Igor Tudor
+             */
+            dependsOnManager?: string;
         };
         /** @description A PlayerInjured claim */
         PlayerInjured: {
@@ -779,6 +789,13 @@ export interface components {
             toClub: string;
             /** @example 2026-06-30 */
             until?: string;
+            /**
+             * @description The fee of an option (or obligation) to buy him
+             * @example 12000000
+             */
+            optionToBuyEur?: number;
+            /** @description True when the borrower must buy him at the end of the loan */
+            obligationToBuy?: boolean;
         };
         /** @description A OutgoingCandidateFlagged claim */
         OutgoingCandidateFlagged: {
@@ -828,8 +845,65 @@ export interface components {
             player: string;
             /** @example marseille */
             club: string;
-            /** @example 2028-06-30 */
+            /**
+             * @description After the claim day
+             * @example 2028-06-30
+             */
             expiresOn: string;
+        };
+        /** @description A ContractExtended claim */
+        ContractExtended: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ContractExtended";
+            /**
+             * @description Valid time: when the fact holds. Defaults to the report publishedOn.
+             * @example 2025-06-17
+             */
+            effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
+            /** @example leonardo-balerdi */
+            player: string;
+            /** @example marseille */
+            club: string;
+            /**
+             * @description The new expiry (after the claim day)
+             * @example 2029-06-30
+             */
+            expiresOn: string;
+        };
+        /** @description A NotForSale claim */
+        NotForSale: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "NotForSale";
+            /**
+             * @description Valid time: when the fact holds. Defaults to the report publishedOn.
+             * @example 2025-06-17
+             */
+            effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
+            /** @example leonardo-balerdi */
+            player: string;
+            /**
+             * @description The club that holds him and will not sell
+             * @example juventus
+             */
+            club: string;
+            /** @example no plan to sell */
+            reason?: string;
         };
         /** @description A MarketValueReported claim */
         MarketValueReported: {
@@ -874,6 +948,38 @@ export interface components {
             club: string;
             /** @example Igor Tudor */
             manager: string;
+            /**
+             * @description The formation he prefers: lines of outfield players from the back, such as 4-3-3
+             * @example 3-4-2-1
+             */
+            formation?: string;
+        };
+        /** @description A ManagerDeparted claim */
+        ManagerDeparted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ManagerDeparted";
+            /**
+             * @description Valid time: when the fact holds. Defaults to the report publishedOn.
+             * @example 2025-06-17
+             */
+            effectiveOn?: string;
+            /**
+             * @description True when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @default false
+             */
+            effectiveOnApprox?: boolean;
+            /** @example juventus */
+            club: string;
+            /**
+             * @description The manager who leaves (the club must have him on that day)
+             * @example Igor Tudor
+             */
+            manager: string;
+            /** @enum {string} */
+            reason?: "sacked" | "resigned" | "contract-ended" | "mutual-consent";
         };
         /** @description A TransferCompleted claim */
         TransferCompleted: {
@@ -985,6 +1091,23 @@ export interface components {
              * @example 1999
              */
             birthYear?: number;
+            /**
+             * @description Not after the report is published
+             * @example 1999-01-26
+             */
+            birthDate?: string;
+            /**
+             * @description Caps for his national team on the claim day
+             * @example 12
+             */
+            internationalCaps?: number;
+            /** @enum {string} */
+            preferredFoot?: "left" | "right" | "both";
+            /**
+             * @description The club he captains from the claim day
+             * @example marseille
+             */
+            captainOf?: string;
         };
         /** @description A ClubProfileReported claim */
         ClubProfileReported: {
@@ -1051,12 +1174,12 @@ export interface components {
              */
             club: string;
             /** @enum {string} */
-            disputedType: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported";
+            disputedType: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "ContractExtended" | "MarketValueReported" | "ManagerAppointed" | "ManagerDeparted" | "NotForSale" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported";
             /** @example Marseille never blocked a sale; they received no suitable offer */
             statement: string;
         };
         /** @description One claim of a report: its `type` says which, and which fields it has */
-        Claim: components["schemas"]["PlayerRegistered"] | components["schemas"]["InterestDeclared"] | components["schemas"]["TalksRequested"] | components["schemas"]["TalksRefused"] | components["schemas"]["BidSubmitted"] | components["schemas"]["BidRejected"] | components["schemas"]["PursuitAbandoned"] | components["schemas"]["InterestRenewalExpected"] | components["schemas"]["PlayerInjured"] | components["schemas"]["PlayerReturnedFromInjury"] | components["schemas"]["LoanReturned"] | components["schemas"]["LoanDeparted"] | components["schemas"]["OutgoingCandidateFlagged"] | components["schemas"]["ContractRecorded"] | components["schemas"]["MarketValueReported"] | components["schemas"]["ManagerAppointed"] | components["schemas"]["TransferCompleted"] | components["schemas"]["PlayerReleased"] | components["schemas"]["PlayerRetired"] | components["schemas"]["PlayerProfileReported"] | components["schemas"]["ClubProfileReported"] | components["schemas"]["ClaimDisputed"];
+        Claim: components["schemas"]["PlayerRegistered"] | components["schemas"]["InterestDeclared"] | components["schemas"]["TalksRequested"] | components["schemas"]["TalksRefused"] | components["schemas"]["BidSubmitted"] | components["schemas"]["BidRejected"] | components["schemas"]["PursuitAbandoned"] | components["schemas"]["InterestRenewalExpected"] | components["schemas"]["PlayerInjured"] | components["schemas"]["PlayerReturnedFromInjury"] | components["schemas"]["LoanReturned"] | components["schemas"]["LoanDeparted"] | components["schemas"]["OutgoingCandidateFlagged"] | components["schemas"]["ContractRecorded"] | components["schemas"]["ContractExtended"] | components["schemas"]["MarketValueReported"] | components["schemas"]["ManagerAppointed"] | components["schemas"]["ManagerDeparted"] | components["schemas"]["NotForSale"] | components["schemas"]["TransferCompleted"] | components["schemas"]["PlayerReleased"] | components["schemas"]["PlayerRetired"] | components["schemas"]["PlayerProfileReported"] | components["schemas"]["ClubProfileReported"] | components["schemas"]["ClaimDisputed"];
         Report: {
             /**
              * @description Client-chosen idempotency key
@@ -1169,6 +1292,10 @@ export interface components {
              * @example 2025-06-17
              */
             until?: string;
+            /** @description The fee of an option (or obligation) to buy him */
+            optionToBuyEur?: number;
+            /** @description The borrower must buy him at the end of the loan */
+            obligationToBuy?: boolean;
         };
         Contract: {
             /** @example juventus */
@@ -1178,6 +1305,39 @@ export interface components {
              * @example 2025-06-17
              */
             expiresOn: string;
+            /**
+             * Format: date
+             * @description The day of the extension that set expiresOn
+             * @example 2025-06-17
+             */
+            extendedOn?: string;
+        };
+        /** @description Another club pursuing him on the day (an open pursuit) */
+        Suitor: {
+            /** @example juventus */
+            club: string;
+            stage: components["schemas"]["Stage"];
+            lastBid?: components["schemas"]["LastBid"];
+        };
+        /** @description The club that holds him says he is not for sale */
+        NotForSaleStance: {
+            /** @example juventus */
+            club: string;
+            /**
+             * Format: date
+             * @example 2025-06-17
+             */
+            since: string;
+            /** @description The report it was read in */
+            reportId: string;
+            source: components["schemas"]["Source"];
+            /**
+             * Format: date
+             * @description Record time: when the report was published
+             * @example 2025-06-17
+             */
+            publishedOn: string;
+            reason?: string;
         };
         Valuation: {
             valueEur: number;
@@ -1210,7 +1370,7 @@ export interface components {
             reportId: string;
             claimIndex: number;
             /** @enum {string} */
-            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported" | "ClaimDisputed";
+            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "ContractExtended" | "MarketValueReported" | "ManagerAppointed" | "ManagerDeparted" | "NotForSale" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported" | "ClaimDisputed";
             source: components["schemas"]["Source"];
             /**
              * Format: date
@@ -1241,6 +1401,27 @@ export interface components {
              * @example juventus
              */
             registeredAt?: string;
+            nationality?: string;
+            /** @description Whole years on asOf */
+            age?: number;
+            /**
+             * @description From a birth year alone: within a year
+             * @enum {boolean}
+             */
+            ageApprox?: true;
+            /**
+             * Format: date
+             * @description When his contract with the club he is registered at ends
+             * @example 2025-06-17
+             */
+            contractExpiresOn?: string;
+            /**
+             * @description He captains this club
+             * @enum {boolean}
+             */
+            captain?: true;
+            /** @description Other clubs pursuing him on the day */
+            wantedBy?: components["schemas"]["Suitor"][];
         };
         PositionGroupDepth: {
             /** @enum {string} */
@@ -1312,6 +1493,11 @@ export interface components {
             club: string;
             /** @enum {string} */
             formation: "4-3-3" | "4-2-3-1" | "3-4-2-1" | "3-5-2";
+            /**
+             * @description The formation's origin: the `formation` asked for, the manager's preferred one, or the default
+             * @enum {string}
+             */
+            formationFrom: "request" | "manager" | "default";
             totals: components["schemas"]["DepthCounts"];
             groups: components["schemas"]["PositionGroupDepth"][];
             positions: components["schemas"]["PositionDepth"][];
@@ -1323,7 +1509,7 @@ export interface components {
         /** @description One claim of a supporting report, with the claim's own fields (those of its type, without club and player) */
         TargetClaim: {
             /** @enum {string} */
-            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported" | "ClaimDisputed";
+            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "ContractExtended" | "MarketValueReported" | "ManagerAppointed" | "ManagerDeparted" | "NotForSale" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported" | "ClaimDisputed";
             claimIndex: number;
             /**
              * Format: date
@@ -1390,7 +1576,7 @@ export interface components {
                  */
                 effectiveOn: string;
                 /** @enum {string} */
-                disputes: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported" | "ClaimDisputed";
+                disputes: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "ContractExtended" | "MarketValueReported" | "ManagerAppointed" | "ManagerDeparted" | "NotForSale" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported" | "ClaimDisputed";
                 statement: string;
                 contradicts: components["schemas"]["ClaimReference"][];
             }[];
@@ -1410,6 +1596,18 @@ export interface components {
              * @example 2025-06-17
              */
             renewalExpectedFrom?: string;
+            /** @description What the expected renewal depends on */
+            renewalCondition?: {
+                condition?: string;
+                /** @description The club's manager whose staying the renewal depends on */
+                dependsOnManager?: string;
+                /**
+                 * @description That manager has left the club
+                 * @enum {boolean}
+                 */
+                doubtful?: true;
+            };
+            notForSale?: components["schemas"]["NotForSaleStance"];
             lastBid?: components["schemas"]["LastBid"];
             valuation?: components["schemas"]["Valuation"];
             contractExpiry?: components["schemas"]["Contract"];
@@ -1456,6 +1654,8 @@ export interface components {
              * @example 2025-06-17
              */
             publishedOn: string;
+            /** @description The clubs pursuing him on the day: who would take him */
+            wantedBy: components["schemas"]["Suitor"][];
             name?: string;
             position?: components["schemas"]["FootballPosition"];
             returnedFromLoan?: {
@@ -1601,6 +1801,32 @@ export interface components {
             nationality?: string;
             /** @description Approximate when only his age on a day was reported */
             birthYear?: number;
+            /**
+             * Format: date
+             * @example 2025-06-17
+             */
+            birthDate?: string;
+            /** @description Whole years on asOf */
+            age?: number;
+            /**
+             * @description From a birth year alone: within a year
+             * @enum {boolean}
+             */
+            ageApprox?: true;
+            internationalCaps?: number;
+            /** @enum {string} */
+            preferredFoot?: "left" | "right" | "both";
+            /** @description The club he captains, since when */
+            captaincy?: {
+                /** @example juventus */
+                club: string;
+                /**
+                 * Format: date
+                 * @example 2025-06-17
+                 */
+                since: string;
+            };
+            notForSale?: components["schemas"]["NotForSaleStance"];
             /** @description Why he is at no club, since when */
             leftFootball?: {
                 /** @enum {string} */
@@ -1616,7 +1842,7 @@ export interface components {
         };
         TimelineEntry: {
             /** @enum {string} */
-            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "MarketValueReported" | "ManagerAppointed" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported" | "ClaimDisputed";
+            type: "PlayerRegistered" | "InterestDeclared" | "TalksRequested" | "TalksRefused" | "BidSubmitted" | "BidRejected" | "PursuitAbandoned" | "InterestRenewalExpected" | "PlayerInjured" | "PlayerReturnedFromInjury" | "LoanReturned" | "LoanDeparted" | "OutgoingCandidateFlagged" | "ContractRecorded" | "ContractExtended" | "MarketValueReported" | "ManagerAppointed" | "ManagerDeparted" | "NotForSale" | "TransferCompleted" | "PlayerReleased" | "PlayerRetired" | "PlayerProfileReported" | "ClubProfileReported" | "ClaimDisputed";
             /**
              * Format: date
              * @description Valid time
@@ -1721,6 +1947,18 @@ export interface components {
             club: string;
             /** @description Every other name it was reported under (a former name stays one) */
             aliases: string[];
+            squad: {
+                /** @description In the squad on the day (registered, not away on loan, plus players on loan here) */
+                size: number;
+                /** @description Of them, those whose age is known */
+                agesKnown: number;
+                /** @description Their latest valuations summed */
+                valueEur: number;
+                /** @description Of them, those with a valuation */
+                valuesKnown: number;
+                /** @description Of those whose age is known */
+                averageAge?: number;
+            };
             /** @description The what-if branch read (absent: canonical history) */
             branch?: string;
             /** @description Its usual name, as last reported */
@@ -1748,6 +1986,28 @@ export interface components {
                  * @example 2025-06-17
                  */
                 publishedOn: string;
+                /** @description The formation he prefers (squad depth measures against it when it is one of ours) */
+                formation?: string;
+            };
+            /** @description The last manager who left, while no successor is reported */
+            formerManager?: {
+                name: string;
+                /**
+                 * Format: date
+                 * @example 2025-06-17
+                 */
+                until: string;
+                /** @description The report it was read in */
+                reportId: string;
+                source: components["schemas"]["Source"];
+                /**
+                 * Format: date
+                 * @description Record time: when the report was published
+                 * @example 2025-06-17
+                 */
+                publishedOn: string;
+                /** @enum {string} */
+                reason?: "sacked" | "resigned" | "contract-ended" | "mutual-consent";
             };
         };
         PlayerSearch: {
@@ -2367,8 +2627,11 @@ export type LoanReturned = components['schemas']['LoanReturned'];
 export type LoanDeparted = components['schemas']['LoanDeparted'];
 export type OutgoingCandidateFlagged = components['schemas']['OutgoingCandidateFlagged'];
 export type ContractRecorded = components['schemas']['ContractRecorded'];
+export type ContractExtended = components['schemas']['ContractExtended'];
+export type NotForSale = components['schemas']['NotForSale'];
 export type MarketValueReported = components['schemas']['MarketValueReported'];
 export type ManagerAppointed = components['schemas']['ManagerAppointed'];
+export type ManagerDeparted = components['schemas']['ManagerDeparted'];
 export type TransferCompleted = components['schemas']['TransferCompleted'];
 export type PlayerReleased = components['schemas']['PlayerReleased'];
 export type PlayerRetired = components['schemas']['PlayerRetired'];
@@ -2388,6 +2651,8 @@ export type Problem = components['schemas']['Problem'];
 export type Injury = components['schemas']['Injury'];
 export type Loan = components['schemas']['Loan'];
 export type Contract = components['schemas']['Contract'];
+export type Suitor = components['schemas']['Suitor'];
+export type NotForSaleStance = components['schemas']['NotForSaleStance'];
 export type Valuation = components['schemas']['Valuation'];
 export type LastBid = components['schemas']['LastBid'];
 export type ClaimReference = components['schemas']['ClaimReference'];
@@ -2942,7 +3207,15 @@ export interface operations {
                      *           "name": "Juventus",
                      *           "kind": "official"
                      *         },
-                     *         "publishedOn": "2014-07-16"
+                     *         "publishedOn": "2014-07-16",
+                     *         "formation": "4-3-3"
+                     *       },
+                     *       "squad": {
+                     *         "size": 27,
+                     *         "averageAge": 27.4,
+                     *         "agesKnown": 27,
+                     *         "valueEur": 689500000,
+                     *         "valuesKnown": 25
                      *       }
                      *     }
                      */
