@@ -192,7 +192,7 @@ describe(decideRecordReport.name, () => {
       given([]).when(departure('Igor Tudor', '2025-10-27')).thenThrows('MANAGER_NOT_AT_CLUB');
       const gone = recorded(appointed, departure('Igor Tudor', '2025-10-27', { publishedOn: '2025-10-27' }));
       given(gone)
-        .when(report('again', departure('Igor Tudor', '2025-11-01').claims))
+        .when(report('again', [...departure('Igor Tudor', '2025-11-01').claims]))
         .thenThrows('MANAGER_NOT_AT_CLUB');
     });
 
