@@ -169,7 +169,8 @@ describe('replays over HTTP', () => {
       ...new Set((JSON.parse(message.data) as ReplayDayMessage).changes.map((c) => c.club)),
     ];
     expect(clubsOf(rawDays(a)[0])).toEqual(['ajax', 'juventus', 'marseille']); // the baseline: squads, and Rugani's loan to Ajax
-    expect(clubsOf(rawDays(a)[1])).toEqual(['juventus']); // Marseille refusing talks changes none of Marseille's documents
+    // Marseille's refusal changes none of its documents, but Juventus' pursuit of Balerdi shows on its board (wantedBy)
+    expect(clubsOf(rawDays(a)[1])).toEqual(['juventus', 'marseille']);
 
     const third = await create({ from: '2025-06-01', to: '2025-09-10' });
     const c = await openRaw(third.stream);

@@ -170,3 +170,15 @@ describe('claim routing', () => {
     expect(juventus.totals.registered).toBe(moved ? 0 : 1);
   });
 });
+
+describe('what an applied pursuit touches', () => {
+  it("names the pursuing club and the player's own club, whose squad depth lists who wants him", () => {
+    const model = emptyReadModel('ledger');
+    const reports = [
+      { known: 0, claims: [{ claim: registration, valid: 0 }] },
+      { known: 1, claims: [{ claim: { type: 'InterestDeclared', club: 'marseille', player: BREMER }, valid: 1 }] },
+    ];
+    const changes = storedEvents(reports, 'ledger', 1, 'r').map((event) => applyEvent(model, event));
+    expect(changes[1]?.clubs).toEqual(['marseille', 'juventus']);
+  });
+});

@@ -209,6 +209,8 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
     if (noteClubSighting(model.clubSightings, clubs[i], position, event.knownFrom)) model.clubs.add(clubs[i]);
   }
 
+  /** The clubs whose documents the event may change: those it names, and for a pursuit his clubs (`wantedBy`). */
+  let touched = clubs;
   let player = route.player === null ? undefined : route.player(data);
   if (player !== undefined) {
     let history = model.players.get(player);
@@ -224,6 +226,10 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
       if (targets === undefined) model.clubTargets.set(club, { pending: [event], index: new Map() });
       else targets.pending.push(event);
       if (history.pursuitIndex !== undefined) filePursuitFact(history.pursuitIndex, club, event);
+      // his own club's squad depth (and a loan club's) lists who pursues him: refresh it too
+      for (const holder of [history.currentClub, history.currentLoanClub]) {
+        if (holder !== undefined && !touched.includes(holder)) touched = [...touched, holder];
+      }
     }
   }
   if (route.club !== null) {
@@ -234,7 +240,7 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
   }
   fileIfTakingEffectLater(model, event, route);
   model.position = position; // last: an event that throws above is not marked applied
-  return { position, clubs, players: player ? [player] : [] };
+  return { position, clubs: touched, players: player ? [player] : [] };
 }
 
 /** The history of one club's pursuit of one player. */
