@@ -1,6 +1,7 @@
 import type { Slug } from '@squad/domain';
 import { stateAt } from '../history/bitemporal-history';
-import { reportedIn } from '../read-model/provenance';
+import { toDay } from '../history/calendar';
+import { cited } from '../read-model/provenance';
 import { squadOf } from '../squad/squad-at';
 import { bestMatches, foldQuery, type NameCandidate } from '../search/name-search';
 import { clocksOf, type Clocks, type TimeQuery } from '../views/clocks';
@@ -28,26 +29,8 @@ export function clubDetail(source: ReadSource, club: Slug, q: TimeQuery) {
   const values = squad.flatMap((member) => (member.view.valuation ? [member.view.valuation.valueEur] : []));
   return {
     ...profile,
-    ...(manager
-      ? {
-          manager: {
-            name: manager.name,
-            since: manager.since,
-            ...(manager.formation !== undefined ? { formation: manager.formation } : {}),
-            ...reportedIn(manager.report),
-          },
-        }
-      : {}),
-    ...(formerManager
-      ? {
-          formerManager: {
-            name: formerManager.name,
-            until: formerManager.until,
-            ...(formerManager.reason !== undefined ? { reason: formerManager.reason } : {}),
-            ...reportedIn(formerManager.report),
-          },
-        }
-      : {}),
+    ...(manager ? { manager: cited(manager) } : {}),
+    ...(formerManager ? { formerManager: cited(formerManager) } : {}),
     squad: {
       size: squad.length,
       ...(ages.length > 0 ? { averageAge: Math.round((ages.reduce((a, b) => a + b, 0) / ages.length) * 10) / 10 } : {}),
@@ -74,7 +57,7 @@ const EVER = { asOf: Infinity };
  */
 export function searchClubs(source: ReadSource, q: SearchQuery) {
   const view = readView(source);
-  const clocks = { ...EVER, knownAt: q.knownAt ? clocksOf({ asOf: q.knownAt }).asOf : undefined };
+  const clocks = { ...EVER, knownAt: q.knownAt ? toDay(q.knownAt) : undefined };
   const profiles = new Map<Slug, ClubView>();
   function* candidates(): Iterable<NameCandidate> {
     for (const club of view.clubs()) {

@@ -1,10 +1,9 @@
 import type { IsoDate, Slug } from '@squad/domain';
 import { factsAt } from '../history/bitemporal-history';
-import { reportedIn, reportRef } from '../read-model/provenance';
+import { cited, reportedIn, reportRef } from '../read-model/provenance';
 import { everyPursuer, pursuitOn } from '../pursuit/pursuit-at';
 import { clocksOf, type TimeQuery } from '../views/clocks';
 import { readView, type ReadSource } from '../views/read-view';
-import { notForSaleOf } from '../pursuit/targets.query';
 import { ageOn, playerOn, valuationOf } from './player-at';
 import { statusAt } from './player.projection';
 
@@ -25,7 +24,7 @@ export function playerDetail(source: ReadSource, player: Slug, q: TimeQuery) {
   return {
     ...rest,
     ...ageOn(view, c.asOfDate),
-    ...(notForSale ? { notForSale: notForSaleOf(notForSale) } : {}),
+    ...(notForSale ? { notForSale: cited(notForSale) } : {}),
     status,
     valuation: valuation ? valuationOf(valuation) : undefined,
     outgoingFrom: Object.entries(outgoing).map(([from, flag]) => ({

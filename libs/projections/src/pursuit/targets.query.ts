@@ -4,8 +4,7 @@ import { toDay } from '../history/calendar';
 import { playerOn, valuationOf } from '../player/player-at';
 import type { ProjectedEvent } from '../read-model/projected-event';
 import { clubOn } from '../club/club.query';
-import type { PlayerView } from '../player/player.projection';
-import { reportedIn, reportRef } from '../read-model/provenance';
+import { cited, reportRef } from '../read-model/provenance';
 import { clocksOf, type Clocks, type TimeQuery } from '../views/clocks';
 import { readView, type ReadSource, type ReadView } from '../views/read-view';
 import { isOpen, type PursuitView, type Stage } from './pursuit.projection';
@@ -44,9 +43,7 @@ export function targetList(source: ReadSource, club: Slug, q: TimeQuery): Target
       renewalExpectedFrom: pursuit.renewalExpectedFrom,
       ...renewalOf(model, club, pursuit, c),
       // the holder's stance, while he is still there
-      ...(view?.notForSale && view.notForSale.club === view.club
-        ? { notForSale: { ...notForSaleOf(view.notForSale) } }
-        : {}),
+      ...(view?.notForSale && view.notForSale.club === view.club ? { notForSale: cited(view.notForSale) } : {}),
       lastBid: pursuit.lastBid,
       rivals,
       valuation,
@@ -79,11 +76,6 @@ function renewalOf(view: ReadView, club: Slug, pursuit: PursuitView, c: Clocks) 
   const gone = now.formerManager?.name === manager || (now.manager !== undefined && now.manager.name !== manager);
   return { renewalCondition: { ...condition, ...(gone ? { doubtful: true } : {}) } };
 }
-
-export const notForSaleOf = ({ report, ...stance }: NonNullable<PlayerView['notForSale']>) => ({
-  ...stance,
-  ...reportedIn(report),
-});
 
 const sameClaim = (ref: ClaimRef, fact: ProjectedEvent) =>
   ref.reportId === fact.reportId && ref.claimIndex === fact.claimIndex;
