@@ -2,8 +2,9 @@
  * `npm run bench [-- --quick]`: speed and memory figures, each as a ratio against a baseline
  * measured in the same run. Not part of `npm test`: timings do not belong in pass/fail tests.
  * `--quick` shrinks the data sets for a smoke run; the issue figures come from a full run.
- * `--only=event-store|read-models|live|postgres|contention|soak|branches|history` runs one section.
+ * `--only=event-store|read-models|live|postgres|contention|soak|branches|history|abuse` runs one section.
  */
+import { benchAbuse } from './abuse.bench';
 import { benchBranchesReplays } from './branches-replays.bench';
 import { benchEventStore } from './event-store.bench';
 import { benchHistoryImport } from './history-import.bench';
@@ -56,6 +57,10 @@ async function main(): Promise<void> {
   if (!only || only === 'history') {
     console.log('\n# Real history (the Transfermarkt data set through the ledger)');
     figures.push(...(await benchHistoryImport()));
+  }
+  if (!only || only === 'abuse') {
+    console.log('\n# Abuse (replay stall, error amplification memory)');
+    figures.push(...(await benchAbuse({ seconds: quick ? 3 : 10, rounds: quick ? 1 : 3 })));
   }
   if (!only || only === 'soak') {
     console.log('\n# Soak (mixed load: writes, as-of reads, 200 SSE subscribers)');

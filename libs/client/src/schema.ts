@@ -351,7 +351,7 @@ export interface paths {
         put?: never;
         /**
          * Create a replay of a window of record time
-         * @description speed: simulated days per real second, "max" (the default: days with reports, each as soon as the client has read the last) or "step" (one day per /step). club (one slug or a list): follow those clubs' documents every day; without it, each day carries the documents of the clubs its reports touch. branch: replay a what-if branch. Canonical history is read as it stood when the replay was created.
+         * @description speed: simulated days per real second, "max" (the default: days with reports, each as soon as the client has read the last) or "step" (one day per /step). club (one slug or a list of at most 50): follow those clubs' documents every day; without it, each day carries the documents of the clubs its reports touch. branch: replay a what-if branch. Canonical history is read as it stood when the replay was created. However fast or wide, a replay shares the service with every other request: its work is done a few milliseconds at a time.
          */
         post: operations["replaysCreate"];
         delete?: never;
@@ -4396,6 +4396,7 @@ export interface operations {
                      */
                     to: string;
                     speed?: components["schemas"]["ReplaySpeed"];
+                    /** @description One club slug, or a list of at most 50 (more: 400 naming `club`) */
                     club?: string | string[];
                     branch?: string;
                     /** @example 4-3-3 */
@@ -4531,7 +4532,7 @@ export interface operations {
             query?: {
                 /** @description The same as Last-Event-ID, for clients that cannot set headers */
                 lastEventId?: string;
-                /** @description Follow these clubs (comma-separated) from now on */
+                /** @description Follow these clubs (comma-separated, at most 50) from now on */
                 club?: string;
             };
             header?: {

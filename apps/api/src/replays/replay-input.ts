@@ -7,7 +7,12 @@ import type { ReplaySpeed } from './replay-session';
 /** At most this many days per second at a finite speed (beyond, use "max"). */
 export const MAX_DAYS_PER_SECOND = 10_000;
 const MAX_WINDOW_DAYS = 100 * 366;
-const MAX_CLUBS = 50;
+/**
+ * Clubs one replay follows at most: at a finite speed every calendar day computes the documents
+ * of each (three per club), so the cap bounds a replay's work per simulated day and the size of
+ * its messages (the event loop is shared whatever the width: see `ReplayTurns`).
+ */
+export const MAX_CLUBS_PER_REPLAY = 50;
 
 export interface ReplayRequest {
   readonly from: IsoDate;
@@ -38,10 +43,17 @@ export function parseClubs(value: unknown, problems: FieldProblem[], field = 'cl
   const list: unknown[] = (Array.isArray(value) ? (value as unknown[]) : [value]).flatMap((v) =>
     typeof v === 'string' ? v.split(',') : [v],
   );
-  if (list.length === 0 || list.length > MAX_CLUBS || !list.every((club) => isSlug(club))) {
+  if (list.length > MAX_CLUBS_PER_REPLAY) {
     problems.push({
       field,
-      reason: `${field} must be one club slug or a list of at most ${MAX_CLUBS}, such as "juventus"`,
+      reason: `${field} lists ${list.length} clubs; a replay follows at most ${MAX_CLUBS_PER_REPLAY}`,
+    });
+    return undefined;
+  }
+  if (list.length === 0 || !list.every((club) => isSlug(club))) {
+    problems.push({
+      field,
+      reason: `${field} must be one club slug or a list of at most ${MAX_CLUBS_PER_REPLAY}, such as "juventus"`,
     });
     return undefined;
   }

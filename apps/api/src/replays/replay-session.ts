@@ -3,6 +3,7 @@ import type { Slug } from '@squad/domain';
 import { fromDay, type Day } from '@squad/projections';
 import { ApplicationError } from '../errors/application-error';
 import { replayFrame, ReplayStream } from './replay-stream';
+import { replayTurns, type ReplayTurns } from './replay-turns';
 import type { ReplayWindow } from './replay-window';
 
 /** Simulated days per real second, `max` (as fast as the client reads) or `step` (one day per `/step`). */
@@ -29,6 +30,12 @@ export interface ReplayDescription {
  * Every change of position (a day told, a step, a seek) goes through one lock, so a seek never
  * lands between a day's computation and its writing; waiting for a slow client happens outside
  * the lock, so pause, seek and delete answer at once.
+ *
+ * However fast it goes (10,000 days/s, or "max" over a century of news) and however many clubs
+ * it follows, a replay's work is cut into slices of a few milliseconds shared with every other
+ * replay (`ReplayTurns`): between two days, two clubs' documents or two runs of reports read, it
+ * hands the event loop back once the slice is spent, so the process keeps answering its other
+ * requests.
  */
 export class ReplaySession {
   private cursor: Day;
@@ -52,6 +59,7 @@ export class ReplaySession {
     readonly window: ReplayWindow,
     private speed: ReplaySpeed,
     private readonly onError: (error: unknown) => void,
+    private readonly turns: ReplayTurns = replayTurns,
   ) {
     this.cursor = window.first;
     this.playing = speed !== 'step';
@@ -226,6 +234,12 @@ export class ReplaySession {
 
   private async pump(): Promise<void> {
     while (this.playing && this.streaming) {
+      // the slice spent? other work first, then look again (paused, sought or closed meanwhile?)
+      const pause = this.turns.pause();
+      if (pause) {
+        await pause;
+        continue;
+      }
       const day = this.nextDay();
       if (day === undefined) {
         this.cursor = this.window.last + 1;
@@ -255,7 +269,7 @@ export class ReplaySession {
    * document told is passed over, not told.
    */
   private async emit(day: Day, skipIfEmpty = false): Promise<{ drained: Promise<void> }> {
-    const message = await this.window.day(day);
+    const message = await this.window.day(day, this.turns);
     const stream = this.stream;
     if (!stream?.isOpen) return { drained: Promise.resolve() }; // told to nobody: the next client gets it
     this.cursor = day + 1;

@@ -17,6 +17,7 @@ import {
   type ReadView,
   type ReportInfo,
 } from '@squad/projections';
+import type { Turns } from './replay-turns';
 
 export interface ReplayWindowOptions {
   readonly from: IsoDate;
@@ -46,6 +47,8 @@ export interface ReplayDay {
 
 /** Events read per query at most when fetching a run of reports. */
 const MAX_READ = 1000;
+/** Days looked at between two checks of the time slice when indexing a window (each day: two look-ups). */
+const INDEX_CHUNK_DAYS = 256;
 
 /**
  * A window of record time, walked one simulated day at a time: for each day, the reports
@@ -62,6 +65,12 @@ export class ReplayWindow {
   readonly last: Day;
   /** The body of each document told last (its clocks aside), by `club\nmodel`. */
   private told = new Map<string, object>();
+  /**
+   * The window's days with news, one bit a day (at most 36,600 days: 4.6 KB), and its reports,
+   * counted once (`index`): the view is frozen, so what a day holds never changes, and finding
+   * the next day with news is a look at a few words, never a walk over the days left.
+   */
+  private indexed: { readonly news: Uint32Array; readonly reports: number } | undefined;
 
   constructor(
     readonly view: ReadView,
@@ -87,11 +96,25 @@ export class ReplayWindow {
     return this.last - this.first + 1;
   }
 
-  /** How many reports the window holds (a day index look-up per day). */
+  /** How many reports the window holds. */
   reportCount(): number {
-    let count = 0;
-    for (let day = this.first; day <= this.last; day++) count += this.view.reportsPublishedOn(day).length;
-    return count;
+    return this.indexOfDays().reports;
+  }
+
+  /**
+   * Looks at every day of the window once (see `indexed`), a stretch of days at a time with
+   * other work of the process running between them (a century is 36,525 days: tens of
+   * milliseconds at once). A question asked before it is done is answered at once, by indexing
+   * the whole window then.
+   */
+  async index(turns: Turns): Promise<void> {
+    const building = { news: new Uint32Array(Math.ceil(this.days / 32)), reports: 0 };
+    for (let day = this.first; day <= this.last && !this.indexed; day += INDEX_CHUNK_DAYS) {
+      this.indexDays(building, day, Math.min(this.last, day + INDEX_CHUNK_DAYS - 1));
+      const pause = turns.pause();
+      if (pause) await pause;
+    }
+    this.indexed ??= building;
   }
 
   /**
@@ -100,10 +123,35 @@ export class ReplayWindow {
    * on 1 July; a loan ending by itself after its `until` date).
    */
   nextDayWithNews(day: Day): Day | undefined {
-    for (let d = Math.max(day, this.first); d <= this.last; d++) {
-      if (this.view.reportsPublishedOn(d).length > 0 || this.takingEffectOn(d).length > 0) return d;
+    const from = Math.max(day, this.first) - this.first;
+    if (from >= this.days) return undefined;
+    const { news } = this.indexOfDays();
+    let word = from >>> 5;
+    let bits = news[word] & (-1 << (from & 31));
+    for (;;) {
+      // the lowest bit set: the first day with news in this word
+      if (bits !== 0) return this.first + (word << 5) + (31 - Math.clz32(bits & -bits));
+      if (++word >= news.length) return undefined;
+      bits = news[word];
     }
-    return undefined;
+  }
+
+  private indexOfDays(): { readonly news: Uint32Array; readonly reports: number } {
+    if (!this.indexed) {
+      const building = { news: new Uint32Array(Math.ceil(this.days / 32)), reports: 0 };
+      this.indexDays(building, this.first, this.last);
+      this.indexed = building;
+    }
+    return this.indexed;
+  }
+
+  private indexDays(into: { news: Uint32Array; reports: number }, from: Day, to: Day): void {
+    for (let day = from; day <= to; day++) {
+      const published = this.view.reportsPublishedOn(day).length;
+      into.reports += published;
+      const bit = day - this.first;
+      if (published > 0 || this.takingEffectOn(day).length > 0) into.news[bit >>> 5] |= 1 << (bit & 31);
+    }
   }
 
   /** The facts that change the documents on `day`, known by then, though not published that day. */
@@ -117,20 +165,29 @@ export class ReplayWindow {
     this.told = new Map();
   }
 
-  async day(day: Day): Promise<ReplayDay> {
+  /**
+   * The message of `day`. With `turns`, the work is cut at every club's documents and every run
+   * of reports read, so a wide day never holds the event loop for long (see `ReplayTurns`).
+   */
+  async day(day: Day, turns?: Turns): Promise<ReplayDay> {
     const iso = fromDay(day);
-    const reports = await this.reportsOf(this.view.reportsPublishedOn(day));
+    const reports = await this.reportsOf(this.view.reportsPublishedOn(day), turns);
     const time = { asOf: iso, knownAt: iso };
     const head = envelope(this.view, time);
     const changes: { model: ClubDocument; club: Slug; json: string }[] = [];
-    for (const club of this.options.clubs ??
-      this.clubsTouched(
+    const clubs =
+      this.options.clubs ??
+      (await this.clubsTouched(
         [
           ...reports.flatMap((r) => r.claims.map((claim) => ({ type: claim.type, fields: claim }))),
           ...this.takingEffectOn(day).map((fact) => ({ type: fact.type, fields: fact.data })),
         ],
         day,
-      )) {
+        turns,
+      ));
+    for (const club of clubs) {
+      const pause = turns?.pause();
+      if (pause) await pause;
       const bodies = clubDocumentBodies(this.view, club, time, this.options.formation);
       for (const model of CLUB_DOCUMENTS) {
         const key = `${club}\n${model}`;
@@ -157,14 +214,17 @@ export class ReplayWindow {
    * taking effect that day): those the claims name, the clubs a named player belongs to that
    * day, and the clubs pursuing him that day (news this season or the last, as known that day).
    */
-  private clubsTouched(
+  private async clubsTouched(
     claims: readonly { readonly type: string; readonly fields: Readonly<Record<string, unknown>> }[],
     day: Day,
-  ): Slug[] {
+    turns: Turns | undefined,
+  ): Promise<Slug[]> {
     const clubs = new Set<Slug>();
     const year = Number(fromDay(day).slice(0, 4));
     const clocks = { asOf: day, knownAt: day, asOfDate: fromDay(day) };
     for (const { type, fields } of claims) {
+      const pause = turns?.pause();
+      if (pause) await pause;
       for (const club of clubsNamedBy(type, fields)) clubs.add(club);
       const player = fields.player as Slug | undefined;
       if (!player) continue;
@@ -188,10 +248,12 @@ export class ReplayWindow {
    * order) are read in one query. Every event read is checked against the report it should
    * belong to, so a guess about positions can cost a query, never a wrong claim.
    */
-  private async reportsOf(infos: readonly ReportInfo[]): Promise<ReplayReport[]> {
+  private async reportsOf(infos: readonly ReportInfo[], turns: Turns | undefined): Promise<ReplayReport[]> {
     const out: ReplayReport[] = [];
     let i = 0;
     while (i < infos.length) {
+      const pause = turns?.pause();
+      if (pause) await pause;
       // a run of reports whose positions follow each other
       let j = i + 1;
       let count = infos[i].claimCount;

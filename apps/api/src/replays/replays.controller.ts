@@ -13,7 +13,7 @@ import { invalidRequest, type FieldProblem } from '../errors/application-error';
 import { answeredHeadOfStream } from '../http/sse-head';
 import { Answers } from '../openapi/answers';
 import { ref } from '../openapi/response-schemas';
-import { parseClubs, parseReplayRequest, parseSpeed } from './replay-input';
+import { MAX_CLUBS_PER_REPLAY, parseClubs, parseReplayRequest, parseSpeed } from './replay-input';
 import { Replays } from './replays.service';
 
 /**
@@ -35,8 +35,7 @@ export class ReplaysController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Create a replay of a window of record time',
-    description:
-      'speed: simulated days per real second, "max" (the default: days with reports, each as soon as the client has read the last) or "step" (one day per /step). club (one slug or a list): follow those clubs\' documents every day; without it, each day carries the documents of the clubs its reports touch. branch: replay a what-if branch. Canonical history is read as it stood when the replay was created.',
+    description: `speed: simulated days per real second, "max" (the default: days with reports, each as soon as the client has read the last) or "step" (one day per /step). club (one slug or a list of at most ${MAX_CLUBS_PER_REPLAY}): follow those clubs' documents every day; without it, each day carries the documents of the clubs its reports touch. branch: replay a what-if branch. Canonical history is read as it stood when the replay was created. However fast or wide, a replay shares the service with every other request: its work is done a few milliseconds at a time.`,
   })
   @ApiBody({
     schema: {
@@ -47,9 +46,10 @@ export class ReplaysController {
         to: { type: 'string', format: 'date', example: '2025-09-10' },
         speed: ref('ReplaySpeed'),
         club: {
+          description: `One club slug, or a list of at most ${MAX_CLUBS_PER_REPLAY} (more: 400 naming \`club\`)`,
           oneOf: [
             { type: 'string', example: 'juventus' },
-            { type: 'array', items: { type: 'string' } },
+            { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: MAX_CLUBS_PER_REPLAY },
           ],
         },
         branch: { type: 'string' },
@@ -90,7 +90,11 @@ export class ReplaysController {
       'Each `day` message: `{ day, reports: [...], changes: [{ model, club, document }] }`, documents as of that day and as known that day, only those that changed since the previous day told. Opening the stream again replaces the previous client; Last-Event-ID (a day) resumes after it.',
   })
   @ApiParam({ name: 'id' })
-  @ApiQuery({ name: 'club', required: false, description: 'Follow these clubs (comma-separated) from now on' })
+  @ApiQuery({
+    name: 'club',
+    required: false,
+    description: `Follow these clubs (comma-separated, at most ${MAX_CLUBS_PER_REPLAY}) from now on`,
+  })
   @ApiQuery({
     name: 'lastEventId',
     required: false,

@@ -10,6 +10,7 @@ import { Histories } from '../histories/histories.service';
 import { ReadModels } from '../histories/read-models.service';
 import type { ReplayRequest } from './replay-input';
 import { ReplaySession } from './replay-session';
+import { replayTurns } from './replay-turns';
 import { ReplayWindow } from './replay-window';
 
 /** Replays held in memory at most; past it, creating one answers 503 until idle ones expire. */
@@ -46,22 +47,7 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
 
   /** `client`: who asks (see `clientOf`), for the per-client cap. */
   async create(request: ReplayRequest, client: string): Promise<ReplaySession> {
-    const held = this.heldBy(client);
-    if (held >= MAX_REPLAYS_PER_CLIENT) {
-      throw new ApplicationError(
-        'REPLAY_LIMIT',
-        'limit',
-        `This client already holds ${held} replays, the most allowed; delete one (DELETE /v1/replays/{id}) or wait until an idle one expires`,
-        { extensions: { limit: MAX_REPLAYS_PER_CLIENT } },
-      );
-    }
-    if (this.sessions.size >= MAX_SESSIONS) {
-      throw new ApplicationError(
-        'REPLAY_CAPACITY',
-        'unavailable',
-        `This instance holds ${MAX_SESSIONS} replays; delete one or retry once idle ones expire`,
-      );
-    }
+    this.checkCapacity(client);
     // history frozen where it is now (canonical, or the branch caught up), so reports recorded during the replay do not change it
     const view: ReadView =
       request.branch === undefined
@@ -78,6 +64,8 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
       clubs: request.clubs,
       formation,
     });
+    // which days have news, looked at once, in turns (a century of days takes tens of milliseconds)
+    await window.index(replayTurns);
     const session = new ReplaySession(
       {
         id,
@@ -90,10 +78,32 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
       window,
       request.speed,
       (error) => this.logger.error({ msg: 'replay failed; its stream is closed', replay: id, err: error }),
+      replayTurns,
     );
+    // again: other replays may have been created while this one was prepared
+    this.checkCapacity(client);
     this.sessions.set(id, session);
     this.owners.set(id, client);
     return session;
+  }
+
+  private checkCapacity(client: string): void {
+    const held = this.heldBy(client);
+    if (held >= MAX_REPLAYS_PER_CLIENT) {
+      throw new ApplicationError(
+        'REPLAY_LIMIT',
+        'limit',
+        `This client already holds ${held} replays, the most allowed; delete one (DELETE /v1/replays/{id}) or wait until an idle one expires`,
+        { extensions: { limit: MAX_REPLAYS_PER_CLIENT } },
+      );
+    }
+    if (this.sessions.size >= MAX_SESSIONS) {
+      throw new ApplicationError(
+        'REPLAY_CAPACITY',
+        'unavailable',
+        `This instance holds ${MAX_SESSIONS} replays; delete one or retry once idle ones expire`,
+      );
+    }
   }
 
   private heldBy(client: string): number {
