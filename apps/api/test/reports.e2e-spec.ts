@@ -312,7 +312,7 @@ describe('POST /v1/reports:batch', () => {
     expect(await api.head()).toBe(2);
   });
 
-  it('lists at most 20 bad fields per problem with their count, so bad input cannot swell the answer', async () => {
+  it('lists at most 20 bad fields per problem, 200 per batch, with their count, so bad input cannot swell the answer', async () => {
     const head = await api.head();
     // 200 claims, each wrong in four ways: 800 problems, of which the first 20 are listed
     const wrongClaims = Array.from({ length: 200 }, () => ({
@@ -338,7 +338,14 @@ describe('POST /v1/reports:batch', () => {
     const answer = batch.data ?? '';
     expect(batch.response.status).toBe(200);
     expect(answer.length).toBeLessThan(body.length); // was about 24 times the body before the bound
-    expect((JSON.parse(answer) as BatchRecorded).summary).toEqual({ recorded: 0, alreadyPresent: 0, rejected: 50 });
+    const batchAnswer = JSON.parse(answer) as BatchRecorded;
+    expect(batchAnswer.summary).toEqual({ recorded: 0, alreadyPresent: 0, rejected: 50 });
+    // the batch lists 200 bad fields in all: ten reports' first twenty, then each report's first
+    const listed = batchAnswer.results.map((result) => problemOf(result)?.errors?.length);
+    expect(listed).toEqual([...Array<number>(10).fill(20), ...Array<number>(40).fill(1)]);
+    // and every report still says how many it had
+    expect(batchAnswer.results.map((result) => problemOf(result)?.errorCount)).toEqual(Array<number>(50).fill(800));
+    expect(problemOf(batchAnswer.results[49])?.errors?.[0]?.field).toMatch(/^reports\[49\]\.claims\[0\]\./);
     expect(await api.head()).toBe(head);
   });
 

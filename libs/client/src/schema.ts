@@ -1246,7 +1246,7 @@ export interface components {
             /** @example position must be one of the following values: GK, RB, CB, … */
             reason: string;
         };
-        /** @description RFC 9457 problem details with a stable `code`; a 400 names every bad field in `errors` (the first 20, with `errorCount` past them). Some problems carry extra members (e.g. `versionConflict`, `storePosition`, `acceptedContentTypes`). */
+        /** @description RFC 9457 problem details with a stable `code`; a 400 names every bad field in `errors` (the first 20, with `errorCount` past them; in a batch, 200 in all, each rejected report listing at least its first). Some problems carry extra members (e.g. `versionConflict`, `storePosition`, `acceptedContentTypes`). */
         Problem: {
             /** @example about:blank */
             type: string;

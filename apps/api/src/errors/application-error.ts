@@ -25,6 +25,8 @@ export class ApplicationError extends Error {
     message: string,
     readonly details: {
       readonly errors?: readonly FieldProblem[];
+      /** How many bad fields were found, when `errors` holds only the first (see `parseReport`). */
+      readonly errorCount?: number;
       /** Extra members of the problem document (e.g. the position reached). */
       readonly extensions?: Readonly<Record<string, unknown>>;
     } = {},
@@ -37,8 +39,9 @@ export class ApplicationError extends Error {
 export function invalidRequest(
   errors: readonly FieldProblem[],
   detail = 'The request has invalid fields',
+  errorCount?: number,
 ): ApplicationError {
-  return new ApplicationError('INVALID_REQUEST', 'invalid', detail, { errors });
+  return new ApplicationError('INVALID_REQUEST', 'invalid', detail, { errors, errorCount });
 }
 
 export function unknownBranch(id: string): ApplicationError {

@@ -14,6 +14,8 @@ export interface ProblemFields {
   readonly detail: string;
   readonly title?: string;
   readonly errors?: readonly FieldProblem[];
+  /** How many bad fields there were, when `errors` lists only the first. */
+  readonly errorCount?: number;
   readonly extensions?: Record<string, unknown>;
 }
 
@@ -56,31 +58,35 @@ export const PROBLEM_TITLES: Record<number, string> = {
  */
 export const MAX_LISTED_PROBLEMS = 20;
 
-function listed(errors: readonly FieldProblem[] | undefined): {
+function listed(
+  errors: readonly FieldProblem[] | undefined,
+  found = errors?.length ?? 0,
+): {
   errors?: readonly FieldProblem[];
   errorCount?: number;
 } {
   if (errors === undefined) return {};
-  if (errors.length <= MAX_LISTED_PROBLEMS) return { errors };
-  return { errors: errors.slice(0, MAX_LISTED_PROBLEMS), errorCount: errors.length };
+  const count = Math.max(found, errors.length);
+  if (count <= MAX_LISTED_PROBLEMS && count === errors.length) return { errors };
+  return { errors: errors.slice(0, MAX_LISTED_PROBLEMS), errorCount: count };
 }
 
 /** Maps every error to problem details; the one place where errors become HTTP. */
 export function toProblem(error: unknown): ProblemDetails {
-  const make = ({ extensions, title, errors, ...fields }: ProblemFields): ProblemDetails => ({
+  const make = ({ extensions, title, errors, errorCount, ...fields }: ProblemFields): ProblemDetails => ({
     type: 'about:blank',
     title: title ?? PROBLEM_TITLES[fields.status] ?? 'Error',
     ...fields,
-    ...listed(errors),
+    ...listed(errors, errorCount),
     ...extensions,
   });
   if (error instanceof ApplicationError) {
-    const { errors, extensions } = error.details;
+    const { errors, errorCount, extensions } = error.details;
     return make({
       status: STATUS_OF[error.kind],
       code: error.code,
       detail: error.message,
-      ...(errors ? { errors } : {}),
+      ...(errors ? { errors, errorCount } : {}),
       extensions,
     });
   }

@@ -182,7 +182,7 @@ const SCHEMAS = {
   Problem: {
     type: 'object',
     description:
-      'RFC 9457 problem details with a stable `code`; a 400 names every bad field in `errors` (the first 20, with `errorCount` past them). Some problems carry extra members (e.g. `versionConflict`, `storePosition`, `acceptedContentTypes`).',
+      'RFC 9457 problem details with a stable `code`; a 400 names every bad field in `errors` (the first 20, with `errorCount` past them; in a batch, 200 in all, each rejected report listing at least its first). Some problems carry extra members (e.g. `versionConflict`, `storePosition`, `acceptedContentTypes`).',
     required: ['type', 'title', 'status', 'code', 'detail'],
     properties: {
       type: { type: 'string', example: 'about:blank' },

@@ -6,12 +6,18 @@ import { CLAIM_TYPES } from '@squad/domain';
 import { CLAIM_DTOS, exampleReport, parseReport, ReportDto } from '@squad/reports';
 import { invalidRequest } from '../errors/application-error';
 import { resultView } from '../http/event-views';
-import { toProblem } from '../http/problem-details';
+import { MAX_LISTED_PROBLEMS, toProblem } from '../http/problem-details';
 import { RecordReportCommand } from '../histories/record-report.command';
 import { Answers } from '../openapi/answers';
 import { ref } from '../openapi/response-schemas';
 
 export const MAX_REPORTS_PER_BATCH = 1000;
+/**
+ * Bad fields a batch's answer lists in all (each rejected report lists at least its first, and
+ * its `errorCount`): a thousand rejected reports of twenty listed fields each would answer with
+ * MiBs, and sixteen such requests at once took the server past a GiB.
+ */
+export const MAX_LISTED_PROBLEMS_PER_BATCH = 200;
 
 const examples = Object.fromEntries(
   CLAIM_TYPES.map((type) => [type, { summary: `A report with a ${type} claim`, value: exampleReport(type) }]),
@@ -100,11 +106,14 @@ export class ReportsController {
     }
     const summary = { recorded: 0, alreadyPresent: 0, rejected: 0 };
     const results = [];
+    let listable = MAX_LISTED_PROBLEMS_PER_BATCH;
     for (const [index, item] of reports.entries()) {
-      const parsed = parseReport(item, `reports[${index}].`);
+      const parsed = parseReport(item, `reports[${index}].`, Math.max(1, Math.min(MAX_LISTED_PROBLEMS, listable)));
       if ('problems' in parsed) {
         summary.rejected++;
-        results.push({ index, status: 'rejected', problem: toProblem(invalidRequest(parsed.problems)) });
+        listable -= parsed.problems.length;
+        const problem = toProblem(invalidRequest(parsed.problems, undefined, parsed.problemCount));
+        results.push({ index, status: 'rejected', problem });
         continue;
       }
       try {
