@@ -316,6 +316,39 @@ describe('replays over HTTP', () => {
     expect(daysOf(second)[1].data.changes.map((c) => c.model)).toContain('squad-depth');
   });
 
+  it('lists, when following clubs, only the reports that touch them: naming them, or about their players', async () => {
+    // one day, two reports: an injury of a Juventus player (Juventus not named), a signing at Ajax
+    expect(
+      await record({
+        reportId: 'bremer-hurt-2029',
+        source: { name: 'Tuttojuve' },
+        publishedOn: '2029-03-10',
+        claims: [{ type: 'PlayerInjured', player: 'gleison-bremer', injury: 'hamstring' }],
+      }),
+    ).toBe(201);
+    expect(
+      await record({
+        reportId: 'ajax-keeper-2029',
+        source: { name: 'De Telegraaf' },
+        publishedOn: '2029-03-10',
+        claims: [
+          { type: 'PlayerRegistered', player: 'ajax-keeper', name: 'Ajax Keeper', club: 'ajax', position: 'GK' },
+        ],
+      }),
+    ).toBe(201);
+    const reportsTold = async (club?: string) => {
+      const replay = await create({ from: '2029-03-01', to: '2029-03-31', ...(club ? { club } : {}) });
+      const stream = await open(replay.id);
+      await stream.until('the end', () => ended(stream));
+      return daysOf(stream).map((m) => ({ day: m.data.day, reports: m.data.reports.map((r) => r.reportId) }));
+    };
+    expect(await reportsTold('juventus')).toEqual([{ day: '2029-03-10', reports: ['bremer-hurt-2029'] }]);
+    expect(await reportsTold('ajax')).toEqual([{ day: '2029-03-10', reports: ['ajax-keeper-2029'] }]);
+    // nothing about Marseille: the first day told carries its documents whole, with no report
+    expect(await reportsTold('marseille')).toEqual([{ day: '2029-03-10', reports: [] }]);
+    expect(await reportsTold()).toEqual([{ day: '2029-03-10', reports: ['bremer-hurt-2029', 'ajax-keeper-2029'] }]);
+  });
+
   it('keeps a finite speed: n days take at least n - 1 intervals', async () => {
     const replay = await create({ from: '2025-06-01', to: '2025-06-05', speed: 20, club: 'juventus' }); // a day every 50 ms
     const stream = await open(replay.id);

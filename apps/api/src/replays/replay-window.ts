@@ -171,7 +171,10 @@ export class ReplayWindow {
    */
   async day(day: Day, turns?: Turns): Promise<ReplayDay> {
     const iso = fromDay(day);
-    const reports = await this.reportsOf(this.view.reportsPublishedOn(day), turns);
+    const published = await this.reportsOf(this.view.reportsPublishedOn(day), turns);
+    const reports = this.options.clubs
+      ? await this.reportsTouching(this.options.clubs, published, day, turns)
+      : published;
     const time = { asOf: iso, knownAt: iso };
     const head = envelope(this.view, time);
     const changes: { model: ClubDocument; club: Slug; json: string }[] = [];
@@ -207,6 +210,29 @@ export class ReplayWindow {
       events: reports.reduce((n, r) => n + r.claims.length, 0),
       changes,
     };
+  }
+
+  /**
+   * The reports of the day that touch one of the clubs followed (see `clubsTouched`): a replay of
+   * Juventus in the imported history lists the moves of Juventus and of its players, not the
+   * five thousand reports of every club published on 1 July.
+   */
+  private async reportsTouching(
+    followed: readonly Slug[],
+    reports: readonly ReplayReport[],
+    day: Day,
+    turns: Turns | undefined,
+  ): Promise<ReplayReport[]> {
+    const kept: ReplayReport[] = [];
+    for (const report of reports) {
+      const touched = await this.clubsTouched(
+        report.claims.map((claim) => ({ type: claim.type, fields: claim })),
+        day,
+        turns,
+      );
+      if (touched.some((club) => followed.includes(club))) kept.push(report);
+    }
+    return kept;
   }
 
   /**
