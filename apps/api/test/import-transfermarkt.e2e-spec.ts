@@ -218,6 +218,18 @@ describeWithData('npm run cli -- import-transfermarkt (the whole data set)', () 
         );
         expect(squadBefore).toContain('gianluigi-buffon');
         expect(squadBefore).not.toContain('cristiano-ronaldo');
+        // only the day's reports about Juventus or its players, not the thousands of every club
+        const aboutJuventus = (claim: Record<string, unknown>) =>
+          Object.values(claim).includes('juventus') ||
+          squad.includes(claim.player as string) ||
+          squadBefore.includes(claim.player as string);
+        expect(july1!.data.reports.length).toBeGreaterThan(1);
+        for (const report of july1!.data.reports) {
+          expect({ report: report.reportId, aboutJuventus: report.claims.some(aboutJuventus) }).toEqual({
+            report: report.reportId,
+            aboutJuventus: true,
+          });
+        }
       } finally {
         stream.close();
       }

@@ -13,9 +13,13 @@ import type { ClubEntry, HistoricalMove, PlayerEntry, TransfermarktHistory } fro
  * - who the player is (`PlayerProfileReported`: name, position, nationality, birth year), in every
  *   report, so a subset of the data (`--seasons`) still knows each player it names;
  * - the move: `TransferCompleted` (a transfer, a loan made permanent); `LoanDeparted` (a loan out,
- *   from the owner); `LoanReturned` (the end of a loan); `PlayerRegistered` at the new club for an
+ *   from the owner), preceded by his `PlayerRegistered` at the owner when the data has not shown
+ *   him anywhere before (`fromNowhere`), so he returns there; `LoanReturned` (the end of a loan),
+ *   or `PlayerRegistered` at the club he returns to when the loan is one the store cannot know
+ *   (its borrower not named, or begun before the data); `PlayerRegistered` at the new club for an
  *   arrival from no club (a free agent, a comeback, a youth promotion, an unknown origin);
- *   `PlayerReleased` with its reason, or `PlayerRetired`, for a departure to no club;
+ *   `PlayerReleased` with its reason, or `PlayerRetired`, for a departure to no club, and for a
+ *   loan to a club the data does not name (`destination-unknown`: he leaves the lender's squad);
  * - his market value on the day (`MarketValueReported`), when the row gives one.
  * Dates: the window's conventional day (see `effectiveOn` of the mapping), as valid time and as
  * publication day, both marked approximate. Its evidence: the row or rows it was read from
@@ -107,10 +111,18 @@ export function reportOfMove(move: HistoricalMove, profile: PlayerEntry | undefi
       else if (toClub) claims.push(registration(move, profile, toClub));
       break;
     case 'loan':
+      // seen first leaving on loan: he belonged to the lender, so he returns there
+      if (fromClub && move.fromNowhere) claims.push(registration(move, profile, fromClub));
       if (toClub) claims.push({ type: 'LoanDeparted', player, toClub, ...day });
+      // on loan at a club the data does not name: away from the lender's squad, to no known club
+      else if (fromClub)
+        claims.push({ type: 'PlayerReleased', player, fromClub, reason: 'destination-unknown', ...day });
       break;
     case 'end-of-loan':
-      if (fromClub) claims.push({ type: 'LoanReturned', player, fromClub, ...day });
+      // back from a loan the store cannot know (a borrower not named, or a loan before the data):
+      // registered again at the club he returns to
+      if (toClub && (fromClub === undefined || move.fromNowhere)) claims.push(registration(move, profile, toClub));
+      else if (fromClub) claims.push({ type: 'LoanReturned', player, fromClub, ...day });
       break;
     case 'free-agent-signing':
     case 'unknown-origin':

@@ -48,6 +48,7 @@ describe(mapHistory.name, () => {
             { file: LALIGA, line: 2 },
           ],
           singleSided: false,
+          fromNowhere: true, // his first row in the data
         },
       ]);
       expect(history.pairsMerged).toBe(1);

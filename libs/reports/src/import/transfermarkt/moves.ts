@@ -19,6 +19,8 @@ export interface DraftMove {
   readonly singleSided: boolean;
   /** A loan with a fee (`loan with fee`, or a bare `loan`): its fee should be known. */
   readonly paidLoan: boolean;
+  /** Set by `orderStories`: the moves before it leave him at no known club (see `HistoricalMove`). */
+  fromNowhere?: boolean;
 }
 
 type Group = 'transfer' | 'loan' | 'end-of-loan' | 'other';
@@ -310,6 +312,7 @@ function windowKey(season: number, window: Window): string {
 }
 
 function walk(story: Story, move: DraftMove, key: string, book: ClubBook, at: RowRef, anomalies: Anomaly[]): void {
+  move.fromNowhere = story.at === undefined && story.owner === undefined;
   if (
     move.from !== undefined &&
     story.at !== undefined &&
@@ -418,6 +421,7 @@ export function assignIds(
         return { file: row?.file ?? '', line: row?.line ?? 0 };
       }),
       singleSided: move.singleSided,
+      fromNowhere: move.fromNowhere ?? false,
     };
   });
 }

@@ -155,6 +155,12 @@ export interface HistoricalMove {
   readonly evidence: readonly RowRef[];
   /** True when only one of the two clubs' files records the move. */
   readonly singleSided: boolean;
+  /**
+   * True when his moves before it (in the whole data set) leave him at no known club: his first
+   * row, or his first after a release. A loan out then names an owner the store has never seen
+   * him at, and the report registers him there first (see `reportOfMove`).
+   */
+  readonly fromNowhere: boolean;
 }
 
 export interface ClubEntry {
