@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
-import type { paths, Report } from '@squad/client';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { paths, Report, SquadClient } from '@squad/client';
 import { fromDay, toDay } from '@squad/projections';
 import { MAX_CLUBS_PER_REPLAY } from '../src/replays/replay-input';
-import { startTestApi, type TestApi } from './test-api';
+import { assertConformance, recordConformanceCount } from './contract/conformance';
+import { startServer, type Started } from './server-process';
+import { testClient } from './test-api';
 
 type NewReplay = paths['/v1/replays']['post']['requestBody']['content']['application/json'];
 
@@ -13,22 +17,26 @@ const FIRST_DAY = '2000-01-01';
 /** Days with news at full speed: one report a day, each club bidding for another's player. */
 const NEWS_DAYS = 200;
 /**
- * How long /health/live may wait for the process's own work while a replay runs. Replays are cut
- * into slices of a few milliseconds; this is generous (GC pauses, the test's own client work in
- * this same process), and far below the seconds a replay held the loop before the fix.
+ * How long /health/live may wait for the server's own work while a replay runs. Replays are cut
+ * into slices of a few milliseconds; this is generous (GC pauses, the server's other work), and
+ * far below the seconds a replay held the loop before the fix.
  */
 const STALL_BOUND_MS = 200;
 
 /**
- * How long this process's main thread (the event loop) has run on a CPU, in ms: Linux's
- * schedstat, to the nanosecond; undefined elsewhere. A request that waits while the loop is held
- * waits for this thread's work; on a shared machine it also waits while the OS runs other
- * processes, which no code of ours can prevent. So a request's stall is counted as the time the
- * loop ran while it waited (its wall time where schedstat is missing).
+ * How long a process's main thread (its event loop) has run on a CPU, in ms: Linux's schedstat,
+ * to the nanosecond; undefined elsewhere. A request that waits while the loop is held waits for
+ * this thread's work; on a shared machine it also waits while the OS runs other processes, which
+ * no code of ours can prevent. So a request's stall is counted as the time the server's loop ran
+ * while it waited (its wall time where schedstat is missing).
+ *
+ * The server runs in a process of its own (the built API, as `npm start` runs it): in-process, the
+ * loop would also run this test's client and whatever the Jest worker kept from earlier test
+ * files (in CI, a 400 ms garbage collection of another suite's heap was counted as a stall).
  */
-function loopCpuMs(): number | undefined {
+function loopCpuMs(pid: number): number | undefined {
   try {
-    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
   } catch {
     return undefined;
   }
@@ -39,11 +47,22 @@ function loopCpuMs(): number | undefined {
  * replay is, it must hand the loop back every few milliseconds (issue 21, item 4).
  */
 describe('replays and the event loop', () => {
-  let api: TestApi;
+  const dir = mkdtempSync(join(tmpdir(), 'squad-replay-loop-'));
+  let server: Started;
+  let url: string;
+  let client: SquadClient;
   const open: ClientRequest[] = [];
 
   beforeAll(async () => {
-    api = await startTestApi({ LIVE_HEARTBEAT_MS: '60000' });
+    server = startServer({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SQLITE_PATH: join(dir, 'squad.db'),
+      SEED_ON_EMPTY: 'false',
+      LIVE_HEARTBEAT_MS: '60000',
+    });
+    url = (await server.waitForLog((line) => line.msg === 'squad planner listening')).url as string;
+    client = testClient(url, { checkAnswers: true });
     // every club with a squad of five, registered on the first day
     const squads: Report[] = CLUBS.map((club) => ({
       reportId: `squad-${club}`,
@@ -72,22 +91,32 @@ describe('replays and the event loop', () => {
       ],
     }));
     const reports = [...squads, ...news];
+    let head = 0;
     for (let i = 0; i < reports.length; i += 1000) {
-      const batch = await api.client.api.POST('/v1/reports:batch', { body: { reports: reports.slice(i, i + 1000) } });
+      const batch = await client.api.POST('/v1/reports:batch', { body: { reports: reports.slice(i, i + 1000) } });
       expect(batch.data?.summary.recorded).toBe(Math.min(1000, reports.length - i));
+      for (const result of batch.data?.results ?? [])
+        if ('storePosition' in result && result.storePosition !== null) head = Math.max(head, result.storePosition);
     }
     // the read models have caught up with every report (a read at the head waits for them)
-    await api.client.api.GET('/v1/clubs/{club}/targets', {
-      params: { path: { club: CLUBS[0] }, query: { minPosition: await api.head() } },
+    const caughtUp = await client.api.GET('/v1/clubs/{club}/targets', {
+      params: { path: { club: CLUBS[0] }, query: { minPosition: head } },
     });
+    expect(caughtUp.response.status).toBe(200);
   }, 120_000);
   afterEach(() => {
     for (const stream of open.splice(0)) stream.destroy();
   });
-  afterAll(() => api.close());
+  afterAll(async () => {
+    server.child.kill('SIGTERM');
+    await server.exited;
+    rmSync(dir, { recursive: true, force: true });
+    recordConformanceCount();
+    assertConformance();
+  });
 
   const create = async (body: NewReplay) => {
-    const created = await api.client.api.POST('/v1/replays', { body });
+    const created = await client.api.POST('/v1/replays', { body });
     expect(created.response.status).toBe(201);
     return created.data!;
   };
@@ -99,7 +128,7 @@ describe('replays and the event loop', () => {
    */
   const stream = (path: string) => {
     const counted = { status: 0, days: 0, ended: false };
-    const req = request(`${api.url}${path}`, { headers: { accept: 'text/event-stream' } }, (response) => {
+    const req = request(`${url}${path}`, { headers: { accept: 'text/event-stream' } }, (response) => {
       counted.status = response.statusCode ?? 0;
       let buffer = '';
       response.setEncoding('utf8');
@@ -129,17 +158,18 @@ describe('replays and the event loop', () => {
    * `loopCpuMs`); `longestWallMs`: the most wall time, the machine's load included.
    */
   const measureWhile = async (counted: { readonly ended: boolean }, forMs: number) => {
+    const pid = server.child.pid!;
     const stalls: number[] = [];
     const walls: number[] = [];
     const started = performance.now();
     while (!counted.ended && performance.now() - started < forMs) {
       const sent = performance.now();
-      const cpu = loopCpuMs();
-      const live = await fetch(`${api.url}/health/live`); // raw: timed, nothing but the request on the way
+      const cpu = loopCpuMs(pid);
+      const live = await fetch(`${url}/health/live`); // raw: timed, nothing but the request on the way
       await live.arrayBuffer();
       const wall = performance.now() - sent;
       walls.push(wall);
-      stalls.push(cpu === undefined ? wall : Math.min(wall, loopCpuMs()! - cpu));
+      stalls.push(cpu === undefined ? wall : Math.min(wall, loopCpuMs(pid)! - cpu));
       expect(live.status).toBe(200);
     }
     return {
@@ -162,7 +192,7 @@ describe('replays and the event loop', () => {
     expect(counted.status).toBe(200);
     expect(counted.days).toBeGreaterThan(20);
     expect(measured.health).toBeGreaterThan(10);
-    const deleted = await api.client.api.DELETE('/v1/replays/{id}', { params: { path: { id: replay.id } } });
+    const deleted = await client.api.DELETE('/v1/replays/{id}', { params: { path: { id: replay.id } } });
     expect(deleted.response.status).toBe(204);
   });
 
@@ -193,13 +223,12 @@ describe('replays and the event loop', () => {
     expect(measured.longestStallMs).toBeLessThanOrEqual(STALL_BOUND_MS);
     // each of them made progress: the loop is shared in turns, none starves
     for (const counted of counters) expect(counted.days).toBeGreaterThan(5);
-    for (const replay of replays)
-      await api.client.api.DELETE('/v1/replays/{id}', { params: { path: { id: replay.id } } });
+    for (const replay of replays) await client.api.DELETE('/v1/replays/{id}', { params: { path: { id: replay.id } } });
   });
 
   it(`refuses a replay of more than ${MAX_CLUBS_PER_REPLAY} clubs with 400, naming the field and the cap`, async () => {
     const tooMany = [...CLUBS, 'one-club-too-many'];
-    const refused = await api.client.api.POST('/v1/replays', {
+    const refused = await client.api.POST('/v1/replays', {
       body: { from: FIRST_DAY, to: '2000-12-31', club: tooMany },
     });
     expect(refused.response.status).toBe(400);
@@ -210,7 +239,7 @@ describe('replays and the event loop', () => {
     // the same cap when a stream changes the clubs it follows (raw fetch: the typed client's
     // stream retries a refused open; here the refusal itself is read)
     const replay = await create({ from: FIRST_DAY, to: '2000-12-31', speed: 'step', club: CLUBS });
-    const response = await fetch(`${api.url}${replay.stream}?club=${tooMany.join(',')}`);
+    const response = await fetch(`${url}${replay.stream}?club=${tooMany.join(',')}`);
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
       code: 'INVALID_REQUEST',
