@@ -3,7 +3,7 @@ import { request, type ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromDay, toDay } from '@squad/projections';
-import { freePort, spawnServer, type BenchServer } from './bench-server';
+import { freePort, liveHeapMiB, spawnServer, type BenchServer } from './bench-server';
 import { type Figure, printFigure, printInfo } from './harness';
 
 /**
@@ -15,6 +15,9 @@ import { type Figure, printFigure, printInfo } from './harness';
  * - error amplification (item 5): the server's resident memory while 16 clients post 1 MiB
  *   batches of 1,000 invalid reports (200 invalid claims each) at once, three rounds, against its
  *   resident memory before.
+ * - branch memory (item 6): the server's live heap (after a full collection) with many what-if
+ *   branches forked, each read and written once, and again once every one is deleted, against
+ *   the heap before the first; and the size of `GET /v1/branches` (a page) with all of them live.
  * The server is a child process (its memory read from /proc); the load comes from this process.
  */
 const WRITE_KEY = 'abuse-write-key-0123456789abcdef';
@@ -336,6 +339,122 @@ async function benchErrorAmplification(rounds: number): Promise<Figure> {
   }
 }
 
-export async function benchAbuse(options: { seconds: number; rounds: number }): Promise<Figure[]> {
-  return [await benchReplayStall(options.seconds), await benchErrorAmplification(options.rounds)];
+/** The live heap once every branch is deleted, at most this many times the heap before the first. */
+const BRANCH_MEMORY_TARGET = 1.1;
+/** Forks (and then deletions) in flight at once. */
+const BRANCH_CONCURRENCY = 8;
+
+async function benchBranchMemory(branches: number): Promise<Figure> {
+  const dir = mkdtempSync(join(tmpdir(), 'squad-bench-branches-'));
+  const port = await freePort();
+  const probe = join(dir, 'heap-probe.jsonl');
+  const server = await spawnServer(
+    ['-r', './test/bench/heap-probe.ts', 'apps/api/src/main.ts'],
+    {
+      HEAP_PROBE_FILE: probe,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SQLITE_PATH: join(dir, 'squad.db'),
+      READ_MODEL_SNAPSHOT_PATH: 'none',
+      SEED_ON_EMPTY: 'false',
+      LOG_LEVEL: 'warn',
+      API_KEYS: WRITE_KEY,
+      READ_API_KEYS: READ_KEY,
+      WRITE_RATE_LIMIT: String(branches * 10),
+      BRANCH_MAX_PER_CLIENT: String(branches),
+    },
+    port,
+  );
+  const club = CLUBS[0];
+  /** Forks `count` branches, each read (its squad depth) and written (one report) once: all it may hold is held. */
+  const forkAndUse = async (count: number, label: string): Promise<string[]> => {
+    const ids: string[] = [];
+    const next = { index: 0 };
+    await Promise.all(
+      Array.from({ length: BRANCH_CONCURRENCY }, async () => {
+        for (let i = next.index++; i < count; i = next.index++) {
+          const forked = await post(
+            server,
+            '/v1/branches',
+            { name: `${label} ${i}`, forkAt: { knownAt: NEWS_FROM } },
+            WRITE_KEY,
+          );
+          if (forked.status !== 201) throw new Error(`fork answered ${forked.status}: ${await forked.text()}`);
+          const { id } = (await forked.json()) as { id: string };
+          ids.push(id);
+          const report = {
+            reportId: `what-if-${i}`,
+            source: { name: 'What if' },
+            publishedOn: NEWS_FROM,
+            claims: [{ type: 'InterestDeclared', club, player: `${CLUBS[1]}-player-0`, priority: 'top' }],
+          };
+          const written = await post(server, `/v1/branches/${id}/reports`, report, WRITE_KEY);
+          if (written.status !== 201)
+            throw new Error(`branch write answered ${written.status}: ${await written.text()}`);
+          const read = await fetch(`${server.url}/v1/clubs/${club}/squad-depth?branch=${id}`, {
+            headers: auth(READ_KEY),
+          });
+          if (read.status !== 200) throw new Error(`branch read answered ${read.status}`);
+          await read.arrayBuffer();
+        }
+      }),
+    );
+    return ids;
+  };
+  const deleteAll = async (ids: string[]) => {
+    const queue = [...ids];
+    await Promise.all(
+      Array.from({ length: BRANCH_CONCURRENCY }, async () => {
+        for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+          const deleted = await fetch(`${server.url}/v1/branches/${id}`, {
+            method: 'DELETE',
+            headers: auth(WRITE_KEY),
+          });
+          if (deleted.status !== 204) throw new Error(`delete answered ${deleted.status}`);
+        }
+      }),
+    );
+  };
+  try {
+    await writeWorld(server);
+    // warm-up: the same work on a few branches (code compiled, the store's caches filled), undone
+    await deleteAll(await forkAndUse(50, 'Warm-up'));
+    const before = await liveHeapMiB(server, probe);
+    const started = performance.now();
+    const ids = await forkAndUse(branches, 'Bench');
+    const seconds = (performance.now() - started) / 1000;
+    const live = await liveHeapMiB(server, probe);
+    const page = await fetch(`${server.url}/v1/branches`, { headers: auth(READ_KEY) });
+    const pageBytes = (await page.arrayBuffer()).byteLength;
+    await deleteAll(ids);
+    const after = await liveHeapMiB(server, probe);
+    const held = await (await fetch(`${server.url}/v1/branches`, { headers: auth(READ_KEY) })).json();
+    printInfo(
+      `server live heap, ${branches.toLocaleString('en-US')} branches forked, written and read once each (${seconds.toFixed(1)} s)`,
+      `before ${before.toFixed(1)} MiB, with them ${live.toFixed(1)} MiB (${(((live - before) * 1024) / branches).toFixed(1)} KiB a branch), ` +
+        `once deleted ${after.toFixed(1)} MiB; GET /v1/branches with all live ${(pageBytes / 1024).toFixed(1)} KiB (a page), after ${JSON.stringify(held)}`,
+    );
+    const figure: Figure = {
+      name: `server live heap once ${branches.toLocaleString('en-US')} used branches are deleted vs before they were forked`,
+      subject: after,
+      baseline: before,
+      unit: 'MiB',
+      ratio: after / before,
+      target: `<= ${BRANCH_MEMORY_TARGET}`,
+      met: after / before <= BRANCH_MEMORY_TARGET,
+    };
+    printFigure(figure);
+    return figure;
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchAbuse(options: { seconds: number; rounds: number; branches: number }): Promise<Figure[]> {
+  return [
+    await benchReplayStall(options.seconds),
+    await benchErrorAmplification(options.rounds),
+    await benchBranchMemory(options.branches),
+  ];
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -73,4 +73,17 @@ export async function spawnServer(
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** The server's heap after a full collection (see heap-probe.ts), in MiB. */
+export async function liveHeapMiB(server: BenchServer, probe: string): Promise<number> {
+  const lines = () => (existsSync(probe) ? readFileSync(probe, 'utf8').trim().split('\n').filter(Boolean) : []);
+  const before = lines().length;
+  server.child.kill('SIGUSR2');
+  const deadline = Date.now() + 10_000;
+  while (lines().length === before) {
+    if (Date.now() > deadline) throw new Error('the heap probe did not answer');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return (JSON.parse(lines().at(-1)!) as { heapUsed: number }).heapUsed / 2 ** 20;
 }

@@ -60,7 +60,9 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'abuse') {
     console.log('\n# Abuse (replay stall, error amplification memory)');
-    figures.push(...(await benchAbuse({ seconds: quick ? 3 : 10, rounds: quick ? 1 : 3 })));
+    figures.push(
+      ...(await benchAbuse({ seconds: quick ? 3 : 10, rounds: quick ? 1 : 3, branches: quick ? 1000 : 12_000 })),
+    );
   }
   if (!only || only === 'soak') {
     console.log('\n# Soak (mixed load: writes, as-of reads, 200 SSE subscribers)');

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request, type ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { today } from '@squad/projections';
-import { freePort, spawnServer, type BenchServer } from './bench-server';
+import { freePort, liveHeapMiB, spawnServer, type BenchServer } from './bench-server';
 import { type Figure, printFigure, printInfo } from './harness';
 
 /**
@@ -332,19 +332,6 @@ async function paced(
     }),
   );
   return count;
-}
-
-/** The server's heap after a full collection (see heap-probe.ts), in MiB. */
-async function liveHeapMiB(server: BenchServer, probe: string): Promise<number> {
-  const lines = () => (existsSync(probe) ? readFileSync(probe, 'utf8').trim().split('\n').filter(Boolean) : []);
-  const before = lines().length;
-  server.child.kill('SIGUSR2');
-  const deadline = Date.now() + 10_000;
-  while (lines().length === before) {
-    if (Date.now() > deadline) throw new Error('the heap probe did not answer');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return (JSON.parse(lines().at(-1)!) as { heapUsed: number }).heapUsed / 2 ** 20;
 }
 
 const post = (server: BenchServer, path: string, body: unknown) =>

@@ -1,6 +1,9 @@
 import type { LiveMessage, Report } from '@squad/client';
 import { today } from '@squad/projections';
 import { describeWithPostgres } from '../../../test/support/postgres';
+import { Histories } from '../src/histories/histories.service';
+import { ReadModels } from '../src/histories/read-models.service';
+import { LiveUpdates } from '../src/live/live-updates.service';
 import { startTestApi, type TestApi } from './test-api';
 import { documentOf, TypedStream, updatesOf } from './typed-stream';
 
@@ -99,6 +102,41 @@ describeWithPostgres('what-if branches across two instances', (database) => {
       expect((await remove(a, branch.id)).response.status).toBe(204);
       await live.until('the end of the stream', () => live.ended);
       expect(live.messages.at(-1)).toMatchObject({ event: 'deleted', data: { branch: branch.id } });
+    } finally {
+      live.close();
+    }
+  });
+
+  it('lets go, on the other instance too, of what a branch deleted through one instance held there', async () => {
+    const [a, b] = apis;
+    /** What `api` holds for branches, its registry caught up with the store (as any read of it does). */
+    const held = async (api: TestApi) => {
+      expect((await api.client.api.GET('/v1/branches')).response.status).toBe(200);
+      return { ...api.app.get(Histories).held(), live: api.app.get(LiveUpdates).heldForBranches() };
+    };
+    const before = await held(b);
+    const branch = await fork(a, 'Held on both');
+    // b reads, writes and follows it: its ledger, overlay, view and live feed are b's
+    expect((await targets(b, { branch: branch.id })).response.status).toBe(200);
+    expect((await recordIn(b, branch.id, interest('held-on-b', 'held-player'))).response.status).toBe(201);
+    const live = await TypedStream.open<LiveMessage>((options) =>
+      b.client.liveUpdates({ club: 'juventus', branch: branch.id }, options),
+    );
+    try {
+      await live.until('the snapshot', () => live.messages.length >= 1);
+      expect(await held(b)).toMatchObject({
+        branches: before.branches + 1,
+        ledgers: before.ledgers + 1,
+        overlays: before.overlays + 1,
+        views: before.views + 1,
+        live: { feeds: before.live.feeds + 1 },
+      });
+
+      expect((await remove(a, branch.id)).response.status).toBe(204);
+      // once b's read models passed the deletion: no waiting on anything else
+      expect(await b.app.get(ReadModels).projections.whenCaughtUp(await a.head(), 10_000)).toBe(true);
+      await live.until('the end of the stream', () => live.ended);
+      expect(await held(b)).toEqual(before);
     } finally {
       live.close();
     }

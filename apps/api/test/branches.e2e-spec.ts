@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Branch, Claim, Report, SquadDepth, StoredEvent } from '@squad/client';
+import type { Branch, Claim, LiveMessage, Report, SquadDepth, StoredEvent } from '@squad/client';
 import { CANONICAL_LEDGER_STREAM } from '@squad/domain';
+import { Histories } from '../src/histories/histories.service';
+import { ReadModels } from '../src/histories/read-models.service';
+import { LiveUpdates } from '../src/live/live-updates.service';
 import { SEEDS_DIR, startTestApi, type TestApi } from './test-api';
+import { TypedStream } from './typed-stream';
 
 const BALERDI = 'leonardo-balerdi';
 
@@ -75,7 +79,7 @@ describe('what-if branches over HTTP', () => {
       forkAt: { storePosition: head },
       stream: `ledger-branch-${branch.id}`,
     });
-    expect(branch.id).toMatch(/^juventus-sign-balerdi-[0-9a-f]{8}$/);
+    expect(branch.id).toMatch(/^juventus-sign-balerdi-[0-9a-f]{16}$/);
 
     const signed = await recordIn(branch.id, signing('what-if-balerdi-signs'));
     expect(signed.response.status).toBe(201);
@@ -394,5 +398,202 @@ describe('what-if branches over HTTP', () => {
     });
     expect(signed.data?.club).toBe('juventus');
     expect((await player(BALERDI, { asOf: '2025-08-10' })).data?.club).toBe('marseille');
+  });
+});
+
+/** What a service holds in memory for branches: its registry, the branches opened, their live feeds. */
+const heldFor = (api: TestApi) => ({
+  ...api.app.get(Histories).held(),
+  live: api.app.get(LiveUpdates).heldForBranches(),
+});
+const nothingHeld = {
+  branches: 0,
+  owners: 0,
+  ledgers: 0,
+  overlays: 0,
+  views: 0,
+  opening: 0,
+  live: { feeds: 0, streams: 0, opening: 0, deleted: 0 },
+};
+/** Waits until the service's read models (and so what follows them: live updates, the branches' memory) passed the store's head. */
+async function caughtUp(api: TestApi): Promise<void> {
+  expect(await api.app.get(ReadModels).projections.whenCaughtUp(await api.head(), 10_000)).toBe(true);
+}
+
+describe('what-if branches let go of their memory when deleted', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ SEED_ON_EMPTY: 'true', WRITE_RATE_LIMIT: '100000' });
+  });
+  afterAll(() => api.close());
+
+  it('holds nothing of 30 branches once they are deleted: read, written and followed live', async () => {
+    expect(heldFor(api)).toEqual(nothingHeld);
+    const ids: string[] = [];
+    const streams: TypedStream<LiveMessage>[] = [];
+    try {
+      for (let i = 0; i < 30; i++) {
+        const { data: branch } = await api.client.api.POST('/v1/branches', {
+          body: { name: `Memory ${i}`, forkAt: { knownAt: '2025-07-01' } },
+        });
+        const id = branch!.id;
+        ids.push(id);
+        const read = await api.client.api.GET('/v1/clubs/{club}/squad-depth', {
+          params: { path: { club: 'juventus' }, query: { branch: id } },
+        });
+        expect(read.response.status).toBe(200);
+        const written = await api.client.api.POST('/v1/branches/{id}/reports', {
+          params: { path: { id } },
+          body: {
+            reportId: `memory-${i}`,
+            source: { name: 'What-if desk' },
+            publishedOn: '2025-08-01',
+            claims: [{ type: 'InterestDeclared', club: 'juventus', player: `memory-player-${i}`, priority: 'high' }],
+          },
+        });
+        expect(written.response.status).toBe(201);
+        if (i % 6 === 0) {
+          const stream = await TypedStream.open<LiveMessage>((options) =>
+            api.client.liveUpdates({ club: 'juventus', branch: id }, options),
+          );
+          streams.push(stream);
+          await stream.until('the snapshot', () => stream.messages.length >= 1);
+        }
+      }
+      expect(heldFor(api)).toMatchObject({
+        branches: 30,
+        owners: 1,
+        ledgers: 30,
+        overlays: 30,
+        views: 30,
+        live: { feeds: 5, streams: 5 },
+      });
+
+      for (const id of ids) {
+        expect((await api.client.api.DELETE('/v1/branches/{id}', { params: { path: { id } } })).response.status).toBe(
+          204,
+        );
+      }
+      for (const stream of streams) await stream.until('the end of the stream', () => stream.ended);
+      await caughtUp(api);
+      expect(heldFor(api)).toEqual(nothingHeld);
+      expect((await api.client.api.GET('/v1/branches')).data).toEqual({ branches: [], next: null });
+    } finally {
+      for (const stream of streams) stream.close();
+    }
+  });
+});
+
+describe('what-if branches are capped per client (BRANCH_MAX_PER_CLIENT) and in all (BRANCH_MAX_TOTAL)', () => {
+  const KEY_A = 'branch-writer-a-0123456789';
+  const KEY_B = 'branch-writer-b-0123456789';
+  const env = {
+    SEED_ON_EMPTY: 'true',
+    API_KEYS: `${KEY_A},${KEY_B}`,
+    BRANCH_MAX_PER_CLIENT: '2',
+    BRANCH_MAX_TOTAL: '3',
+  };
+  let api: TestApi;
+  afterAll(() => api.close());
+  const fork = async (key: string, name: string) => {
+    const response = await fetch(`${api.url}/v1/branches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ name, forkAt: { knownAt: '2025-07-01' } }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const remove = (key: string, id: unknown) =>
+    fetch(`${api.url}/v1/branches/${String(id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } });
+  const branchEvents = async () => (await api.store.readStream('branches')).length;
+
+  it("answers 429 BRANCH_LIMIT past a client's live branches and 429 BRANCH_CAPACITY past the store's, writing nothing, and counts the same after a restart", async () => {
+    api = await startTestApi(env);
+    const [a1, a2] = [await fork(KEY_A, 'A one'), await fork(KEY_A, 'A two')];
+    expect([a1.status, a2.status]).toEqual([201, 201]);
+    const before = await branchEvents();
+    expect(await fork(KEY_A, 'A three')).toEqual({
+      status: 429,
+      body: expect.objectContaining({ code: 'BRANCH_LIMIT', limit: 2, status: 429 }),
+    });
+    expect((await fork(KEY_B, 'B one')).status).toBe(201); // another client has room of its own
+    expect(await fork(KEY_B, 'B two')).toEqual({
+      status: 429,
+      body: expect.objectContaining({ code: 'BRANCH_CAPACITY', limit: 3 }),
+    });
+    expect(await branchEvents()).toBe(before + 1);
+
+    // the caps count the branches in the store: a restart does not reset them
+    const { sqlitePath, dir } = api;
+    await api.close(true);
+    api = await startTestApi({
+      ...env,
+      SQLITE_PATH: sqlitePath,
+      READ_MODEL_SNAPSHOT_PATH: `${dir}/read-models.snapshot`,
+    });
+    expect((await fork(KEY_A, 'A three')).body).toMatchObject({ code: 'BRANCH_LIMIT' });
+    expect((await fork(KEY_B, 'B two')).body).toMatchObject({ code: 'BRANCH_CAPACITY' });
+
+    // a deleted branch gives its room back, to its client and to the store
+    expect((await remove(KEY_A, a1.body.id)).status).toBe(204);
+    expect((await fork(KEY_A, 'A three')).status).toBe(201);
+    expect((await fork(KEY_B, 'B two')).body).toMatchObject({ code: 'BRANCH_CAPACITY' });
+  });
+});
+
+describe('GET /v1/branches pages', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ SEED_ON_EMPTY: 'false' });
+  });
+  afterAll(() => api.close());
+  const page = (query: { after?: number; limit?: number }) => api.client.api.GET('/v1/branches', { params: { query } });
+
+  it('a page at a time, oldest first: `next` is the `after` of the next page, null on the last', async () => {
+    const created: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const { data } = await api.client.api.POST('/v1/branches', {
+        body: { name: `Page ${i}`, forkAt: { knownAt: '2025-07-01' } },
+      });
+      created.push(data!.id);
+    }
+    const whole = await page({});
+    expect(whole.data?.branches.map((b) => b.id)).toEqual(created);
+    expect(whole.data?.next).toBeNull();
+
+    const pages: string[][] = [];
+    let after: number | undefined;
+    for (;;) {
+      const { data } = await page({ after, limit: 3 });
+      pages.push(data!.branches.map((b) => b.id));
+      if (data!.next === null) break;
+      after = data!.next;
+    }
+    expect(pages).toEqual([created.slice(0, 3), created.slice(3, 6), created.slice(6)]);
+
+    // a branch deleted between two pages moves no other
+    const first = (await page({ limit: 3 })).data!;
+    await api.client.api.DELETE('/v1/branches/{id}', { params: { path: { id: created[2] } } });
+    expect((await page({ after: first.next!, limit: 3 })).data?.branches.map((b) => b.id)).toEqual(created.slice(3, 6));
+  });
+
+  it('answers 400 naming `limit` or `after` when it is not a whole number in range', async () => {
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=1001', 'limit'],
+      ['limit=ten', 'limit'],
+      ['after=-1', 'after'],
+      ['after=1.5', 'after'],
+    ] as const) {
+      const response = await fetch(`${api.url}/v1/branches?${query}`);
+      const problem = (await response.json()) as { code: string; errors: { field: string }[] };
+      expect({
+        query,
+        status: response.status,
+        code: problem.code,
+        fields: problem.errors.map((e) => e.field),
+      }).toEqual({ query, status: 400, code: 'INVALID_REQUEST', fields: [field] });
+    }
+    expect((await page({ limit: 1000 })).response.status).toBe(200);
   });
 });

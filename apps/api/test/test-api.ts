@@ -29,6 +29,8 @@ export async function startTestApi(env: Record<string, string> = {}) {
   const store = api.app.get<EventStore>(EVENT_STORE);
   return {
     url: api.url,
+    /** The running application, to look at what a service holds (e.g. `app.get(Histories).held()`). */
+    app: api.app,
     dir,
     sqlitePath: join(dir, 'squad.db'),
     store,

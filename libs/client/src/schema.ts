@@ -237,12 +237,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every branch not deleted, oldest first */
+        /**
+         * The branches not deleted, oldest first, a page at a time
+         * @description A page holds at most `limit` branches; while more follow, `next` is the `after` of the next page (the creation position of the page's last branch), else null. Paging by position is stable: a branch deleted between two pages moves no other.
+         */
         get: operations["branchesList"];
         put?: never;
         /**
          * Fork a what-if branch from canonical history
-         * @description forkAt is { storePosition } (a store position: the branch sees canonical reports stored at or before it; a position inside a report moves back before that report) or { knownAt } (a record-time day: the branch sees canonical reports published on or before it and recorded before the branch). Forking appends one event: its cost does not grow with history.
+         * @description forkAt is { storePosition } (a store position: the branch sees canonical reports stored at or before it; a position inside a report moves back before that report) or { knownAt } (a record-time day: the branch sees canonical reports published on or before it and recorded before the branch). Forking appends one event: its cost does not grow with history. A client (an API key, or an address without keys) holds at most BRANCH_MAX_PER_CLIENT live branches (default 100; past it, 429 BRANCH_LIMIT), the store at most BRANCH_MAX_TOTAL (default 10,000; past it, 429 BRANCH_CAPACITY): delete one to fork another.
          */
         post: operations["branchesCreate"];
         delete?: never;
@@ -2120,7 +2123,7 @@ export interface components {
             })[];
         };
         Branch: {
-            /** @example juventus-sign-balerdi-3f9a2c1d */
+            /** @example juventus-sign-balerdi-3f9a2c1d5e8b0a47 */
             id: string;
             name: string;
             forkAt: {
@@ -2140,11 +2143,14 @@ export interface components {
             createdAt: string;
             /** @description The store position of its creation: later canonical reports are not in it */
             createdPosition: number;
-            /** @example ledger-branch-juventus-sign-balerdi-3f9a2c1d */
+            /** @example ledger-branch-juventus-sign-balerdi-3f9a2c1d5e8b0a47 */
             stream: string;
         };
         BranchList: {
+            /** @description Oldest first, at most `limit` */
             branches: components["schemas"]["Branch"][];
+            /** @description The `after` of the next page (the creation position of this page's last branch); null: this page is the last */
+            next: number | null;
         };
         Replay: {
             id: string;
@@ -3986,14 +3992,19 @@ export interface operations {
     };
     branchesList: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only branches created after this store position (default 0: from the first); the `next` of the previous page */
+                after?: number;
+                /** @description Page size, 1 to 1000 (default 100) */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The branches */
+            /** @description A page of branches */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4003,16 +4014,17 @@ export interface operations {
                      * @example {
                      *       "branches": [
                      *         {
-                     *           "id": "juventus-sign-balerdi-1a448dc9",
+                     *           "id": "juventus-sign-balerdi-1a448dc93f0e7b25",
                      *           "name": "Juventus sign Balerdi",
                      *           "forkAt": {
                      *             "storePosition": 33
                      *           },
                      *           "createdAt": "2026-12-07T09:02:18.779Z",
                      *           "createdPosition": 35,
-                     *           "stream": "ledger-branch-juventus-sign-balerdi-1a448dc9"
+                     *           "stream": "ledger-branch-juventus-sign-balerdi-1a448dc93f0e7b25"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "next": null
                      *     }
                      */
                     "application/json": components["schemas"]["BranchList"];
@@ -4053,14 +4065,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "juventus-sign-balerdi-1a448dc9",
+                     *       "id": "juventus-sign-balerdi-1a448dc93f0e7b25",
                      *       "name": "Juventus sign Balerdi",
                      *       "forkAt": {
                      *         "storePosition": 33
                      *       },
                      *       "createdAt": "2026-12-07T09:02:18.779Z",
                      *       "createdPosition": 35,
-                     *       "stream": "ledger-branch-juventus-sign-balerdi-1a448dc9"
+                     *       "stream": "ledger-branch-juventus-sign-balerdi-1a448dc93f0e7b25"
                      *     }
                      */
                     "application/json": components["schemas"]["Branch"];
@@ -4094,14 +4106,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "juventus-sign-balerdi-1a448dc9",
+                     *       "id": "juventus-sign-balerdi-1a448dc93f0e7b25",
                      *       "name": "Juventus sign Balerdi",
                      *       "forkAt": {
                      *         "storePosition": 33
                      *       },
                      *       "createdAt": "2026-12-07T09:02:18.779Z",
                      *       "createdPosition": 35,
-                     *       "stream": "ledger-branch-juventus-sign-balerdi-1a448dc9"
+                     *       "stream": "ledger-branch-juventus-sign-balerdi-1a448dc93f0e7b25"
                      *     }
                      */
                     "application/json": components["schemas"]["Branch"];

@@ -24,6 +24,8 @@ export type BranchEvent =
         readonly name: string;
         readonly forkAt: ForkAt;
         readonly createdAt: string;
+        /** Who created it, for the per-client cap (absent on branches created before API version 2.4). */
+        readonly owner?: string;
       };
     }
   | { readonly type: 'BranchDeleted'; readonly data: { readonly branchId: string; readonly deletedAt: string } };
@@ -42,6 +44,11 @@ export interface Branch {
    * without it, so it could break the branch's invariants).
    */
   readonly createdPosition: number;
+  /**
+   * Who created it (a digest of the client: see the branch registry), counted by the per-client
+   * cap on live branches; absent on branches created before API version 2.4.
+   */
+  readonly owner?: string;
 }
 
 export type BranchState =
@@ -56,10 +63,17 @@ export function evolveBranch(state: BranchState, event: BranchEvent, position: n
   switch (event.type) {
     case 'BranchCreated': {
       if (state.status !== 'unknown') return state; // an id is created once
-      const { branchId, name, forkAt, createdAt } = event.data;
+      const { branchId, name, forkAt, createdAt, owner } = event.data;
       return {
         status: 'active',
-        branch: { id: branchId, name, forkAt: upcastForkAt(forkAt), createdAt, createdPosition: position },
+        branch: {
+          id: branchId,
+          name,
+          forkAt: upcastForkAt(forkAt),
+          createdAt,
+          createdPosition: position,
+          ...(owner === undefined ? {} : { owner }),
+        },
       };
     }
     case 'BranchDeleted':
@@ -75,6 +89,8 @@ export interface CreateBranch {
   readonly name: string;
   readonly forkAt: ForkAt;
   readonly createdAt: string;
+  /** Who asks (see `Branch.owner`). */
+  readonly owner?: string;
   /** The store's head position when deciding: a fork point cannot be ahead of history. */
   readonly headPosition: number;
 }
@@ -91,8 +107,10 @@ export function decideCreateBranch(command: CreateBranch, state: BranchState): B
       'forkAt.storePosition',
     );
   }
-  const { branchId, name, forkAt, createdAt } = command;
-  return [{ type: 'BranchCreated', data: { branchId, name, forkAt, createdAt } }];
+  const { branchId, name, forkAt, createdAt, owner } = command;
+  return [
+    { type: 'BranchCreated', data: { branchId, name, forkAt, createdAt, ...(owner === undefined ? {} : { owner }) } },
+  ];
 }
 
 export interface DeleteBranch {

@@ -6,6 +6,8 @@ export class CreateBranchCommand extends Command<Branch> {
   constructor(
     readonly name: string,
     readonly forkAt: ForkAt,
+    /** Who asks (see `clientOf`), for the per-client cap. */
+    readonly client: string,
   ) {
     super();
   }
@@ -21,8 +23,8 @@ export class DeleteBranchCommand extends Command<void> {
 @CommandHandler(CreateBranchCommand)
 export class CreateBranchHandler implements ICommandHandler<CreateBranchCommand, Branch> {
   constructor(private readonly histories: Histories) {}
-  execute({ name, forkAt }: CreateBranchCommand): Promise<Branch> {
-    return this.histories.createBranch(name, forkAt);
+  execute({ name, forkAt, client }: CreateBranchCommand): Promise<Branch> {
+    return this.histories.createBranch(name, forkAt, client);
   }
 }
 

@@ -1,18 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { branchLedgerStream, type Branch } from '@squad/domain';
 import { exampleReport, parseReport } from '@squad/reports';
+import { clientOf } from '../access/access.guard';
 import { invalidRequest } from '../errors/application-error';
 import { resultView } from '../http/event-views';
-import { BranchIdPipe } from '../http/request-params';
+import { BranchIdPipe, RequestParams } from '../http/request-params';
 import { Histories } from '../histories/histories.service';
 import { RecordReportCommand } from '../histories/record-report.command';
 import { Answers } from '../openapi/answers';
 import { ref } from '../openapi/response-schemas';
 import { parseCreateBranch } from './branch-input';
 import { CreateBranchCommand, DeleteBranchCommand } from './branch.commands';
+
+/** Branches per page of `GET /v1/branches`: by default, and at most. */
+export const BRANCH_PAGE = { fallback: 100, max: 1000 };
 
 /**
  * What-if branches: canonical history up to a fork point, then reports of their own. Every read
@@ -32,7 +36,7 @@ export class BranchesController {
   @ApiOperation({
     summary: 'Fork a what-if branch from canonical history',
     description:
-      'forkAt is { storePosition } (a store position: the branch sees canonical reports stored at or before it; a position inside a report moves back before that report) or { knownAt } (a record-time day: the branch sees canonical reports published on or before it and recorded before the branch). Forking appends one event: its cost does not grow with history.',
+      'forkAt is { storePosition } (a store position: the branch sees canonical reports stored at or before it; a position inside a report moves back before that report) or { knownAt } (a record-time day: the branch sees canonical reports published on or before it and recorded before the branch). Forking appends one event: its cost does not grow with history. A client (an API key, or an address without keys) holds at most BRANCH_MAX_PER_CLIENT live branches (default 100; past it, 429 BRANCH_LIMIT), the store at most BRANCH_MAX_TOTAL (default 10,000; past it, 429 BRANCH_CAPACITY): delete one to fork another.',
   })
   @ApiBody({
     schema: {
@@ -69,17 +73,38 @@ export class BranchesController {
       { status: 201, schema: 'Branch', description: 'The branch: id, name, fork point, creation position, stream' },
     ],
   })
-  async create(@Body() body: unknown) {
+  async create(@Body() body: unknown, @Req() request: FastifyRequest) {
     const parsed = parseCreateBranch(body);
     if ('problems' in parsed) throw invalidRequest(parsed.problems);
-    return branchView(await this.commands.execute(new CreateBranchCommand(parsed.name, parsed.forkAt)));
+    const command = new CreateBranchCommand(parsed.name, parsed.forkAt, clientOf(request));
+    return branchView(await this.commands.execute(command));
   }
 
   @Get()
-  @ApiOperation({ summary: 'Every branch not deleted, oldest first' })
-  @Answers({ answers: [{ status: 200, schema: 'BranchList', description: 'The branches' }] })
-  async list() {
-    return { branches: (await this.histories.listBranches()).map(branchView) };
+  @ApiOperation({
+    summary: 'The branches not deleted, oldest first, a page at a time',
+    description:
+      "A page holds at most `limit` branches; while more follow, `next` is the `after` of the next page (the creation position of the page's last branch), else null. Paging by position is stable: a branch deleted between two pages moves no other.",
+  })
+  @ApiQuery({
+    name: 'after',
+    required: false,
+    description:
+      'Only branches created after this store position (default 0: from the first); the `next` of the previous page',
+  })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    description: `Page size, 1 to ${BRANCH_PAGE.max} (default ${BRANCH_PAGE.fallback})`,
+  })
+  @Answers({ answers: [{ status: 200, schema: 'BranchList', description: 'A page of branches' }] })
+  async list(@Query('after') afterParam?: string, @Query('limit') limitParam?: string) {
+    const params = new RequestParams();
+    const after = params.wholeNumber(afterParam, 'after', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
+    const limit = params.wholeNumber(limitParam, 'limit', { min: 1, ...BRANCH_PAGE });
+    params.done();
+    const page = await this.histories.listBranches(after, limit);
+    return { branches: page.branches.map(branchView), next: page.next ?? null };
   }
 
   @Get(':id')

@@ -22,6 +22,8 @@ describe(validateEnvironment.name, () => {
       READ_API_KEYS: [],
       WRITE_RATE_LIMIT: 600,
       LIVE_MAX_CONNECTIONS_PER_CLIENT: 20,
+      BRANCH_MAX_PER_CLIENT: 100,
+      BRANCH_MAX_TOTAL: 10000,
       REPLAY_IDLE_TIMEOUT_MS: 600000,
       TRUST_PROXY: 'false',
     });

@@ -188,6 +188,18 @@ export class Environment {
   })
   TRUST_PROXY = 'false';
 
+  /** What-if branches: live (not deleted) branches one client may hold, by API key (by IP without keys). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  BRANCH_MAX_PER_CLIENT: number = 100;
+
+  /** What-if branches: live branches in the store, every client together (every instance on the store shares them). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  BRANCH_MAX_TOTAL: number = 10_000;
+
   /** Replays: one that no client streams or steers for this long (ms) is dropped. */
   @Type(() => Number)
   @IsInt()

@@ -22,12 +22,12 @@ import { eventIdAt } from './store-identity';
 /** Replaying a large store takes seconds; a start that takes longer than this has a problem. */
 const STARTUP_CATCH_UP_LIMIT_MS = 10 * 60 * 1000;
 
-/** Something that follows the read models as they change (live updates). */
+/** Something that follows the read models as they change (live updates, the branches' memory). */
 export interface ReadModelFollower {
   /** The read models have caught up with the store as it was at start; changes follow from `position`. */
-  caughtUp(position: number): void;
+  caughtUp?(position: number): void;
   /** One applied event after that, in position order, called right after it was applied. */
-  changed(change: AppliedChange): void;
+  changed?(change: AppliedChange): void;
   /** Every event after that, whatever its stream (a branch's, the branch registry's), once the read models passed it. */
   stored?(event: StoredSquadEvent): void;
 }
@@ -57,7 +57,7 @@ export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShut
   /** Registers a follower; call before the application bootstraps (e.g. in onModuleInit). */
   follow(follower: ReadModelFollower): void {
     this.followers.push(follower);
-    if (this.live && this.runner) follower.caughtUp(this.runner.position);
+    if (this.live && this.runner) follower.caughtUp?.(this.runner.position);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -77,7 +77,7 @@ export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShut
         this.logger.error({ msg: 'projection failed on an event; skipped', position: Number(position), err: error }),
       onChange: (change) => {
         if (!this.live) return;
-        for (const follower of this.followers) follower.changed(change);
+        for (const follower of this.followers) follower.changed?.(change);
       },
       onEvent: (event) => {
         if (!this.live) return;
@@ -94,7 +94,7 @@ export class ReadModels implements OnApplicationBootstrap, BeforeApplicationShut
     }
     // no await from here to the flag: every change after this position reaches the followers
     this.live = true;
-    for (const follower of this.followers) follower.caughtUp(this.runner.position);
+    for (const follower of this.followers) follower.caughtUp?.(this.runner.position);
     this.logger.log({
       msg: 'read models caught up',
       from: loaded?.from ?? 'empty',

@@ -2,7 +2,7 @@ import type { PipeTransform } from '@nestjs/common';
 import { isIsoDate, isSlug, MAX_SLUG_LENGTH, type IsoDate, type Slug } from '@squad/domain';
 import { invalidRequest, type FieldProblem } from '../errors/application-error';
 
-/** Branch ids: a slug of the name and a random suffix, e.g. `balerdi-signs-3f9a2c1d`. */
+/** Branch ids: a slug of the name and a random suffix, e.g. `balerdi-signs-3f9a2c1d5e8b0a47`. */
 export const BRANCH_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const MAX_BRANCH_ID_LENGTH = 80;
 
@@ -41,7 +41,7 @@ export class RequestParams {
 
   branch(value: string | undefined, field = 'branch'): string | undefined {
     if (value !== undefined && !isBranchId(value)) {
-      this.add(field, `${field} must be a branch id (a lower-case slug such as "balerdi-signs-3f9a2c1d")`);
+      this.add(field, `${field} must be a branch id (a lower-case slug such as "balerdi-signs-3f9a2c1d5e8b0a47")`);
     }
     return value;
   }

@@ -75,7 +75,12 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
   /** Branch feeds by branch id, the longest idle first among those nobody follows. */
   private readonly branchFeeds = new Map<string, BranchFeed>();
   private readonly branchByStream = new Map<string, string>();
-  /** Branches seen deleted by the store subscription: a stream opening for one ends at once. */
+  /** Branch feeds being opened (`branchFeed`): how many times each. */
+  private readonly openingFeeds = new Map<string, number>();
+  /**
+   * Branches seen deleted by the store subscription while their feed was being opened: that open
+   * ends with 404. Kept only while the open runs (a later open finds the branch gone itself).
+   */
   private readonly deletedBranches = new Set<string>();
   private slowClientsDisconnected = 0;
 
@@ -131,7 +136,7 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
     }
     if (event.stream === BRANCHES_STREAM && event.type === 'BranchDeleted') {
       const id = (event.data as { branchId: string }).branchId;
-      this.deletedBranches.add(id);
+      if (this.openingFeeds.has(id)) this.deletedBranches.add(id);
       const feed = this.branchFeeds.get(id);
       if (feed) this.endBranchFeed(feed, Number(event.position));
     }
@@ -172,12 +177,26 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
    * only evicted when a stream closes, so the feed returned is still followed then.
    */
   async branchFeed(id: string): Promise<LiveFeed> {
+    this.openingFeeds.set(id, (this.openingFeeds.get(id) ?? 0) + 1);
+    try {
+      return await this.openBranchFeed(id);
+    } finally {
+      const left = (this.openingFeeds.get(id) ?? 1) - 1;
+      if (left > 0) this.openingFeeds.set(id, left);
+      else {
+        this.openingFeeds.delete(id);
+        this.deletedBranches.delete(id);
+      }
+    }
+  }
+
+  private async openBranchFeed(id: string): Promise<LiveFeed> {
     const { branch, overlay, view: shared } = await this.histories.openBranch(id);
     if (this.deletedBranches.has(id)) throw unknownBranch(id);
     const existing = this.branchFeeds.get(id);
     if (existing) {
       await existing.catchUp();
-      if (existing.deleted) throw unknownBranch(id);
+      if (existing.deleted || this.deletedBranches.has(id)) throw unknownBranch(id);
       if (this.branchFeeds.get(id) === existing) return existing;
       // evicted while catching up: a new feed, from the overlay as it is now
     }
@@ -261,6 +280,16 @@ export class LiveUpdates implements OnModuleInit, BeforeApplicationShutdown, Rea
   /** Takes one of the client's stream slots (429 past LIVE_MAX_CONNECTIONS_PER_CLIENT); returns the release. */
   admit(client: string): () => void {
     return this.slots.admit(client);
+  }
+
+  /** What this instance holds in memory for branches' live updates: all 0 once no branch is followed or being opened. */
+  heldForBranches(): { feeds: number; streams: number; opening: number; deleted: number } {
+    return {
+      feeds: this.branchFeeds.size,
+      streams: this.branchByStream.size,
+      opening: this.openingFeeds.size,
+      deleted: this.deletedBranches.size,
+    };
   }
 
   status(): LiveStatus {

@@ -542,16 +542,23 @@ const SCHEMAS = {
     }),
   }),
   Branch: object({
-    id: { type: 'string', example: 'juventus-sign-balerdi-3f9a2c1d' },
+    id: { type: 'string', example: 'juventus-sign-balerdi-3f9a2c1d5e8b0a47' },
     name: text(),
     forkAt: {
       oneOf: [object({ storePosition: storePosition() }), object({ knownAt: day })],
     },
     createdAt: instant,
     createdPosition: storePosition('The store position of its creation: later canonical reports are not in it'),
-    stream: { type: 'string', example: 'ledger-branch-juventus-sign-balerdi-3f9a2c1d' },
+    stream: { type: 'string', example: 'ledger-branch-juventus-sign-balerdi-3f9a2c1d5e8b0a47' },
   }),
-  BranchList: object({ branches: list(ref('Branch')) }),
+  BranchList: object({
+    branches: list(ref('Branch'), 'Oldest first, at most `limit`'),
+    next: nullable(
+      storePosition(
+        "The `after` of the next page (the creation position of this page's last branch); null: this page is the last",
+      ),
+    ),
+  }),
   Replay: object(replayState),
   ReplayCreated: object({
     ...replayState,
