@@ -1,4 +1,4 @@
-import { CANONICAL_LEDGER_STREAM, upcastClaimRefs, type Slug, type SquadEvent } from '@squad/domain';
+import { CANONICAL_LEDGER_STREAM, upcastClaimRefs, type Slug, type Source, type SquadEvent } from '@squad/domain';
 import { addFact, emptyHistory, historyStartingWith, type History } from '../history/bitemporal-history';
 import { toDay, yearOf, type Day } from '../history/calendar';
 import { noteClubSighting, type ClubSightings } from '../history/club-sightings';
@@ -10,7 +10,7 @@ import type { ProjectedEvent, ReportInfo } from './projected-event';
 import { pursuitClubOf, ROUTES, routeOf, type Route } from './routes';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 17;
+export const READ_MODEL_VERSION = 18;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
@@ -35,6 +35,8 @@ export interface SquadReadModel {
   readonly reports: LazyIndex<ReportInfo, Map<string, ReportInfo>>;
   /** The report of the last event applied: the next event most likely belongs to it too. */
   lastReport: ReportInfo | undefined;
+  /** The history of the last player an event was filed for: a report's claims are mostly about one player. */
+  lastPlayer: PlayerHistory | undefined;
   /** Each player's history, with his pursuits and the indexes keyed by him (see `PlayerHistory`). */
   readonly players: Map<Slug, PlayerHistory>;
   /** Each club's roster in both clocks: who may be in its squad on a day. */
@@ -82,9 +84,17 @@ export interface PlayerHistory extends History<ProjectedEvent, PlayerView>, Wher
   readonly player: Slug;
   /** His pursuits: built from his history when first read (see `pursuitsOf`), then kept up to date. */
   pursuitIndex: PursuitIndex | undefined;
-  /** Every club he has been linked to by registration, transfer or loan. */
-  readonly linkedClubs: Set<Slug>;
+  /**
+   * Every club he has been linked to by registration, transfer or loan, in the order linked. An
+   * array, replaced (never changed) when a club is added: a player is linked to a few clubs, and a
+   * Set each cost more memory than his facts' array (a tenth of a rebuild's heap, all of it copied
+   * by the garbage collector).
+   */
+  linkedClubs: readonly Slug[];
 }
+
+/** The clubs of a player linked to none yet: shared, as `linkedClubs` is replaced rather than changed. */
+const NO_CLUBS: readonly Slug[] = Object.freeze([]);
 
 function emptyPlayerHistory(player: Slug): PlayerHistory {
   // one literal with every field: a spread would leave some outside the object itself (a cache miss more per event)
@@ -95,7 +105,7 @@ function emptyPlayerHistory(player: Slug): PlayerHistory {
     maxKnownFrom: history.maxKnownFrom,
     maxValidFrom: history.maxValidFrom,
     checkpoints: history.checkpoints,
-    linkedClubs: new Set(),
+    linkedClubs: NO_CLUBS,
     currentClub: undefined,
     currentLoanClub: undefined,
     pursuitIndex: undefined,
@@ -143,6 +153,7 @@ export function emptyReadModel(stream: string = CANONICAL_LEDGER_STREAM): SquadR
     stream,
     position: 0,
     lastReport: undefined,
+    lastPlayer: undefined,
     reports: { pending: [], index: new Map() },
     players: new Map(),
     rosters: new Map(),
@@ -213,8 +224,14 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
   let touched = clubs;
   let player = route.player === null ? undefined : route.player(data);
   if (player !== undefined) {
-    let history = model.players.get(player);
-    if (history === undefined) model.players.set(player, (history = emptyPlayerHistory(player)));
+    // the claims of a report are stored together, and most are about the same player (an equal
+    // string): his history without a look-up in a map of every player
+    let history = model.lastPlayer;
+    if (history === undefined || history.player !== player) {
+      history = model.players.get(player);
+      if (history === undefined) model.players.set(player, (history = emptyPlayerHistory(player)));
+      model.lastPlayer = history;
+    }
     // the event keeps the history's copy of the slug (an equal string): one copy per player, not per event
     player = history.player;
     (data as { player: Slug }).player = player;
@@ -227,9 +244,9 @@ export function applyEvent(model: SquadReadModel, stored: StoredSquadEvent): App
       else targets.pending.push(event);
       if (history.pursuitIndex !== undefined) filePursuitFact(history.pursuitIndex, club, event);
       // his own club's squad depth (and a loan club's) lists who pursues him: refresh it too
-      for (const holder of [history.currentClub, history.currentLoanClub]) {
-        if (holder !== undefined && !touched.includes(holder)) touched = [...touched, holder];
-      }
+      const { currentClub, currentLoanClub } = history;
+      if (currentClub !== undefined && !touched.includes(currentClub)) touched = [...touched, currentClub];
+      if (currentLoanClub !== undefined && !touched.includes(currentLoanClub)) touched = [...touched, currentLoanClub];
     }
   }
   if (route.club !== null) {
@@ -312,24 +329,34 @@ function reportOf(model: SquadReadModel, metadata: SquadEvent['metadata'], posit
   if (previous !== undefined && previous.reportId === metadata.reportId) return previous;
   let report = metadata.claimIndex === 0 ? undefined : reportById(model, metadata.reportId);
   if (report === undefined) {
-    const source = metadata.source;
-    const sourceKey = source.url === undefined ? source.name : `${source.name}\n${source.url}`;
-    let shared = model.sources.get(sourceKey);
-    if (shared === undefined) model.sources.set(sourceKey, (shared = source));
-    report = {
-      reportId: metadata.reportId,
-      source: shared,
-      publishedOn: metadata.publishedOn,
-      publishedOnApprox: metadata.publishedOnApprox,
-      position,
-      claimCount: metadata.claimCount,
-      ...(metadata.evidence !== undefined ? { evidence: metadata.evidence } : {}),
-    };
+    const source = sharedSource(model, metadata.source, previous);
+    const { reportId, publishedOn, publishedOnApprox, claimCount, evidence } = metadata;
+    // two literals rather than a spread of an optional field: no object in between, and each
+    // report's fields in the object itself
+    report =
+      evidence === undefined
+        ? { reportId, source, publishedOn, publishedOnApprox, position, claimCount }
+        : { reportId, source, publishedOn, publishedOnApprox, position, claimCount, evidence };
     model.reports.pending.push(report);
     fileByDay(model, report);
   }
   model.lastReport = report;
   return report;
+}
+
+/**
+ * The one object kept for a source (by name and address). Reports mostly come from the source of
+ * the report before them, whose object is the shared one: then no key is built or looked up.
+ */
+function sharedSource(model: SquadReadModel, source: Source, previous: ReportInfo | undefined): Source {
+  if (previous !== undefined) {
+    const last = previous.source;
+    if (last.name === source.name && last.url === source.url) return last;
+  }
+  const key = source.url === undefined ? source.name : `${source.name}\n${source.url}`;
+  let shared = model.sources.get(key);
+  if (shared === undefined) model.sources.set(key, (shared = source));
+  return shared;
 }
 
 /** Files a report under its publication day, once, when its first claim arrives. */
@@ -375,23 +402,28 @@ function fileInRosters(
   moveOf: NonNullable<Route['move']>,
 ): void {
   const playerFacts = history.facts;
-  const linked = history.linkedClubs;
+  let linked = history.linkedClubs;
   const newest = playerFacts[playerFacts.length - 1] === fact;
-  for (const club of clubs) {
-    if (linked.has(club)) continue;
-    linked.add(club);
-    let roster = model.rosters.get(club);
-    if (roster === undefined) model.rosters.set(club, (roster = emptyHistory()));
-    if (!newest) {
-      for (let i = playerFacts.indexOf(fact) + 1; i < playerFacts.length; i++) {
-        if (routeOf(playerFacts[i]).move !== null) addFact(roster, playerFacts[i]);
+  // one pass over the clubs named, one look-up in the rosters each (the order in which rosters
+  // get their facts does not matter: each keeps its own in valid-time order)
+  for (let c = 0; c < clubs.length; c++) {
+    const club = clubs[c];
+    let roster: History<ProjectedEvent, RosterView> | undefined;
+    if (!linked.includes(club)) {
+      history.linkedClubs = linked = linked.concat(club); // sized to fit (a spread leaves room for 16 more)
+      roster = model.rosters.get(club);
+      if (roster === undefined) model.rosters.set(club, (roster = emptyHistory()));
+      if (!newest) {
+        for (let i = playerFacts.indexOf(fact) + 1; i < playerFacts.length; i++) {
+          if (routeOf(playerFacts[i]).move !== null) addFact(roster, playerFacts[i]);
+        }
       }
     }
+    if (newest) addFact(roster ?? model.rosters.get(club)!, fact);
   }
   if (newest) {
-    // each roster once: the clubs named, then those he was at (all linked, so their rosters exist)
+    // each roster once: the clubs named (above), then those he was at (all linked, so their rosters exist)
     const { currentClub, currentLoanClub } = history;
-    for (const club of clubs) addFact(model.rosters.get(club)!, fact);
     if (currentClub && !clubs.includes(currentClub)) addFact(model.rosters.get(currentClub)!, fact);
     if (currentLoanClub && currentLoanClub !== currentClub && !clubs.includes(currentLoanClub)) {
       addFact(model.rosters.get(currentLoanClub)!, fact);
