@@ -304,6 +304,13 @@ describe('writes need a write key (API_KEYS), reads stay open', () => {
   });
 });
 
+/** The query a read cannot be answered without, for the reads that have one. */
+function requiredQuery(path: string): string | undefined {
+  if (path === '/v1/players') return 'search=rugani';
+  if (path.endsWith('/changes')) return 'since=2025-06-01';
+  return undefined;
+}
+
 describe('reads need a key when READ_API_KEYS is set', () => {
   let api: TestApi;
   beforeAll(async () => {
@@ -334,8 +341,9 @@ describe('reads need a key when READ_API_KEYS is set', () => {
         ['read key in query', {}, `?access_token=${READ_KEY}`],
         ['read key in cookie', { headers: { cookie: `theme=dark; squad_api_key=${READ_KEY}` } }, ''],
       ] as const) {
-        // the player search requires its text
-        const search = op.path === '/v1/players' ? `${query ? '&' : '?'}search=rugani` : '';
+        // the reads with a required query parameter: the player search its text, the changes their start
+        const required = requiredQuery(op.path);
+        const search = required ? `${query ? '&' : '?'}${required}` : '';
         const response = await fetch(`${api.url}${op.path}${query}${search}`, init);
         // admitted: answered (a made-up id in the path may be unknown), not refused
         expect({ path: op.path, how, status: response.status }).toEqual({

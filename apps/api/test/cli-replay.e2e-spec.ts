@@ -14,9 +14,10 @@ describe('npm run cli -- replay', () => {
       expect(days).toEqual(['2025-06-01', '2025-06-17', '2025-06-25', '2025-06-28', '2025-07-06', '2025-09-04']);
       const june17 = all.stdout.split('── ')[2];
       expect(june17).toContain('Tuttojuve: tuttojuve-2025-06-17-balerdi (5 claims)');
+      expect(june17).toContain('Tuttojuve: tuttojuve-2025-06-17-balerdi-profile (1 claim)'); // about a target of Juventus
       expect(june17).toMatch(/^\s+GK\s+0\/0\s+short\s+│ leonardo-balerdi\s+talks-refused\s+top$/m);
       expect(june17).toMatch(/^\s+CB\s+3\/4\s+short\s+│$/m); // Bremer injured that day
-      expect(all.stdout).toMatch(/6 reports from 2025-06-01 to 2025-09-10/);
+      expect(all.stdout).toMatch(/10 reports from 2025-06-01 to 2025-09-10/);
 
       // at a speed, every calendar day, empty ones included
       const paced = await cli(

@@ -105,6 +105,79 @@ describe('read models over HTTP, on the seed data', () => {
     expect(await rugani({ asOf: '2025-06-20' })).toMatchObject({ status: 'available' });
   });
 
+  it('reads knownAt alone as the picture believed that day: asOf defaults to the knownAt day, not to today', async () => {
+    const targets = (query: { asOf?: string; knownAt?: string }) =>
+      api.client.api.GET('/v1/clubs/{club}/targets', { params: { path: juventus, query } });
+    const alone = await targets({ knownAt: '2025-07-10' });
+    expect(alone.response.status).toBe(200);
+    expect(alone.data).toMatchObject({ asOf: '2025-07-10', knownAt: '2025-07-10', open: 1 });
+    // the same answer as both clocks named, whatever the day it is asked
+    expect(alone.data).toEqual((await targets({ asOf: '2025-07-10', knownAt: '2025-07-10' })).data);
+    // a player's document too
+    const balerdi = await api.client.api.GET('/v1/players/{player}', {
+      params: { path: { player: 'leonardo-balerdi' }, query: { knownAt: '2025-06-18' } },
+    });
+    expect(balerdi.data).toMatchObject({ asOf: '2025-06-18', knownAt: '2025-06-18' });
+  });
+
+  it('records a window of days as an approximate day, its last, and shows the window in the timeline', async () => {
+    const posted = await api.client.api.POST('/v1/reports', {
+      body: {
+        reportId: 'window-return-2027',
+        source: { name: 'La Gazzetta dello Sport' },
+        publishedOn: '2027-03-10',
+        claims: [
+          { type: 'PlayerInjured', player: 'gleison-bremer', injury: 'knee', effectiveOn: '2027-01-05' },
+          {
+            type: 'PlayerReturnedFromInjury',
+            player: 'gleison-bremer',
+            effectiveBetween: { from: '2027-02-20', to: '2027-03-04' },
+          },
+        ],
+      },
+    });
+    expect(posted.response.status).toBe(201);
+    const at = async (asOf: string) =>
+      playersOf(
+        (
+          await api.client.api.GET('/v1/clubs/{club}/squad-depth', {
+            params: { path: juventus, query: { asOf, minPosition: posted.data!.storePosition! } },
+          })
+        ).data,
+      ).find((p) => p.player === 'gleison-bremer')?.status;
+    // inside the window he is still counted injured: back for sure on its last day
+    expect(await at('2027-02-25')).toBe('injured');
+    expect(await at('2027-03-04')).toBe('available');
+    const timeline = await api.client.api.GET('/v1/players/{player}/timeline', {
+      params: { path: { player: 'gleison-bremer' }, query: { asOf: '2027-03-31' } },
+    });
+    expect(
+      timeline.data?.timeline.find((fact) => fact.reportId === 'window-return-2027' && fact.claimIndex === 1),
+    ).toMatchObject({
+      type: 'PlayerReturnedFromInjury',
+      effectiveOn: '2027-03-04',
+      effectiveOnApprox: true,
+      effectiveBetween: { from: '2027-02-20', to: '2027-03-04' },
+    });
+    // a window that ends before it starts: 400 naming the field, nothing written
+    const refused = await api.client.api.POST('/v1/reports', {
+      body: {
+        reportId: 'window-backwards-2027',
+        source: { name: 'La Gazzetta dello Sport' },
+        publishedOn: '2027-03-10',
+        claims: [
+          {
+            type: 'PlayerReturnedFromInjury',
+            player: 'gleison-bremer',
+            effectiveBetween: { from: '2027-03-04', to: '2027-02-20' },
+          },
+        ],
+      },
+    });
+    expect(refused.response.status).toBe(400);
+    expect(refused.error?.errors?.map((e) => e.field)).toEqual(['claims[0].effectiveBetween.to']);
+  });
+
   it('shows a player and his timeline', async () => {
     const player = await api.client.api.GET('/v1/players/{player}', {
       params: { path: { player: 'leonardo-balerdi' }, query: { asOf: '2025-09-10' } },
@@ -120,11 +193,20 @@ describe('read models over HTTP, on the seed data', () => {
       params: { path: { player: 'gleison-bremer' } },
     });
     expect(timeline.data?.timeline.map((t) => t.type)).toEqual([
+      'PlayerInjured', // La Gazzetta's ACL injury, dated before the window
       'PlayerRegistered',
       'PlayerInjured',
+      'PlayerReturnedFromInjury', // inside the window, approximately
       'PlayerReturnedFromInjury',
     ]);
-    expect(timeline.data?.timeline[1]).toMatchObject({
+    expect(timeline.data?.timeline[0]).toMatchObject({
+      effectiveOn: '2025-05-31',
+      effectiveOnApprox: true,
+      publishedOn: '2025-06-28',
+      source: { name: 'La Gazzetta dello Sport' },
+    });
+    expect(timeline.data?.timeline[3]).toMatchObject({ effectiveOn: '2025-09-01', effectiveOnApprox: true });
+    expect(timeline.data?.timeline[2]).toMatchObject({
       effectiveOn: '2025-06-17',
       publishedOn: '2025-06-17',
       source: { name: 'Tuttojuve' },

@@ -15,9 +15,12 @@ const SEED_DAYS = ['2025-06-01', '2025-06-17', '2025-06-25', '2025-06-28', '2025
 describe('replays over HTTP', () => {
   let api: TestApi;
   const streams: { close(): void }[] = [];
+  /** Replays a test made: deleted after it, as a client holds at most MAX_REPLAYS_PER_CLIENT at once. */
+  const made: string[] = [];
   const create = async (body: NewReplay) => {
     const created = await api.client.api.POST('/v1/replays', { body });
     expect(created.response.status).toBe(201);
+    made.push(created.data!.id);
     return created.data!;
   };
   /** A replay's stream through the typed client, once it is open. */
@@ -59,8 +62,9 @@ describe('replays over HTTP', () => {
   beforeAll(async () => {
     api = await startTestApi({ SEED_ON_EMPTY: 'true', LIVE_HEARTBEAT_MS: '200' });
   });
-  afterEach(() => {
+  afterEach(async () => {
     for (const stream of streams.splice(0)) stream.close();
+    for (const id of made.splice(0)) await api.client.api.DELETE('/v1/replays/{id}', byId(id));
   });
   afterAll(() => api.close());
 
@@ -71,7 +75,7 @@ describe('replays over HTTP', () => {
       speed: 'max',
       clubs: ['juventus'],
       days: 102,
-      reports: 6,
+      reports: 10,
       storePosition: await api.head(),
       stream: `/v1/replays/${replay.id}/stream`,
     });
@@ -97,6 +101,8 @@ describe('replays over HTTP', () => {
           },
         ]),
       }),
+      // the same article's later report (issue 20): about Balerdi, a target of Juventus
+      expect.objectContaining({ reportId: 'tuttojuve-2025-06-17-balerdi-profile', publishedOn: '2025-06-17' }),
     ]);
     expect(told[1].data.reports[0].claims).toHaveLength(5);
     // the first day tells the three documents whole; each is what the REST endpoint answers for that day, as known then
@@ -125,8 +131,18 @@ describe('replays over HTTP', () => {
       player: 'leonardo-balerdi',
       stage: 'talks-refused',
     });
-    // only what changed: on 25 June, talks requested changes nothing in Juventus' documents (the stage only moves forward)
-    expect(told[2].data.changes.map((c) => c.model)).not.toContain('squad-depth');
+    // only what changed: on 25 June, talks requested change no count in Juventus' squad depth (the stage only moves
+    // forward); only the incoming target's latest news moves to that day's (approximately dated) report
+    const before = documentOf(told[1].data.changes, 'squad-depth');
+    const after = documentOf(told[2].data.changes, 'squad-depth');
+    expect(after?.totals).toEqual(before?.totals);
+    const incoming = (document: typeof after) => document?.positions.flatMap((p) => p.incomingTargets);
+    expect(incoming(before)?.map((t) => t.lastNewsOn)).toEqual(['2025-06-17']);
+    expect(incoming(after)?.map((t) => ({ on: t.lastNewsOn, approx: t.lastNewsOnApprox }))).toEqual([
+      { on: '2025-06-25', approx: true },
+    ]);
+    // while its target list now shows Marseille's stance, from Football Italia's report of that day
+    expect(documentOf(told[2].data.changes, 'targets')?.targets[0].notForSale).toMatchObject({ since: '2025-06-25' });
     expect(stream.messages.find((m) => m.event === 'end')?.data).toMatchObject({
       from: '2025-06-01',
       to: '2025-09-10',
@@ -199,7 +215,10 @@ describe('replays over HTTP', () => {
     expect((await step(replay.id)).data?.told).toBe('2025-06-28');
     await stream.until('the sought day', () => daysOf(stream).length === 3);
     const sought = daysOf(stream)[2].data;
-    expect(sought.reports.map((r) => r.reportId)).toEqual(['gazzetta-2025-06-28-balerdi']);
+    expect(sought.reports.map((r) => r.reportId)).toEqual([
+      'gazzetta-2025-06-28-balerdi',
+      'gazzetta-2025-06-28-captain-staff-squad',
+    ]);
     expect(sought.changes.map((c) => c.model)).toEqual(['squad-depth', 'targets', 'outgoing']);
     expect(documentOf(sought.changes, 'outgoing')?.outgoing.map((o) => o.player)).toEqual([
       'daniele-rugani',
@@ -347,6 +366,42 @@ describe('replays over HTTP', () => {
     // nothing about Marseille: the first day told carries its documents whole, with no report
     expect(await reportsTold('marseille')).toEqual([{ day: '2029-03-10', reports: [] }]);
     expect(await reportsTold()).toEqual([{ day: '2029-03-10', reports: ['bremer-hurt-2029', 'ajax-keeper-2029'] }]);
+  });
+
+  it("judges squad depth by the replay's formation when it names one, else by the manager's", async () => {
+    expect(
+      await record({
+        reportId: 'formation-club-2031',
+        source: { name: 'Club statement' },
+        publishedOn: '2031-01-05',
+        claims: [
+          {
+            type: 'PlayerRegistered',
+            player: 'formation-club-keeper',
+            name: 'A Keeper',
+            club: 'formation-club',
+            position: 'GK',
+          },
+          { type: 'ManagerAppointed', club: 'formation-club', manager: 'A Manager', formation: '3-4-2-1' },
+        ],
+      }),
+    ).toBe(201);
+    const toldFormation = async (formation?: string) => {
+      const replay = await create({
+        from: '2031-01-01',
+        to: '2031-01-10',
+        club: 'formation-club',
+        ...(formation ? { formation } : {}),
+      });
+      const stream = await open(replay.id);
+      await stream.until('the end', () => ended(stream));
+      const depth = daysOf(stream)
+        .flatMap((m) => m.data.changes)
+        .find((change) => change.model === 'squad-depth');
+      return depth && { formation: depth.document.formation, formationFrom: depth.document.formationFrom };
+    };
+    expect(await toldFormation('4-3-3')).toEqual({ formation: '4-3-3', formationFrom: 'request' });
+    expect(await toldFormation()).toEqual({ formation: '3-4-2-1', formationFrom: 'manager' });
   });
 
   it('keeps a finite speed: n days take at least n - 1 intervals', async () => {

@@ -83,12 +83,12 @@ describe('seed data and the CLI', () => {
   it('loads the seed reports into an empty store at first start, and never again', async () => {
     const sqlitePath = join(dir, 'first-start.db');
     const seeded = await headAfterStart(sqlitePath);
-    expect(seeded).toBe(33); // the claims of the six seed reports
+    expect(seeded).toBe(42); // the claims of the ten seed reports
     expect(await headAfterStart(sqlitePath)).toBe(seeded);
 
     const again = await cli(['seed'], { SQLITE_PATH: sqlitePath });
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('recorded: 0\nalready present: 6\nrejected: 0');
+    expect(again.stdout).toContain('recorded: 0\nalready present: 10\nrejected: 0');
   });
 
   it('finishes seeding that a killed start left halfway, and leaves a store of other reports alone', async () => {
@@ -107,10 +107,23 @@ describe('seed data and the CLI', () => {
     );
     expect((await cli(['import', firstTwo], { SQLITE_PATH: partial })).code).toBe(0);
     const partly = await headAfterStart(partial);
-    expect(partly).toBe(33); // all six seed reports' claims
+    expect(partly).toBe(42); // all ten seed reports' claims
     expect((await cli(['seed'], { SQLITE_PATH: partial })).stdout).toContain(
-      'recorded: 0\nalready present: 6\nrejected: 0',
+      'recorded: 0\nalready present: 10\nrejected: 0',
     );
+
+    // a store seeded before issue 20 (the six reports 00 to 05) gets the four added since at its next start
+    const older = join(dir, 'older-seeds.db');
+    const firstSix = join(dir, 'first-six-seeds.ndjson');
+    writeFileSync(
+      firstSix,
+      seedFiles
+        .filter((file) => file < '06')
+        .map((file) => JSON.stringify(JSON.parse(readFileSync(join(ROOT, 'seeds', file), 'utf8'))))
+        .join('\n'),
+    );
+    expect((await cli(['import', firstSix], { SQLITE_PATH: older })).stdout).toContain('recorded: 6\n');
+    expect(await headAfterStart(older)).toBe(42);
 
     const own = join(dir, 'own-reports.db');
     const ownReport = join(dir, 'own-report.ndjson');
@@ -213,7 +226,7 @@ describe('read-model checkpoints and rebuild', () => {
     const first = await readAllViews(env);
     expect(first.from).toBe('empty');
     expect(first.snapshotWritten).toBe(true);
-    expect(first.answers[0]).toMatchObject({ club: 'juventus', storePosition: 33 });
+    expect(first.answers[0]).toMatchObject({ club: 'juventus', storePosition: 42 });
 
     const restarted = await readAllViews(env);
     expect(restarted.from).toBe('snapshot');
@@ -221,7 +234,7 @@ describe('read-model checkpoints and rebuild', () => {
 
     const rebuilt = await cli(['rebuild'], env);
     expect(rebuilt.code).toBe(0);
-    expect(rebuilt.stdout).toContain('rebuilt read models: 33 events up to position 33');
+    expect(rebuilt.stdout).toContain('rebuilt read models: 42 events up to position 42');
     const afterRebuild = await readAllViews(env);
     expect(afterRebuild.from).toBe('snapshot');
     expect(afterRebuild.answers).toEqual(first.answers);

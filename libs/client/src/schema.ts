@@ -179,6 +179,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/clubs/{club}/contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A club's contract expiries by season (the one containing asOf and the next two, 1 July to 30 June): who leaves, and who is left per position if nobody renews */
+        get: operations["readModelsContracts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/players": {
         parameters: {
             query?: never;
@@ -222,6 +239,40 @@ export interface paths {
         };
         /** Every recorded fact about a player, with both clocks: effectiveOn (valid) and publishedOn (record) */
         get: operations["readModelsTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clubs/{club}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the news published from since to until changed in a club's squad depth, targets and outgoing candidates, newest first */
+        get: operations["readModelsClubChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the news published from since to until changed in every club's documents, newest first */
+        get: operations["readModelsAllChanges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -490,6 +541,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /** @example Leonardo Balerdi */
@@ -517,6 +570,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -544,6 +599,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -571,6 +628,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -599,6 +658,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -628,6 +689,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -657,6 +720,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -683,6 +748,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -720,6 +787,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /** @example ACL */
@@ -744,6 +813,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
         };
@@ -764,6 +835,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /** @example ajax */
@@ -786,6 +859,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /** @example ajax */
@@ -817,6 +892,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -844,6 +921,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /** @example marseille */
@@ -871,6 +950,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /** @example marseille */
@@ -898,6 +979,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -925,6 +1008,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /** @example 20000000 */
@@ -947,6 +1032,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example juventus */
             club: string;
             /** @example Igor Tudor */
@@ -974,6 +1061,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example juventus */
             club: string;
             /**
@@ -1001,6 +1090,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /** @example marseille */
@@ -1027,6 +1118,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /** @example juventus */
@@ -1055,6 +1148,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -1080,6 +1175,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /** @example Leonardo Balerdi */
@@ -1129,6 +1226,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example juventus-u23 */
             club: string;
             /**
@@ -1169,6 +1268,8 @@ export interface components {
              * @default false
              */
             effectiveOnApprox?: boolean;
+            /** @description When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true) */
+            effectiveBetween?: components["schemas"]["DateWindow"];
             /** @example leonardo-balerdi */
             player: string;
             /**
@@ -1209,6 +1310,18 @@ export interface components {
             evidence?: string[];
             /** @description One or more claims; see the examples per claim type */
             claims: components["schemas"]["Claim"][];
+        };
+        DateWindow: {
+            /**
+             * @description The first day it may have taken effect
+             * @example 2025-08-20
+             */
+            from: string;
+            /**
+             * @description The day by which it had taken effect
+             * @example 2025-09-04
+             */
+            to: string;
         };
         /** @description Who published a report: the same shape everywhere in the API */
         Source: {
@@ -1281,6 +1394,19 @@ export interface components {
              * @example 2025-06-17
              */
             expectedReturnOn?: string;
+            /**
+             * Format: date
+             * @description Record time: the publication day of the latest report about the injury among those known at knownAt
+             * @example 2025-06-17
+             */
+            lastNewsOn?: string;
+            /** @description True when no news of it for more than 60 days, with no return expected (none given, or past) on asOf: an old report, not news (it still counts as before) */
+            stale?: boolean;
+            /**
+             * @description lastNewsOn is approximate (an undated report, a data provider record dated by its window)
+             * @enum {boolean}
+             */
+            lastNewsOnApprox?: true;
         };
         Loan: {
             /** @example juventus */
@@ -1299,6 +1425,19 @@ export interface components {
             optionToBuyEur?: number;
             /** @description The borrower must buy him at the end of the loan */
             obligationToBuy?: boolean;
+            /**
+             * Format: date
+             * @description Record time: the publication day of the latest report about the loan among those known at knownAt
+             * @example 2025-06-17
+             */
+            lastNewsOn?: string;
+            /** @description True when no news of it for more than 365 days, with no until or past it on asOf: an old report, not news (it still counts as before) */
+            stale?: boolean;
+            /**
+             * @description lastNewsOn is approximate (an undated report, a data provider record dated by its window)
+             * @enum {boolean}
+             */
+            lastNewsOnApprox?: true;
         };
         Contract: {
             /** @example juventus */
@@ -1320,7 +1459,20 @@ export interface components {
             /** @example juventus */
             club: string;
             stage: components["schemas"]["Stage"];
+            /**
+             * Format: date
+             * @description Record time: the publication day of the latest report about the pursuit among those known at knownAt
+             * @example 2025-06-17
+             */
+            lastNewsOn: string;
+            /** @description True when the pursuit is open and had no news for more than 90 days (a renewal expected later aside) on asOf: an old report, not news (it still counts as before) */
+            stale: boolean;
             lastBid?: components["schemas"]["LastBid"];
+            /**
+             * @description lastNewsOn is approximate (an undated report, a data provider record dated by its window)
+             * @enum {boolean}
+             */
+            lastNewsOnApprox?: true;
         };
         /** @description The club that holds him says he is not for sale */
         NotForSaleStance: {
@@ -1466,9 +1618,22 @@ export interface components {
                 /** @example juventus */
                 player: string;
                 stage: components["schemas"]["Stage"];
+                /**
+                 * Format: date
+                 * @description Record time: the publication day of the latest report about the pursuit among those known at knownAt
+                 * @example 2025-06-17
+                 */
+                lastNewsOn: string;
+                /** @description True when the pursuit is open and had no news for more than 90 days (a renewal expected later aside) on asOf: an old report, not news (it still counts as before) */
+                stale: boolean;
                 name?: string;
                 /** @enum {string} */
                 priority?: "top" | "high" | "medium" | "low";
+                /**
+                 * @description lastNewsOn is approximate (an undated report, a data provider record dated by its window)
+                 * @enum {boolean}
+                 */
+                lastNewsOnApprox?: true;
             }[];
             outgoingCandidates: {
                 /** @example juventus */
@@ -1540,11 +1705,32 @@ export interface components {
             player: string;
             stage: components["schemas"]["Stage"];
             open: boolean;
+            /**
+             * Format: date
+             * @description Record time: the publication day of the latest report about the pursuit among those known at knownAt
+             * @example 2025-06-17
+             */
+            lastNewsOn: string;
+            /** @description True when the pursuit is open and had no news for more than 90 days (a renewal expected later aside) on asOf: an old report, not news (it still counts as before) */
+            stale: boolean;
             /** @description Other clubs pursuing him this season */
             rivals: {
                 /** @example juventus */
                 club: string;
                 stage: components["schemas"]["Stage"];
+                /**
+                 * Format: date
+                 * @description Record time: the publication day of the latest report about the pursuit among those known at knownAt
+                 * @example 2025-06-17
+                 */
+                lastNewsOn: string;
+                /** @description True when the pursuit is open and had no news for more than 90 days (a renewal expected later aside) on asOf: an old report, not news (it still counts as before) */
+                stale: boolean;
+                /**
+                 * @description lastNewsOn is approximate (an undated report, a data provider record dated by its window)
+                 * @enum {boolean}
+                 */
+                lastNewsOnApprox?: true;
             }[];
             /** @description The reports of this pursuit */
             supporting: {
@@ -1594,6 +1780,11 @@ export interface components {
              * @example 2025-06-17
              */
             since?: string;
+            /**
+             * @description lastNewsOn is approximate (an undated report, a data provider record dated by its window)
+             * @enum {boolean}
+             */
+            lastNewsOnApprox?: true;
             /**
              * Format: date
              * @example 2025-06-17
@@ -1661,6 +1852,8 @@ export interface components {
             wantedBy: components["schemas"]["Suitor"][];
             name?: string;
             position?: components["schemas"]["FootballPosition"];
+            injury?: components["schemas"]["Injury"];
+            loan?: components["schemas"]["Loan"];
             returnedFromLoan?: {
                 /** @example juventus */
                 fromClub: string;
@@ -1717,6 +1910,315 @@ export interface components {
             /** @description The what-if branch read (absent: canonical history) */
             branch?: string;
         };
+        /** @description A player whose contract (or loan here) ends in the season */
+        ContractDeparture: {
+            /** @example juventus */
+            player: string;
+            status: components["schemas"]["PlayerStatus"];
+            /**
+             * Format: date
+             * @description His last day at the club if nobody renews: his contract ends, or his loan here
+             * @example 2025-06-17
+             */
+            leavesOn: string;
+            /**
+             * @description loan-ends: a loanee goes back to the club he is registered at
+             * @enum {string}
+             */
+            reason: "contract-expires" | "loan-ends";
+            name?: string;
+            position?: components["schemas"]["FootballPosition"];
+            /**
+             * @description For a player on loan here: the club he is registered at
+             * @example juventus
+             */
+            registeredAt?: string;
+            /**
+             * Format: date
+             * @description When his contract with the club he is registered at ends
+             * @example 2025-06-17
+             */
+            contractExpiresOn?: string;
+            loan?: components["schemas"]["Loan"];
+        };
+        ContractRemainingPlayer: {
+            /** @example juventus */
+            player: string;
+            name?: string;
+            position?: components["schemas"]["FootballPosition"];
+            /**
+             * @description For a player on loan here: the club he is registered at
+             * @example juventus
+             */
+            registeredAt?: string;
+            /**
+             * Format: date
+             * @description When he leaves, in a later season
+             * @example 2025-06-17
+             */
+            leavesOn?: string;
+            /**
+             * @description No known expiry: counted as staying
+             * @enum {boolean}
+             */
+            expiryUnknown?: true;
+            /**
+             * @description Still away on loan after the season
+             * @enum {boolean}
+             */
+            awayOnLoan?: true;
+        };
+        ContractSeason: {
+            /** @example 2025/26 */
+            season: string;
+            /**
+             * Format: date
+             * @description 1 July
+             * @example 2025-06-17
+             */
+            startsOn: string;
+            /**
+             * Format: date
+             * @description 30 June of the next year
+             * @example 2025-06-17
+             */
+            endsOn: string;
+            /** @description Whose contract (or loan here) ends in the season, soonest first */
+            leaving: components["schemas"]["ContractDeparture"][];
+            /** @description Who is left after the season if nobody renews and nobody is signed (injuries are not projected) */
+            remaining: {
+                groups: {
+                    /** @enum {string} */
+                    group: "goalkeepers" | "defenders" | "midfielders" | "forwards";
+                    positions: components["schemas"]["FootballPosition"][];
+                    /** @description Players the formation wants here */
+                    need: number;
+                    /** @description Leaving in the season */
+                    leaving: number;
+                    /** @description Left, away on loan included */
+                    registered: number;
+                    /** @description Left, not away on loan (players on loan here included) */
+                    squad: number;
+                    awayOnLoan: number;
+                    verdict: components["schemas"]["Verdict"];
+                }[];
+                positions: {
+                    position: components["schemas"]["FootballPosition"];
+                    /** @description Players the formation wants here */
+                    need: number;
+                    /** @description Leaving in the season */
+                    leaving: number;
+                    /** @description Left, away on loan included */
+                    registered: number;
+                    /** @description Left, not away on loan (players on loan here included) */
+                    squad: number;
+                    awayOnLoan: number;
+                    verdict: components["schemas"]["Verdict"];
+                    players: components["schemas"]["ContractRemainingPlayer"][];
+                }[];
+                /** @description Players with no known position */
+                unpositioned: components["schemas"]["ContractRemainingPlayer"][];
+            };
+        };
+        Contracts: {
+            /**
+             * Format: date
+             * @description Valid time: the world on this day
+             * @example 2025-06-17
+             */
+            asOf: string;
+            /**
+             * Format: date
+             * @description Record time: only reports published by this day (null: all)
+             * @example 2025-06-17
+             */
+            knownAt: string | null;
+            /** @description The store position the document reflects (use it as minPosition) */
+            storePosition: number;
+            /** @example juventus */
+            club: string;
+            /** @enum {string} */
+            formation: "4-3-3" | "4-2-3-1" | "3-4-2-1" | "3-5-2";
+            /** @enum {string} */
+            formationFrom: "request" | "manager" | "default";
+            /** @description The season containing asOf and the next two */
+            seasons: components["schemas"]["ContractSeason"][];
+            /** @description Players with no known expiry: never counted as leaving */
+            expiryUnknown: {
+                /** @example juventus */
+                player: string;
+                status: components["schemas"]["PlayerStatus"];
+                name?: string;
+                position?: components["schemas"]["FootballPosition"];
+                /**
+                 * @description For a player on loan here: the club he is registered at
+                 * @example juventus
+                 */
+                registeredAt?: string;
+                loan?: components["schemas"]["Loan"];
+            }[];
+            /** @description Still in the squad though their recorded contract ended before the first season: counted in no season */
+            expired: {
+                /** @example juventus */
+                player: string;
+                status: components["schemas"]["PlayerStatus"];
+                /**
+                 * Format: date
+                 * @example 2025-06-17
+                 */
+                leavesOn: string;
+                /** @enum {string} */
+                reason: "contract-expires" | "loan-ends";
+                name?: string;
+                position?: components["schemas"]["FootballPosition"];
+                /**
+                 * @description For a player on loan here: the club he is registered at
+                 * @example juventus
+                 */
+                registeredAt?: string;
+                loan?: components["schemas"]["Loan"];
+            }[];
+            /** @description The what-if branch read (absent: canonical history) */
+            branch?: string;
+        };
+        Changes: {
+            /** @description The store position the page reflects at least (the read models may move on meanwhile) */
+            storePosition: number;
+            /**
+             * Format: date
+             * @description Record time: the first publication day listed
+             * @example 2025-06-17
+             */
+            since: string;
+            /**
+             * Format: date
+             * @description Record time: the last publication day listed
+             * @example 2025-06-17
+             */
+            until: string;
+            /** @description Newest publication day first; within a day by club, document (squad-depth, targets, outgoing), then subject */
+            entries: components["schemas"]["ChangeEntry"][];
+            /** @description The `cursor` of the next page (a page may be short while more follow); null: this page is the last */
+            next: string | null;
+            /** @description The what-if branch read (absent: canonical history) */
+            branch?: string;
+            /**
+             * @description The club asked for (absent: every club)
+             * @example juventus
+             */
+            club?: string;
+        };
+        /** @description One change the news of a day made in one of a club's documents, as of that day: the subject's entry as known the day before (`before`) and as known that day (`after`) */
+        ChangeEntry: {
+            /**
+             * Format: date
+             * @description Record time: the publication day of the news that made the change
+             * @example 2025-06-17
+             */
+            publishedOn: string;
+            /** @example juventus */
+            club: string;
+            /** @enum {string} */
+            document: "squad-depth";
+            /**
+             * @description added, removed, changed; disputed: a target gained a report contradicting one of its claims
+             * @enum {string}
+             */
+            change: "added" | "changed" | "removed" | "disputed";
+            /** @enum {string} */
+            subjectKind: "player";
+            /** @example leonardo-balerdi */
+            subject: string;
+            /** @description The day's reports that made it (about the player; else every report of the day touching the club) */
+            reports: string[];
+            before?: components["schemas"]["SquadPlayer"];
+            after?: components["schemas"]["SquadPlayer"];
+        } | {
+            /**
+             * Format: date
+             * @description Record time: the publication day of the news that made the change
+             * @example 2025-06-17
+             */
+            publishedOn: string;
+            /** @example juventus */
+            club: string;
+            /** @enum {string} */
+            document: "squad-depth";
+            /**
+             * @description added, removed, changed; disputed: a target gained a report contradicting one of its claims
+             * @enum {string}
+             */
+            change: "changed";
+            /** @enum {string} */
+            subjectKind: "position";
+            subject: components["schemas"]["FootballPosition"];
+            /** @description The day's reports that made it (about the player; else every report of the day touching the club) */
+            reports: string[];
+            before?: components["schemas"]["PositionChangeDepth"];
+            after?: components["schemas"]["PositionChangeDepth"];
+        } | {
+            /**
+             * Format: date
+             * @description Record time: the publication day of the news that made the change
+             * @example 2025-06-17
+             */
+            publishedOn: string;
+            /** @example juventus */
+            club: string;
+            /** @enum {string} */
+            document: "targets";
+            /**
+             * @description added, removed, changed; disputed: a target gained a report contradicting one of its claims
+             * @enum {string}
+             */
+            change: "added" | "changed" | "removed" | "disputed";
+            /** @enum {string} */
+            subjectKind: "player";
+            /** @example leonardo-balerdi */
+            subject: string;
+            /** @description The day's reports that made it (about the player; else every report of the day touching the club) */
+            reports: string[];
+            before?: components["schemas"]["Target"];
+            after?: components["schemas"]["Target"];
+        } | {
+            /**
+             * Format: date
+             * @description Record time: the publication day of the news that made the change
+             * @example 2025-06-17
+             */
+            publishedOn: string;
+            /** @example juventus */
+            club: string;
+            /** @enum {string} */
+            document: "outgoing";
+            /**
+             * @description added, removed, changed; disputed: a target gained a report contradicting one of its claims
+             * @enum {string}
+             */
+            change: "added" | "changed" | "removed" | "disputed";
+            /** @enum {string} */
+            subjectKind: "player";
+            /** @example leonardo-balerdi */
+            subject: string;
+            /** @description The day's reports that made it (about the player; else every report of the day touching the club) */
+            reports: string[];
+            before?: components["schemas"]["OutgoingCandidate"];
+            after?: components["schemas"]["OutgoingCandidate"];
+        };
+        /** @description A position's depth in squad depth (its players are entries of their own) */
+        PositionChangeDepth: {
+            position: components["schemas"]["FootballPosition"];
+            need: number;
+            /** @description Registered at the club */
+            registered: number;
+            /** @description In the squad: registered, not away on loan, plus players on loan here */
+            squad: number;
+            /** @description In the squad and fit */
+            available: number;
+            injured: number;
+            awayOnLoan: number;
+            verdict: components["schemas"]["Verdict"];
+        };
         Player: {
             /**
              * Format: date
@@ -1761,14 +2263,22 @@ export interface components {
                 stage: components["schemas"]["Stage"];
                 /**
                  * Format: date
+                 * @description Record time: the publication day of the latest report about the pursuit among those known at knownAt
                  * @example 2025-06-17
                  */
-                since?: string;
+                lastNewsOn: string;
+                /** @description True when the pursuit is open and had no news for more than 90 days (a renewal expected later aside) on asOf: an old report, not news (it still counts as before) */
+                stale: boolean;
                 /**
                  * Format: date
                  * @example 2025-06-17
                  */
-                lastNewsOn?: string;
+                since?: string;
+                /**
+                 * @description lastNewsOn is approximate (an undated report, a data provider record dated by its window)
+                 * @enum {boolean}
+                 */
+                lastNewsOnApprox?: true;
                 /** @enum {string} */
                 priority?: "top" | "high" | "medium" | "low";
                 /**
@@ -1870,10 +2380,23 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
-             * @description Present when effectiveOn is inferred (a transfer window's conventional day), not stated
+             * @description Present when effectiveOn is inferred (a transfer window's conventional day, a day in effectiveBetween), not stated
              * @enum {boolean}
              */
             effectiveOnApprox?: true;
+            /** @description Present when the source gave a window, not a day: the fact took effect between from and to (effectiveOn is in it) */
+            effectiveBetween?: {
+                /**
+                 * Format: date
+                 * @example 2025-06-17
+                 */
+                from: string;
+                /**
+                 * Format: date
+                 * @example 2025-06-17
+                 */
+                to: string;
+            };
             /** @description Where in the report's source its facts are read (a file and line for imported history) */
             evidence?: string[];
             contradicts?: components["schemas"]["ClaimReference"][];
@@ -2646,6 +3169,7 @@ export type ClubProfileReported = components['schemas']['ClubProfileReported'];
 export type ClaimDisputed = components['schemas']['ClaimDisputed'];
 export type Claim = components['schemas']['Claim'];
 export type Report = components['schemas']['Report'];
+export type DateWindow = components['schemas']['DateWindow'];
 export type Source = components['schemas']['Source'];
 export type FootballPosition = components['schemas']['FootballPosition'];
 export type Stage = components['schemas']['Stage'];
@@ -2672,6 +3196,13 @@ export type Target = components['schemas']['Target'];
 export type Targets = components['schemas']['Targets'];
 export type OutgoingCandidate = components['schemas']['OutgoingCandidate'];
 export type Outgoing = components['schemas']['Outgoing'];
+export type ContractDeparture = components['schemas']['ContractDeparture'];
+export type ContractRemainingPlayer = components['schemas']['ContractRemainingPlayer'];
+export type ContractSeason = components['schemas']['ContractSeason'];
+export type Contracts = components['schemas']['Contracts'];
+export type Changes = components['schemas']['Changes'];
+export type ChangeEntry = components['schemas']['ChangeEntry'];
+export type PositionChangeDepth = components['schemas']['PositionChangeDepth'];
 export type Player = components['schemas']['Player'];
 export type TimelineEntry = components['schemas']['TimelineEntry'];
 export type PlayerTimeline = components['schemas']['PlayerTimeline'];
@@ -3171,7 +3702,7 @@ export interface operations {
     readModelsClub: {
         parameters: {
             query?: {
-                /** @description Valid time YYYY-MM-DD: the world on that day (default today) */
+                /** @description Valid time YYYY-MM-DD: the world on that day (default: the knownAt day when knownAt is given, the picture as it was believed then; else today) */
                 asOf?: string;
                 /** @description Record time YYYY-MM-DD: only reports published on or before that day (default all) */
                 knownAt?: string;
@@ -3238,7 +3769,7 @@ export interface operations {
         parameters: {
             query?: {
                 formation?: "4-3-3" | "4-2-3-1" | "3-4-2-1" | "3-5-2";
-                /** @description Valid time YYYY-MM-DD: the world on that day (default today) */
+                /** @description Valid time YYYY-MM-DD: the world on that day (default: the knownAt day when knownAt is given, the picture as it was believed then; else today) */
                 asOf?: string;
                 /** @description Record time YYYY-MM-DD: only reports published on or before that day (default all) */
                 knownAt?: string;
@@ -3265,9 +3796,10 @@ export interface operations {
                      * @example {
                      *       "asOf": "2025-07-01",
                      *       "knownAt": null,
-                     *       "storePosition": 33,
+                     *       "storePosition": 42,
                      *       "club": "juventus",
                      *       "formation": "4-3-3",
+                     *       "formationFrom": "default",
                      *       "totals": {
                      *         "registered": 7,
                      *         "squad": 7,
@@ -3406,7 +3938,9 @@ export interface operations {
                      *               "position": "CB",
                      *               "injury": {
                      *                 "since": "2025-06-17",
-                     *                 "injury": "unavailable (recovering from a long injury)"
+                     *                 "injury": "unavailable (recovering from a long injury)",
+                     *                 "lastNewsOn": "2025-06-28",
+                     *                 "stale": false
                      *               }
                      *             },
                      *             {
@@ -3428,7 +3962,9 @@ export interface operations {
                      *               "player": "leonardo-balerdi",
                      *               "name": "Leonardo Balerdi",
                      *               "stage": "talks-refused",
-                     *               "priority": "top"
+                     *               "priority": "top",
+                     *               "lastNewsOn": "2025-06-28",
+                     *               "stale": false
                      *             }
                      *           ],
                      *           "outgoingCandidates": [
@@ -3461,7 +3997,9 @@ export interface operations {
                      *               "position": "LB",
                      *               "injury": {
                      *                 "since": "2025-06-17",
-                     *                 "injury": "unavailable"
+                     *                 "injury": "unavailable",
+                     *                 "lastNewsOn": "2025-06-17",
+                     *                 "stale": false
                      *               }
                      *             }
                      *           ],
@@ -3472,6 +4010,90 @@ export interface operations {
                      *               "status": "available"
                      *             }
                      *           ],
+                     *           "incomingTargets": [],
+                     *           "outgoingCandidates": []
+                     *         },
+                     *         {
+                     *           "position": "DM",
+                     *           "need": 2,
+                     *           "registered": 0,
+                     *           "squad": 0,
+                     *           "available": 0,
+                     *           "injured": 0,
+                     *           "awayOnLoan": 0,
+                     *           "verdict": "short",
+                     *           "players": [],
+                     *           "cover": [],
+                     *           "incomingTargets": [],
+                     *           "outgoingCandidates": []
+                     *         },
+                     *         {
+                     *           "position": "CM",
+                     *           "need": 4,
+                     *           "registered": 0,
+                     *           "squad": 0,
+                     *           "available": 0,
+                     *           "injured": 0,
+                     *           "awayOnLoan": 0,
+                     *           "verdict": "short",
+                     *           "players": [],
+                     *           "cover": [],
+                     *           "incomingTargets": [],
+                     *           "outgoingCandidates": []
+                     *         },
+                     *         {
+                     *           "position": "AM",
+                     *           "need": 1,
+                     *           "registered": 0,
+                     *           "squad": 0,
+                     *           "available": 0,
+                     *           "injured": 0,
+                     *           "awayOnLoan": 0,
+                     *           "verdict": "short",
+                     *           "players": [],
+                     *           "cover": [],
+                     *           "incomingTargets": [],
+                     *           "outgoingCandidates": []
+                     *         },
+                     *         {
+                     *           "position": "RW",
+                     *           "need": 2,
+                     *           "registered": 0,
+                     *           "squad": 0,
+                     *           "available": 0,
+                     *           "injured": 0,
+                     *           "awayOnLoan": 0,
+                     *           "verdict": "short",
+                     *           "players": [],
+                     *           "cover": [],
+                     *           "incomingTargets": [],
+                     *           "outgoingCandidates": []
+                     *         },
+                     *         {
+                     *           "position": "LW",
+                     *           "need": 2,
+                     *           "registered": 0,
+                     *           "squad": 0,
+                     *           "available": 0,
+                     *           "injured": 0,
+                     *           "awayOnLoan": 0,
+                     *           "verdict": "short",
+                     *           "players": [],
+                     *           "cover": [],
+                     *           "incomingTargets": [],
+                     *           "outgoingCandidates": []
+                     *         },
+                     *         {
+                     *           "position": "ST",
+                     *           "need": 3,
+                     *           "registered": 0,
+                     *           "squad": 0,
+                     *           "available": 0,
+                     *           "injured": 0,
+                     *           "awayOnLoan": 0,
+                     *           "verdict": "short",
+                     *           "players": [],
+                     *           "cover": [],
                      *           "incomingTargets": [],
                      *           "outgoingCandidates": []
                      *         }
@@ -3491,7 +4113,7 @@ export interface operations {
     readModelsTargets: {
         parameters: {
             query?: {
-                /** @description Valid time YYYY-MM-DD: the world on that day (default today) */
+                /** @description Valid time YYYY-MM-DD: the world on that day (default: the knownAt day when knownAt is given, the picture as it was believed then; else today) */
                 asOf?: string;
                 /** @description Record time YYYY-MM-DD: only reports published on or before that day (default all) */
                 knownAt?: string;
@@ -3518,7 +4140,7 @@ export interface operations {
                      * @example {
                      *       "asOf": "2025-07-10",
                      *       "knownAt": null,
-                     *       "storePosition": 33,
+                     *       "storePosition": 42,
                      *       "club": "juventus",
                      *       "open": 1,
                      *       "targets": [
@@ -3531,6 +4153,18 @@ export interface operations {
                      *           "open": true,
                      *           "priority": "top",
                      *           "since": "2025-06-17",
+                     *           "lastNewsOn": "2025-07-06",
+                     *           "stale": false,
+                     *           "notForSale": {
+                     *             "club": "marseille",
+                     *             "since": "2025-06-25",
+                     *             "reason": "One of their most crucial players, with the Champions League ahead: no immediate plans to sell him",
+                     *             "reportId": "football-italia-2025-06-late-not-for-sale",
+                     *             "source": {
+                     *               "name": "Football Italia"
+                     *             },
+                     *             "publishedOn": "2025-06-25"
+                     *           },
                      *           "rivals": [],
                      *           "supporting": [
                      *             {
@@ -3642,7 +4276,7 @@ export interface operations {
         parameters: {
             query?: {
                 formation?: "4-3-3" | "4-2-3-1" | "3-4-2-1" | "3-5-2";
-                /** @description Valid time YYYY-MM-DD: the world on that day (default today) */
+                /** @description Valid time YYYY-MM-DD: the world on that day (default: the knownAt day when knownAt is given, the picture as it was believed then; else today) */
                 asOf?: string;
                 /** @description Record time YYYY-MM-DD: only reports published on or before that day (default all) */
                 knownAt?: string;
@@ -3669,7 +4303,7 @@ export interface operations {
                      * @example {
                      *       "asOf": "2025-07-01",
                      *       "knownAt": null,
-                     *       "storePosition": 33,
+                     *       "storePosition": 42,
                      *       "club": "juventus",
                      *       "outgoing": [
                      *         {
@@ -3688,6 +4322,7 @@ export interface operations {
                      *             "fromClub": "ajax",
                      *             "on": "2025-06-01"
                      *           },
+                     *           "wantedBy": [],
                      *           "depthAtPosition": {
                      *             "need": 4,
                      *             "now": {
@@ -3720,6 +4355,7 @@ export interface operations {
                      *             "name": "La Gazzetta dello Sport"
                      *           },
                      *           "publishedOn": "2025-06-28",
+                     *           "wantedBy": [],
                      *           "depthAtPosition": {
                      *             "need": 4,
                      *             "now": {
@@ -3752,10 +4388,739 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    readModelsContracts: {
+        parameters: {
+            query?: {
+                formation?: "4-3-3" | "4-2-3-1" | "3-4-2-1" | "3-5-2";
+                /** @description Valid time YYYY-MM-DD: the world on that day (default: the knownAt day when knownAt is given, the picture as it was believed then; else today) */
+                asOf?: string;
+                /** @description Record time YYYY-MM-DD: only reports published on or before that day (default all) */
+                knownAt?: string;
+                /** @description Wait (up to 5 s, then 503) until the read models reflect this store position */
+                minPosition?: number;
+                /** @description Read a what-if branch (its id) instead of canonical history */
+                branch?: string;
+            };
+            header?: never;
+            path: {
+                club: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The expiries by season, as of the day */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "asOf": "2025-09-10",
+                     *       "knownAt": null,
+                     *       "storePosition": 42,
+                     *       "club": "juventus",
+                     *       "formation": "4-3-3",
+                     *       "formationFrom": "default",
+                     *       "seasons": [
+                     *         {
+                     *           "season": "2025/26",
+                     *           "startsOn": "2025-07-01",
+                     *           "endsOn": "2026-06-30",
+                     *           "leaving": [],
+                     *           "remaining": {
+                     *             "groups": [
+                     *               {
+                     *                 "group": "goalkeepers",
+                     *                 "positions": [
+                     *                   "GK"
+                     *                 ],
+                     *                 "need": 3,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short"
+                     *               },
+                     *               {
+                     *                 "group": "defenders",
+                     *                 "positions": [
+                     *                   "RB",
+                     *                   "CB",
+                     *                   "LB"
+                     *                 ],
+                     *                 "need": 8,
+                     *                 "leaving": 0,
+                     *                 "registered": 7,
+                     *                 "squad": 7,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short"
+                     *               },
+                     *               {
+                     *                 "group": "midfielders",
+                     *                 "positions": [
+                     *                   "DM",
+                     *                   "CM",
+                     *                   "AM"
+                     *                 ],
+                     *                 "need": 7,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short"
+                     *               },
+                     *               {
+                     *                 "group": "forwards",
+                     *                 "positions": [
+                     *                   "RW",
+                     *                   "LW",
+                     *                   "ST"
+                     *                 ],
+                     *                 "need": 7,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short"
+                     *               }
+                     *             ],
+                     *             "positions": [
+                     *               {
+                     *                 "position": "GK",
+                     *                 "need": 3,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "RB",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 1,
+                     *                 "squad": 1,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": [
+                     *                   {
+                     *                     "player": "nicolo-savona",
+                     *                     "name": "Nicolò Savona",
+                     *                     "position": "RB",
+                     *                     "expiryUnknown": true
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "position": "CB",
+                     *                 "need": 4,
+                     *                 "leaving": 0,
+                     *                 "registered": 5,
+                     *                 "squad": 5,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "saturated",
+                     *                 "players": [
+                     *                   {
+                     *                     "player": "daniele-rugani",
+                     *                     "name": "Daniele Rugani",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   },
+                     *                   {
+                     *                     "player": "federico-gatti",
+                     *                     "name": "Federico Gatti",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   },
+                     *                   {
+                     *                     "player": "gleison-bremer",
+                     *                     "name": "Gleison Bremer",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   },
+                     *                   {
+                     *                     "player": "lloyd-kelly",
+                     *                     "name": "Lloyd Kelly",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   },
+                     *                   {
+                     *                     "player": "pierre-kalulu",
+                     *                     "name": "Pierre Kalulu",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "position": "LB",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 1,
+                     *                 "squad": 1,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": [
+                     *                   {
+                     *                     "player": "juan-cabal",
+                     *                     "name": "Juan Cabal",
+                     *                     "position": "LB",
+                     *                     "expiryUnknown": true
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "position": "DM",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "CM",
+                     *                 "need": 4,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "AM",
+                     *                 "need": 1,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "RW",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "LW",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "ST",
+                     *                 "need": 3,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               }
+                     *             ],
+                     *             "unpositioned": []
+                     *           }
+                     *         },
+                     *         {
+                     *           "season": "2026/27",
+                     *           "startsOn": "2026-07-01",
+                     *           "endsOn": "2027-06-30",
+                     *           "leaving": [],
+                     *           "remaining": {
+                     *             "groups": [
+                     *               {
+                     *                 "group": "goalkeepers",
+                     *                 "positions": [
+                     *                   "GK"
+                     *                 ],
+                     *                 "need": 3,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short"
+                     *               },
+                     *               {
+                     *                 "group": "defenders",
+                     *                 "positions": [
+                     *                   "RB",
+                     *                   "CB",
+                     *                   "LB"
+                     *                 ],
+                     *                 "need": 8,
+                     *                 "leaving": 0,
+                     *                 "registered": 7,
+                     *                 "squad": 7,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short"
+                     *               },
+                     *               {
+                     *                 "group": "midfielders",
+                     *                 "positions": [
+                     *                   "DM",
+                     *                   "CM",
+                     *                   "AM"
+                     *                 ],
+                     *                 "need": 7,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short"
+                     *               },
+                     *               {
+                     *                 "group": "forwards",
+                     *                 "positions": [
+                     *                   "RW",
+                     *                   "LW",
+                     *                   "ST"
+                     *                 ],
+                     *                 "need": 7,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short"
+                     *               }
+                     *             ],
+                     *             "positions": [
+                     *               {
+                     *                 "position": "GK",
+                     *                 "need": 3,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "RB",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 1,
+                     *                 "squad": 1,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": [
+                     *                   {
+                     *                     "player": "nicolo-savona",
+                     *                     "name": "Nicolò Savona",
+                     *                     "position": "RB",
+                     *                     "expiryUnknown": true
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "position": "CB",
+                     *                 "need": 4,
+                     *                 "leaving": 0,
+                     *                 "registered": 5,
+                     *                 "squad": 5,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "saturated",
+                     *                 "players": [
+                     *                   {
+                     *                     "player": "daniele-rugani",
+                     *                     "name": "Daniele Rugani",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   },
+                     *                   {
+                     *                     "player": "federico-gatti",
+                     *                     "name": "Federico Gatti",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   },
+                     *                   {
+                     *                     "player": "gleison-bremer",
+                     *                     "name": "Gleison Bremer",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   },
+                     *                   {
+                     *                     "player": "lloyd-kelly",
+                     *                     "name": "Lloyd Kelly",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   },
+                     *                   {
+                     *                     "player": "pierre-kalulu",
+                     *                     "name": "Pierre Kalulu",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "position": "LB",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 1,
+                     *                 "squad": 1,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": [
+                     *                   {
+                     *                     "player": "juan-cabal",
+                     *                     "name": "Juan Cabal",
+                     *                     "position": "LB",
+                     *                     "expiryUnknown": true
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "position": "DM",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "CM",
+                     *                 "need": 4,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "AM",
+                     *                 "need": 1,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "RW",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "LW",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "ST",
+                     *                 "need": 3,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               }
+                     *             ],
+                     *             "unpositioned": []
+                     *           }
+                     *         },
+                     *         {
+                     *           "season": "2027/28",
+                     *           "startsOn": "2027-07-01",
+                     *           "endsOn": "2028-06-30",
+                     *           "leaving": [],
+                     *           "remaining": {
+                     *             "groups": [
+                     *               {
+                     *                 "group": "goalkeepers",
+                     *                 "positions": [
+                     *                   "GK"
+                     *                 ],
+                     *                 "need": 3,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short"
+                     *               },
+                     *               {
+                     *                 "group": "defenders",
+                     *                 "positions": [
+                     *                   "RB",
+                     *                   "CB",
+                     *                   "LB"
+                     *                 ],
+                     *                 "need": 8,
+                     *                 "leaving": 0,
+                     *                 "registered": 7,
+                     *                 "squad": 7,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short"
+                     *               },
+                     *               {
+                     *                 "group": "midfielders",
+                     *                 "positions": [
+                     *                   "DM",
+                     *                   "CM",
+                     *                   "AM"
+                     *                 ],
+                     *                 "need": 7,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short"
+                     *               },
+                     *               {
+                     *                 "group": "forwards",
+                     *                 "positions": [
+                     *                   "RW",
+                     *                   "LW",
+                     *                   "ST"
+                     *                 ],
+                     *                 "need": 7,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short"
+                     *               }
+                     *             ],
+                     *             "positions": [
+                     *               {
+                     *                 "position": "GK",
+                     *                 "need": 3,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "RB",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 1,
+                     *                 "squad": 1,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": [
+                     *                   {
+                     *                     "player": "nicolo-savona",
+                     *                     "name": "Nicolò Savona",
+                     *                     "position": "RB",
+                     *                     "expiryUnknown": true
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "position": "CB",
+                     *                 "need": 4,
+                     *                 "leaving": 0,
+                     *                 "registered": 5,
+                     *                 "squad": 5,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "saturated",
+                     *                 "players": [
+                     *                   {
+                     *                     "player": "daniele-rugani",
+                     *                     "name": "Daniele Rugani",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   },
+                     *                   {
+                     *                     "player": "federico-gatti",
+                     *                     "name": "Federico Gatti",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   },
+                     *                   {
+                     *                     "player": "gleison-bremer",
+                     *                     "name": "Gleison Bremer",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   },
+                     *                   {
+                     *                     "player": "lloyd-kelly",
+                     *                     "name": "Lloyd Kelly",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   },
+                     *                   {
+                     *                     "player": "pierre-kalulu",
+                     *                     "name": "Pierre Kalulu",
+                     *                     "position": "CB",
+                     *                     "expiryUnknown": true
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "position": "LB",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 1,
+                     *                 "squad": 1,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": [
+                     *                   {
+                     *                     "player": "juan-cabal",
+                     *                     "name": "Juan Cabal",
+                     *                     "position": "LB",
+                     *                     "expiryUnknown": true
+                     *                   }
+                     *                 ]
+                     *               },
+                     *               {
+                     *                 "position": "DM",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "CM",
+                     *                 "need": 4,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "AM",
+                     *                 "need": 1,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "RW",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "LW",
+                     *                 "need": 2,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               },
+                     *               {
+                     *                 "position": "ST",
+                     *                 "need": 3,
+                     *                 "leaving": 0,
+                     *                 "registered": 0,
+                     *                 "squad": 0,
+                     *                 "awayOnLoan": 0,
+                     *                 "verdict": "short",
+                     *                 "players": []
+                     *               }
+                     *             ],
+                     *             "unpositioned": []
+                     *           }
+                     *         }
+                     *       ],
+                     *       "expiryUnknown": [
+                     *         {
+                     *           "player": "daniele-rugani",
+                     *           "name": "Daniele Rugani",
+                     *           "position": "CB",
+                     *           "status": "available"
+                     *         },
+                     *         {
+                     *           "player": "federico-gatti",
+                     *           "name": "Federico Gatti",
+                     *           "position": "CB",
+                     *           "status": "available"
+                     *         },
+                     *         {
+                     *           "player": "gleison-bremer",
+                     *           "name": "Gleison Bremer",
+                     *           "position": "CB",
+                     *           "status": "available"
+                     *         },
+                     *         {
+                     *           "player": "juan-cabal",
+                     *           "name": "Juan Cabal",
+                     *           "position": "LB",
+                     *           "status": "injured"
+                     *         },
+                     *         {
+                     *           "player": "lloyd-kelly",
+                     *           "name": "Lloyd Kelly",
+                     *           "position": "CB",
+                     *           "status": "available"
+                     *         },
+                     *         {
+                     *           "player": "nicolo-savona",
+                     *           "name": "Nicolò Savona",
+                     *           "position": "RB",
+                     *           "status": "available"
+                     *         },
+                     *         {
+                     *           "player": "pierre-kalulu",
+                     *           "name": "Pierre Kalulu",
+                     *           "position": "CB",
+                     *           "status": "available"
+                     *         }
+                     *       ],
+                     *       "expired": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Contracts"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     readModelsPlayers: {
         parameters: {
             query: {
-                /** @description Valid time YYYY-MM-DD: the world on that day (default today) */
+                /** @description Valid time YYYY-MM-DD: the world on that day (default: the knownAt day when knownAt is given, the picture as it was believed then; else today) */
                 asOf?: string;
                 /** @description Record time YYYY-MM-DD: only reports published on or before that day (default all) */
                 knownAt?: string;
@@ -3820,7 +5185,7 @@ export interface operations {
     readModelsPlayer: {
         parameters: {
             query?: {
-                /** @description Valid time YYYY-MM-DD: the world on that day (default today) */
+                /** @description Valid time YYYY-MM-DD: the world on that day (default: the knownAt day when knownAt is given, the picture as it was believed then; else today) */
                 asOf?: string;
                 /** @description Record time YYYY-MM-DD: only reports published on or before that day (default all) */
                 knownAt?: string;
@@ -3874,6 +5239,7 @@ export interface operations {
                      *           "stage": "abandoned",
                      *           "since": "2025-06-17",
                      *           "lastNewsOn": "2025-09-04",
+                     *           "stale": false,
                      *           "priority": "top",
                      *           "renewalExpectedFrom": "2026-06-01"
                      *         },
@@ -3882,6 +5248,7 @@ export interface operations {
                      *           "stage": "interest",
                      *           "since": "2025-09-04",
                      *           "lastNewsOn": "2025-09-04",
+                     *           "stale": false,
                      *           "renewalExpectedFrom": "2026-06-01"
                      *         }
                      *       ]
@@ -3899,7 +5266,7 @@ export interface operations {
     readModelsTimeline: {
         parameters: {
             query?: {
-                /** @description Valid time YYYY-MM-DD: the world on that day (default today) */
+                /** @description Valid time YYYY-MM-DD: the world on that day (default: the knownAt day when knownAt is given, the picture as it was believed then; else today) */
                 asOf?: string;
                 /** @description Record time YYYY-MM-DD: only reports published on or before that day (default all) */
                 knownAt?: string;
@@ -3982,6 +5349,298 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["PlayerTimeline"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readModelsClubChanges: {
+        parameters: {
+            query: {
+                /** @description Record time YYYY-MM-DD: the first publication day whose news is listed (at most 10 years before until) */
+                since: string;
+                /** @description Record time YYYY-MM-DD: the last one (default today) */
+                until?: string;
+                /** @description At most this many entries (1 to 1,000, default 100) */
+                limit?: number;
+                /** @description The `next` of the previous page */
+                cursor?: string;
+                /** @description Wait (up to 5 s, then 503) until the read models reflect this store position */
+                minPosition?: number;
+                /** @description Read a what-if branch (its id) instead of canonical history */
+                branch?: string;
+            };
+            header?: never;
+            path: {
+                club: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the changes, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "storePosition": 42,
+                     *       "club": "juventus",
+                     *       "since": "2025-06-17",
+                     *       "until": "2025-06-30",
+                     *       "entries": [
+                     *         {
+                     *           "publishedOn": "2025-06-28",
+                     *           "club": "juventus",
+                     *           "document": "squad-depth",
+                     *           "change": "changed",
+                     *           "subjectKind": "player",
+                     *           "subject": "daniele-rugani",
+                     *           "before": {
+                     *             "player": "daniele-rugani",
+                     *             "name": "Daniele Rugani",
+                     *             "status": "away-on-loan",
+                     *             "position": "CB",
+                     *             "loan": {
+                     *               "toClub": "ajax",
+                     *               "since": "2024-09-01",
+                     *               "lastNewsOn": "2025-06-01",
+                     *               "lastNewsOnApprox": true,
+                     *               "stale": false
+                     *             }
+                     *           },
+                     *           "after": {
+                     *             "player": "daniele-rugani",
+                     *             "name": "Daniele Rugani",
+                     *             "status": "available",
+                     *             "position": "CB"
+                     *           },
+                     *           "reports": [
+                     *             "gazzetta-2025-06-28-balerdi"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "publishedOn": "2025-06-28",
+                     *           "club": "juventus",
+                     *           "document": "squad-depth",
+                     *           "change": "changed",
+                     *           "subjectKind": "player",
+                     *           "subject": "gleison-bremer",
+                     *           "before": {
+                     *             "player": "gleison-bremer",
+                     *             "name": "Gleison Bremer",
+                     *             "status": "injured",
+                     *             "position": "CB",
+                     *             "injury": {
+                     *               "since": "2025-06-17",
+                     *               "injury": "unavailable (recovering from a long injury)",
+                     *               "lastNewsOn": "2025-06-17",
+                     *               "stale": false
+                     *             }
+                     *           },
+                     *           "after": {
+                     *             "player": "gleison-bremer",
+                     *             "name": "Gleison Bremer",
+                     *             "status": "injured",
+                     *             "position": "CB",
+                     *             "injury": {
+                     *               "since": "2025-06-17",
+                     *               "injury": "unavailable (recovering from a long injury)",
+                     *               "lastNewsOn": "2025-06-28",
+                     *               "stale": false
+                     *             }
+                     *           },
+                     *           "reports": [
+                     *             "gazzetta-2025-06-28-captain-staff-squad"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "publishedOn": "2025-06-28",
+                     *           "club": "juventus",
+                     *           "document": "squad-depth",
+                     *           "change": "changed",
+                     *           "subjectKind": "position",
+                     *           "subject": "CB",
+                     *           "before": {
+                     *             "position": "CB",
+                     *             "need": 4,
+                     *             "registered": 5,
+                     *             "squad": 4,
+                     *             "available": 3,
+                     *             "injured": 1,
+                     *             "awayOnLoan": 1,
+                     *             "verdict": "short"
+                     *           },
+                     *           "after": {
+                     *             "position": "CB",
+                     *             "need": 4,
+                     *             "registered": 5,
+                     *             "squad": 5,
+                     *             "available": 4,
+                     *             "injured": 1,
+                     *             "awayOnLoan": 0,
+                     *             "verdict": "saturated"
+                     *           },
+                     *           "reports": [
+                     *             "gazzetta-2025-06-28-balerdi",
+                     *             "gazzetta-2025-06-28-captain-staff-squad"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "next": "2025-06-28.juventus.3"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Changes"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readModelsAllChanges: {
+        parameters: {
+            query: {
+                /** @description Record time YYYY-MM-DD: the first publication day whose news is listed (at most 10 years before until) */
+                since: string;
+                /** @description Record time YYYY-MM-DD: the last one (default today) */
+                until?: string;
+                /** @description At most this many entries (1 to 1,000, default 100) */
+                limit?: number;
+                /** @description The `next` of the previous page */
+                cursor?: string;
+                /** @description Wait (up to 5 s, then 503) until the read models reflect this store position */
+                minPosition?: number;
+                /** @description Read a what-if branch (its id) instead of canonical history */
+                branch?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the changes, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "storePosition": 42,
+                     *       "club": "juventus",
+                     *       "since": "2025-06-17",
+                     *       "until": "2025-06-30",
+                     *       "entries": [
+                     *         {
+                     *           "publishedOn": "2025-06-28",
+                     *           "club": "juventus",
+                     *           "document": "squad-depth",
+                     *           "change": "changed",
+                     *           "subjectKind": "player",
+                     *           "subject": "daniele-rugani",
+                     *           "before": {
+                     *             "player": "daniele-rugani",
+                     *             "name": "Daniele Rugani",
+                     *             "status": "away-on-loan",
+                     *             "position": "CB",
+                     *             "loan": {
+                     *               "toClub": "ajax",
+                     *               "since": "2024-09-01",
+                     *               "lastNewsOn": "2025-06-01",
+                     *               "lastNewsOnApprox": true,
+                     *               "stale": false
+                     *             }
+                     *           },
+                     *           "after": {
+                     *             "player": "daniele-rugani",
+                     *             "name": "Daniele Rugani",
+                     *             "status": "available",
+                     *             "position": "CB"
+                     *           },
+                     *           "reports": [
+                     *             "gazzetta-2025-06-28-balerdi"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "publishedOn": "2025-06-28",
+                     *           "club": "juventus",
+                     *           "document": "squad-depth",
+                     *           "change": "changed",
+                     *           "subjectKind": "player",
+                     *           "subject": "gleison-bremer",
+                     *           "before": {
+                     *             "player": "gleison-bremer",
+                     *             "name": "Gleison Bremer",
+                     *             "status": "injured",
+                     *             "position": "CB",
+                     *             "injury": {
+                     *               "since": "2025-06-17",
+                     *               "injury": "unavailable (recovering from a long injury)",
+                     *               "lastNewsOn": "2025-06-17",
+                     *               "stale": false
+                     *             }
+                     *           },
+                     *           "after": {
+                     *             "player": "gleison-bremer",
+                     *             "name": "Gleison Bremer",
+                     *             "status": "injured",
+                     *             "position": "CB",
+                     *             "injury": {
+                     *               "since": "2025-06-17",
+                     *               "injury": "unavailable (recovering from a long injury)",
+                     *               "lastNewsOn": "2025-06-28",
+                     *               "stale": false
+                     *             }
+                     *           },
+                     *           "reports": [
+                     *             "gazzetta-2025-06-28-captain-staff-squad"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "publishedOn": "2025-06-28",
+                     *           "club": "juventus",
+                     *           "document": "squad-depth",
+                     *           "change": "changed",
+                     *           "subjectKind": "position",
+                     *           "subject": "CB",
+                     *           "before": {
+                     *             "position": "CB",
+                     *             "need": 4,
+                     *             "registered": 5,
+                     *             "squad": 4,
+                     *             "available": 3,
+                     *             "injured": 1,
+                     *             "awayOnLoan": 1,
+                     *             "verdict": "short"
+                     *           },
+                     *           "after": {
+                     *             "position": "CB",
+                     *             "need": 4,
+                     *             "registered": 5,
+                     *             "squad": 5,
+                     *             "available": 4,
+                     *             "injured": 1,
+                     *             "awayOnLoan": 0,
+                     *             "verdict": "saturated"
+                     *           },
+                     *           "reports": [
+                     *             "gazzetta-2025-06-28-balerdi",
+                     *             "gazzetta-2025-06-28-captain-staff-squad"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "next": "2025-06-28.juventus.3"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Changes"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -124,17 +124,32 @@ export const CLAIM_TYPES = [
   'ClaimDisputed',
 ] as const satisfies readonly ClaimType[];
 
+/** The days a fact took effect between, when a source gives a window rather than a day. */
+export interface DateWindow {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+}
+
 /**
  * One claim of a report, as submitted: its fields plus its valid time. `effectiveOnApprox` says
  * the day is inferred, not stated (a transfer window's conventional day, "early July").
+ * `effectiveBetween` is the window a source gives instead of a day ("back before 4 September"):
+ * `effectiveOn` is then a day inside it (by default its last, the day by which the fact surely
+ * holds) and approximate.
  */
 export type Claim = {
   [T in ClaimType]: {
     readonly type: T;
     readonly effectiveOn?: IsoDate;
     readonly effectiveOnApprox?: boolean;
+    readonly effectiveBetween?: DateWindow;
   } & Readonly<ClaimFields[T]>;
 }[ClaimType];
+
+/** A claim's valid day: the one it names, else the last of its window, else the report's publication. */
+export function claimDay(claim: Claim, publishedOn: IsoDate): IsoDate {
+  return claim.effectiveOn ?? claim.effectiveBetween?.to ?? publishedOn;
+}
 
 /**
  * What kind of source a report comes from: the club or player themselves (`official`), a

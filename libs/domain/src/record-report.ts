@@ -1,4 +1,4 @@
-import { isHistoricalRecord, type Claim, type Report, type Slug } from './claims';
+import { claimDay, isHistoricalRecord, type Claim, type Report, type Slug } from './claims';
 import { assertNever } from './assert-never';
 import { DomainError } from './errors';
 import type { ClaimRef, Provenance, SquadEvent } from './events';
@@ -71,7 +71,7 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
   const events = report.claims.map((claim, claimIndex): SquadEvent => {
     const field = (name: string) => `claims[${claimIndex}].${name}`;
     // where the player is on the claim's own day, as the read models would show it just before
-    const day = claim.effectiveOn ?? report.publishedOn;
+    const day = claimDay(claim, report.publishedOn);
     const registration = (slug: Slug) => registrationOn(playerState(slug), day, report.publishedOn);
     const historical = isHistoricalRecord(report.source);
     const moveContradicts = [
@@ -96,8 +96,8 @@ export function decideRecordReport(command: RecordReport, context: DecisionConte
       type,
       data: {
         ...fields,
-        effectiveOn: effectiveOn ?? report.publishedOn,
-        ...(effectiveOnApprox === true ? { effectiveOnApprox } : {}),
+        effectiveOn: claimDay(claim, report.publishedOn),
+        ...(effectiveOnApprox === true || claim.effectiveBetween?.to !== undefined ? { effectiveOnApprox: true } : {}),
         ...(contradicts.length ? { contradicts } : {}),
       },
       metadata,

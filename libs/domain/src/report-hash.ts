@@ -1,4 +1,4 @@
-import type { Report } from './claims';
+import { claimDay, type Report } from './claims';
 
 /**
  * The report's content in one canonical JSON text: keys sorted, `effectiveOn` defaulted to
@@ -15,9 +15,10 @@ export function canonicalReportContent(report: Report): string {
     evidence: report.evidence && report.evidence.length > 0 ? report.evidence : undefined,
     claims: report.claims.map((claim) => ({
       ...claim,
-      effectiveOn: claim.effectiveOn ?? report.publishedOn,
-      // `false` is the default: the same report with or without it
-      effectiveOnApprox: claim.effectiveOnApprox === true ? true : undefined,
+      effectiveOn: claimDay(claim, report.publishedOn),
+      // `false` is the default: the same report with or without it (a window is approximate)
+      effectiveOnApprox:
+        claim.effectiveOnApprox === true || claim.effectiveBetween?.to !== undefined ? true : undefined,
     })),
   });
 }

@@ -1,4 +1,5 @@
 import {
+  clubDetail,
   outgoingCandidates,
   playerDetail,
   playerTimeline,
@@ -42,7 +43,15 @@ describe('read models on the seed reports', () => {
     const cb = depth.positions.find((p) => p.position === 'CB')!;
     expect(cb).toMatchObject({ need: 4, registered: 5, squad: 5, available: 4, injured: 1, verdict: 'saturated' });
     expect(cb.incomingTargets).toEqual([
-      { player: 'leonardo-balerdi', name: 'Leonardo Balerdi', stage: 'talks-refused', priority: 'top' },
+      {
+        player: 'leonardo-balerdi',
+        name: 'Leonardo Balerdi',
+        stage: 'talks-refused',
+        priority: 'top',
+        // La Gazzetta's 28 June is the latest report of the pursuit by then: two days old, current
+        lastNewsOn: '2025-06-28',
+        stale: false,
+      },
     ]);
     expect(cb.outgoingCandidates.map((o) => o.player).sort()).toEqual(['daniele-rugani', 'lloyd-kelly']);
     expect(depth.positions.find((p) => p.position === 'LB')).toMatchObject({
@@ -137,10 +146,122 @@ describe('read models on the seed reports', () => {
     });
     const timeline = playerTimeline(model, 'gleison-bremer', { asOf: '2025-12-31' })!;
     expect(timeline.map((t) => [t.type, t.effectiveOn, t.source?.name])).toEqual([
+      ['PlayerInjured', '2025-05-31', 'La Gazzetta dello Sport'],
       ['PlayerRegistered', '2025-06-01', 'Squad Planner baseline (compiled from the seed reports)'],
       ['PlayerInjured', '2025-06-17', 'Tuttojuve'],
+      ['PlayerReturnedFromInjury', '2025-09-01', 'La Tribune Olympienne'],
       ['PlayerReturnedFromInjury', '2025-09-04', 'La Tribune Olympienne'],
     ]);
-    expect(playerTimeline(model, 'gleison-bremer', { asOf: '2025-12-31', knownAt: '2025-07-01' })).toHaveLength(2);
+    // known on 1 July: the baseline, Tuttojuve (17 June) and La Gazzetta's ACL injury (28 June)
+    expect(
+      playerTimeline(model, 'gleison-bremer', { asOf: '2025-12-31', knownAt: '2025-07-01' })!.map((t) => t.effectiveOn),
+    ).toEqual(['2025-05-31', '2025-06-01', '2025-06-17']);
+    expect(playerTimeline(model, 'gleison-bremer', { asOf: '2025-12-31', knownAt: '2025-06-27' })).toHaveLength(2);
+  });
+
+  describe('what the articles say of the players and the staff (issue 20)', () => {
+    it("Balerdi: Argentina, born about 1999 (aged 26), Marseille's captain from 28 June, 8 caps as of 4 September", () => {
+      expect(playerDetail(model, 'leonardo-balerdi', { asOf: '2025-09-10' })).toMatchObject({
+        nationality: 'Argentina',
+        birthYear: 1999,
+        age: 26,
+        ageApprox: true, // a birth year from an age: approximate by the contract
+        captaincy: { club: 'marseille', since: '2025-06-28' },
+        internationalCaps: 8,
+      });
+      // known on 20 June: Tuttojuve gave his nationality and age; nobody yet his armband or caps
+      const june = playerDetail(model, 'leonardo-balerdi', { asOf: '2025-06-20', knownAt: '2025-06-20' })!;
+      expect(june).toMatchObject({ nationality: 'Argentina', birthYear: 1999 });
+      expect(june.captaincy).toBeUndefined();
+      expect(june.internationalCaps).toBeUndefined();
+      // known on 31 August: the captain (La Gazzetta, 28 June), still no caps (La Tribune Olympienne, 4 September)
+      const august = playerDetail(model, 'leonardo-balerdi', { asOf: '2025-09-10', knownAt: '2025-08-31' })!;
+      expect(august.captaincy).toEqual({ club: 'marseille', since: '2025-06-28' });
+      expect(august.internationalCaps).toBeUndefined();
+      // and Marseille's squad shows its captain from that day, not before
+      const captain = (asOf: string) =>
+        squadDepth(model, 'marseille', { asOf, formation: '4-3-3' })
+          .positions.flatMap((p) => p.players)
+          .find((p) => p.player === 'leonardo-balerdi')?.captain;
+      expect(captain('2025-07-01')).toBe(true);
+      expect(captain('2025-06-27')).toBeUndefined();
+    });
+
+    it("Marseille have no plan to sell him (Football Italia): on Juventus' target list from 25 June, not before", () => {
+      const [balerdi] = targetList(model, 'juventus', { asOf: '2025-07-10', knownAt: '2025-07-10' });
+      expect(balerdi.notForSale).toMatchObject({
+        club: 'marseille',
+        since: '2025-06-25',
+        reportId: 'football-italia-2025-06-late-not-for-sale',
+        source: { name: 'Football Italia' },
+        reason: expect.stringContaining('no immediate plans to sell'),
+      });
+      const [before] = targetList(model, 'juventus', { asOf: '2025-07-10', knownAt: '2025-06-24' });
+      expect(before.player).toBe('leonardo-balerdi');
+      expect(before.notForSale).toBeUndefined();
+    });
+
+    it("Tudor managed Marseille in 2022/23 (days approximate), as known from La Gazzetta's 28 June", () => {
+      expect(clubDetail(model, 'marseille', { asOf: '2023-01-15' }).manager).toMatchObject({
+        name: 'Igor Tudor',
+        since: '2022-07-01',
+        source: { name: 'La Gazzetta dello Sport' },
+      });
+      expect(clubDetail(model, 'marseille', { asOf: '2024-01-15' })).toMatchObject({
+        formerManager: { name: 'Igor Tudor', until: '2023-06-30' },
+      });
+      expect(clubDetail(model, 'marseille', { asOf: '2024-01-15' }).manager).toBeUndefined();
+      expect(clubDetail(model, 'marseille', { asOf: '2023-01-15', knownAt: '2025-06-27' }).manager).toBeUndefined();
+      // then Juventus, and De Zerbi at Marseille
+      expect(clubDetail(model, 'juventus', { asOf: '2025-07-01' }).manager).toMatchObject({ name: 'Igor Tudor' });
+      expect(clubDetail(model, 'marseille', { asOf: '2025-09-10' }).manager).toMatchObject({
+        name: 'Roberto De Zerbi',
+      });
+    });
+
+    it("Bremer's ACL injury predates the window and his return falls inside it, both days approximate", () => {
+      const timeline = playerTimeline(model, 'gleison-bremer', { asOf: '2025-12-31' })!;
+      expect(timeline[0]).toMatchObject({
+        type: 'PlayerInjured',
+        effectiveOn: '2025-05-31',
+        effectiveOnApprox: true,
+        publishedOn: '2025-06-28',
+        details: { injury: expect.stringContaining('ACL') },
+      });
+      expect(timeline.find((t) => t.type === 'PlayerReturnedFromInjury')).toMatchObject({
+        effectiveOn: '2025-09-01',
+        effectiveOnApprox: true,
+        publishedOn: '2025-09-04',
+      });
+      // injured on 31 May as known now, not as known on 27 June (before La Gazzetta said so)
+      expect(playerDetail(model, 'gleison-bremer', { asOf: '2025-05-31' })?.injury).toMatchObject({
+        since: '2025-05-31',
+      });
+      const asKnownBefore = playerDetail(model, 'gleison-bremer', { asOf: '2025-05-31', knownAt: '2025-06-27' })!;
+      expect(asKnownBefore.player).toBe('gleison-bremer');
+      expect(asKnownBefore.injury).toBeUndefined();
+      // back on 2 September as known now; on 3 September nobody had said so yet
+      expect(statuses('2025-08-31')['gleison-bremer']).toBe('injured');
+      expect(statuses('2025-09-02')['gleison-bremer']).toBe('available');
+      expect(statuses('2025-09-02', '2025-09-03')['gleison-bremer']).toBe('injured');
+    });
+
+    it('Kelly is at Juventus from January 2025 (his day approximate), as known from 28 June', () => {
+      const squad = (asOf: string, knownAt?: string) =>
+        squadDepth(model, 'juventus', { asOf, knownAt, formation: '4-3-3' }).positions.flatMap((p) =>
+          p.players.map((pl) => pl.player),
+        );
+      expect(squad('2025-03-01')).toEqual(['lloyd-kelly']);
+      expect(squad('2025-01-01')).toEqual([]);
+      expect(squad('2025-03-01', '2025-06-27')).toEqual([]);
+      expect(squad('2025-03-01', '2025-06-28')).toEqual(['lloyd-kelly']);
+      expect(playerTimeline(model, 'lloyd-kelly', { asOf: '2025-12-31' })![0]).toMatchObject({
+        type: 'PlayerRegistered',
+        effectiveOn: '2025-01-02',
+        effectiveOnApprox: true,
+        source: { name: 'La Gazzetta dello Sport' },
+        details: { club: 'juventus' },
+      });
+    });
   });
 });

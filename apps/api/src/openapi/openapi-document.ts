@@ -10,7 +10,7 @@ import type {
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { CLAIM_TYPES, MAX_SLUG_LENGTH, SLUG } from '@squad/domain';
 import { FORMATIONS } from '@squad/projections';
-import { CLAIM_DTOS, ReportDto, SourceDto } from '@squad/reports';
+import { CLAIM_DTOS, DateWindowDto, ReportDto, SourceDto } from '@squad/reports';
 import { ACCEPTED_CONTENT_TYPES, PROBLEM_TITLES } from '../http/problem-details';
 import { BRANCH_ID, MAX_BRANCH_ID_LENGTH } from '../http/request-params';
 import { ANSWERS_EXTENSION, type Answer, type AnswersSpec } from './answers';
@@ -92,6 +92,7 @@ function completeDocument(document: OpenAPIObject): OpenAPIObject {
 const RENAMED: Record<string, string> = {
   ReportDto: 'Report',
   SourceDto: 'Source',
+  DateWindowDto: 'DateWindow',
   ...Object.fromEntries(Object.entries(CLAIM_DTOS).map(([type, dto]) => [dto.name, type])),
 };
 
@@ -123,6 +124,8 @@ function requestSchemas(generated: Record<string, SchemaObject | ReferenceObject
       claims: { ...(report.properties?.claims as SchemaObject), items: ref('Claim') },
     },
   });
+  out.DateWindow = closed(generated[DateWindowDto.name] as SchemaObject);
+  delete generated[DateWindowDto.name];
   delete generated[SourceDto.name]; // the same shape as the answers' Source
   renameRefs(out, RENAMED);
   return out;

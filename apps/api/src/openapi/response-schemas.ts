@@ -10,7 +10,7 @@ import {
   SLUG,
   SOURCE_KINDS,
 } from '@squad/domain';
-import { FORMATIONS, MATCH_RANKS, POSITION_GROUPS, STAGES } from '@squad/projections';
+import { CHANGE_KINDS, FORMATIONS, MATCH_RANKS, POSITION_GROUPS, STAGES, STALE_AFTER_DAYS } from '@squad/projections';
 
 /**
  * The JSON Schemas of everything the API answers, as OpenAPI components. They are written here,
@@ -83,12 +83,61 @@ const counts: Record<string, Schema> = {
   awayOnLoan: count(),
 };
 
+/** Who a player of the contracts view is (`ContractDeparture`, `ContractRemainingPlayer`). */
+const squadMember: Record<string, Schema> = {
+  name: text(),
+  position: ref('FootballPosition'),
+  registeredAt: { ...slug, description: 'For a player on loan here: the club he is registered at' },
+};
+/** The counts of who is left at a position (or a line) after a season. */
+const remainingCounts: Record<string, Schema> = {
+  need: count('Players the formation wants here'),
+  leaving: count('Leaving in the season'),
+  registered: count('Left, away on loan included'),
+  squad: count('Left, not away on loan (players on loan here included)'),
+  awayOnLoan: count(),
+  verdict: ref('Verdict'),
+};
+
 const citation: Record<string, Schema> = {
   reportId: text('The report it was read in'),
   source: ref('Source'),
   publishedOn: { ...day, description: 'Record time: when the report was published' },
 };
 const reference: Record<string, Schema> = { ...citation, publishedOnApprox: { type: 'boolean' } };
+
+/** How old the news of a fact is (`libs/projections/src/staleness/`): `lastNewsOn` and `stale`, then the optional flag. */
+const news = (fact: string, staleWhen: string): [Record<string, Schema>, Record<string, Schema>] => [
+  {
+    lastNewsOn: {
+      ...day,
+      description: `Record time: the publication day of the latest report about ${fact} among those known at knownAt`,
+    },
+    stale: {
+      type: 'boolean',
+      description: `True when ${staleWhen} on asOf: an old report, not news (it still counts as before)`,
+    },
+  },
+  {
+    lastNewsOnApprox: {
+      type: 'boolean',
+      enum: [true],
+      description: 'lastNewsOn is approximate (an undated report, a data provider record dated by its window)',
+    },
+  },
+];
+const [injuryNews, injuryNewsApprox] = news(
+  'the injury',
+  `no news of it for more than ${STALE_AFTER_DAYS.injury} days, with no return expected (none given, or past)`,
+);
+const [loanNews, loanNewsApprox] = news(
+  'the loan',
+  `no news of it for more than ${STALE_AFTER_DAYS.loan} days, with no until or past it`,
+);
+const [pursuitNews, pursuitNewsApprox] = news(
+  'the pursuit',
+  `the pursuit is open and had no news for more than ${STALE_AFTER_DAYS.pursuit} days (a renewal expected later aside)`,
+);
 
 const age: Record<string, Schema> = {
   age: count('Whole years on asOf'),
@@ -133,6 +182,28 @@ const replayState: Record<string, Schema> = {
   maxBufferedBytes: count('The most bytes ever waiting on this stream'),
   waitingForClient: { type: 'boolean' },
 };
+
+/** A change entry of one document and kind of subject (`ChangeEntry`). */
+const changeEntry = (document: string, subjectKind: 'player' | 'position', entry: Schema): SchemaObject =>
+  object(
+    {
+      publishedOn: { ...day, description: 'Record time: the publication day of the news that made the change' },
+      club: slug,
+      document: { type: 'string', enum: [document] },
+      change: {
+        type: 'string',
+        enum: subjectKind === 'position' ? ['changed'] : [...CHANGE_KINDS],
+        description: 'added, removed, changed; disputed: a target gained a report contradicting one of its claims',
+      },
+      subjectKind: { type: 'string', enum: [subjectKind] },
+      subject: subjectKind === 'player' ? { ...slug, example: 'leonardo-balerdi' } : ref('FootballPosition'),
+      reports: list(
+        text(),
+        "The day's reports that made it (about the player; else every report of the day touching the club)",
+      ),
+    },
+    { before: entry, after: entry },
+  );
 
 const healthIndicators: SchemaObject = {
   type: 'object',
@@ -196,13 +267,15 @@ const SCHEMAS = {
     },
     additionalProperties: true,
   },
-  Injury: object({ since: day }, { injury: text(), expectedReturnOn: day }),
+  Injury: object({ since: day }, { injury: text(), expectedReturnOn: day, ...injuryNews, ...injuryNewsApprox }),
   Loan: object(
     { toClub: slug, since: day },
     {
       until: day,
       optionToBuyEur: count('The fee of an option (or obligation) to buy him'),
       obligationToBuy: { type: 'boolean', description: 'The borrower must buy him at the end of the loan' },
+      ...loanNews,
+      ...loanNewsApprox,
     },
   ),
   Contract: object(
@@ -210,8 +283,8 @@ const SCHEMAS = {
     { extendedOn: { ...day, description: 'The day of the extension that set expiresOn' } },
   ),
   Suitor: object(
-    { club: slug, stage: ref('Stage') },
-    { lastBid: ref('LastBid') },
+    { club: slug, stage: ref('Stage'), ...pursuitNews },
+    { lastBid: ref('LastBid'), ...pursuitNewsApprox },
     'Another club pursuing him on the day (an open pursuit)',
   ),
   NotForSaleStance: object(
@@ -267,8 +340,8 @@ const SCHEMAS = {
     ),
     incomingTargets: list(
       object(
-        { player: slug, stage: ref('Stage') },
-        { name: text(), priority: { type: 'string', enum: [...PRIORITIES] } },
+        { player: slug, stage: ref('Stage'), ...pursuitNews },
+        { name: text(), priority: { type: 'string', enum: [...PRIORITIES] }, ...pursuitNewsApprox },
       ),
     ),
     outgoingCandidates: list(object({ player: slug, reason: text() }, { name: text() })),
@@ -308,7 +381,11 @@ const SCHEMAS = {
       player: slug,
       stage: ref('Stage'),
       open: { type: 'boolean' },
-      rivals: list(object({ club: slug, stage: ref('Stage') }), 'Other clubs pursuing him this season'),
+      ...pursuitNews,
+      rivals: list(
+        object({ club: slug, stage: ref('Stage'), ...pursuitNews }, pursuitNewsApprox),
+        'Other clubs pursuing him this season',
+      ),
       supporting: list(object({ ...reference, claims: list(ref('TargetClaim')) }), 'The reports of this pursuit'),
       contradicting: list(
         object({
@@ -328,6 +405,7 @@ const SCHEMAS = {
       currentClub: slug,
       priority: { type: 'string', enum: [...PRIORITIES] },
       since: day,
+      ...pursuitNewsApprox,
       renewalExpectedFrom: day,
       renewalCondition: object(
         {},
@@ -360,6 +438,8 @@ const SCHEMAS = {
     {
       name: text(),
       position: ref('FootballPosition'),
+      injury: ref('Injury'),
+      loan: ref('Loan'),
       returnedFromLoan: object({ fromClub: slug, on: day }),
       depthAtPosition: object({
         need: count(),
@@ -369,6 +449,121 @@ const SCHEMAS = {
     },
   ),
   Outgoing: object({ ...envelope, club: slug, outgoing: list(ref('OutgoingCandidate')) }, envelopeBranch),
+  ContractDeparture: object(
+    {
+      player: slug,
+      status: ref('PlayerStatus'),
+      leavesOn: {
+        ...day,
+        description: 'His last day at the club if nobody renews: his contract ends, or his loan here',
+      },
+      reason: {
+        type: 'string',
+        enum: ['contract-expires', 'loan-ends'],
+        description: 'loan-ends: a loanee goes back to the club he is registered at',
+      },
+    },
+    {
+      ...squadMember,
+      contractExpiresOn: { ...day, description: 'When his contract with the club he is registered at ends' },
+      loan: ref('Loan'),
+    },
+    'A player whose contract (or loan here) ends in the season',
+  ),
+  ContractRemainingPlayer: object(
+    { player: slug },
+    {
+      ...squadMember,
+      leavesOn: { ...day, description: 'When he leaves, in a later season' },
+      expiryUnknown: { type: 'boolean', enum: [true], description: 'No known expiry: counted as staying' },
+      awayOnLoan: { type: 'boolean', enum: [true], description: 'Still away on loan after the season' },
+    },
+  ),
+  ContractSeason: object({
+    season: { type: 'string', example: '2025/26' },
+    startsOn: { ...day, description: '1 July' },
+    endsOn: { ...day, description: '30 June of the next year' },
+    leaving: list(ref('ContractDeparture'), 'Whose contract (or loan here) ends in the season, soonest first'),
+    remaining: object(
+      {
+        groups: list(
+          object({
+            group: { type: 'string', enum: Object.keys(POSITION_GROUPS) },
+            positions: list(ref('FootballPosition')),
+            ...remainingCounts,
+          }),
+        ),
+        positions: list(
+          object({
+            position: ref('FootballPosition'),
+            ...remainingCounts,
+            players: list(ref('ContractRemainingPlayer')),
+          }),
+        ),
+        unpositioned: list(ref('ContractRemainingPlayer'), 'Players with no known position'),
+      },
+      {},
+      'Who is left after the season if nobody renews and nobody is signed (injuries are not projected)',
+    ),
+  }),
+  Contracts: object(
+    {
+      ...envelope,
+      club: slug,
+      formation: { type: 'string', enum: Object.keys(FORMATIONS) },
+      formationFrom: { type: 'string', enum: ['request', 'manager', 'default'] },
+      seasons: list(ref('ContractSeason'), 'The season containing asOf and the next two'),
+      expiryUnknown: list(
+        object({ player: slug, status: ref('PlayerStatus') }, { ...squadMember, loan: ref('Loan') }),
+        'Players with no known expiry: never counted as leaving',
+      ),
+      expired: list(
+        object(
+          {
+            player: slug,
+            status: ref('PlayerStatus'),
+            leavesOn: day,
+            reason: { type: 'string', enum: ['contract-expires', 'loan-ends'] },
+          },
+          { ...squadMember, loan: ref('Loan') },
+        ),
+        'Still in the squad though their recorded contract ended before the first season: counted in no season',
+      ),
+    },
+    envelopeBranch,
+  ),
+  Changes: object(
+    {
+      storePosition: storePosition(
+        'The store position the page reflects at least (the read models may move on meanwhile)',
+      ),
+      since: { ...day, description: 'Record time: the first publication day listed' },
+      until: { ...day, description: 'Record time: the last publication day listed' },
+      entries: list(
+        ref('ChangeEntry'),
+        'Newest publication day first; within a day by club, document (squad-depth, targets, outgoing), then subject',
+      ),
+      next: nullable(
+        text('The `cursor` of the next page (a page may be short while more follow); null: this page is the last'),
+      ),
+    },
+    { ...envelopeBranch, club: { ...slug, description: 'The club asked for (absent: every club)' } },
+  ),
+  ChangeEntry: {
+    description:
+      "One change the news of a day made in one of a club's documents, as of that day: the subject's entry as known the day before (`before`) and as known that day (`after`)",
+    oneOf: [
+      changeEntry('squad-depth', 'player', ref('SquadPlayer')),
+      changeEntry('squad-depth', 'position', ref('PositionChangeDepth')),
+      changeEntry('targets', 'player', ref('Target')),
+      changeEntry('outgoing', 'player', ref('OutgoingCandidate')),
+    ],
+  },
+  PositionChangeDepth: object(
+    { position: ref('FootballPosition'), need: count(), ...counts, verdict: ref('Verdict') },
+    {},
+    "A position's depth in squad depth (its players are entries of their own)",
+  ),
   Player: object(
     {
       ...envelope,
@@ -377,10 +572,10 @@ const SCHEMAS = {
       outgoingFrom: list(object({ club: slug, reason: text(), since: day, ...citation }), 'Clubs that may let him go'),
       pursuedBy: list(
         object(
-          { club: slug, stage: ref('Stage') },
+          { club: slug, stage: ref('Stage'), ...pursuitNews },
           {
             since: day,
-            lastNewsOn: day,
+            ...pursuitNewsApprox,
             priority: { type: 'string', enum: [...PRIORITIES] },
             renewalExpectedFrom: day,
             lastBid: ref('LastBid'),
@@ -427,8 +622,14 @@ const SCHEMAS = {
       effectiveOnApprox: {
         type: 'boolean',
         enum: [true],
-        description: "Present when effectiveOn is inferred (a transfer window's conventional day), not stated",
+        description:
+          "Present when effectiveOn is inferred (a transfer window's conventional day, a day in effectiveBetween), not stated",
       },
+      effectiveBetween: object(
+        { from: day, to: day },
+        {},
+        'Present when the source gave a window, not a day: the fact took effect between from and to (effectiveOn is in it)',
+      ),
       evidence: list(text(), "Where in the report's source its facts are read (a file and line for imported history)"),
       contradicts: list(ref('ClaimReference')),
     },

@@ -1,8 +1,18 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { isIsoDate, type Slug } from '@squad/domain';
+import type { EventStore } from '@squad/event-store';
+import { EVENT_STORE } from '@squad/event-store/nest';
 import {
+  changesPage,
   clubDetail,
+  contractExpiries,
+  earliestSince,
+  formatChangesCursor,
+  MAX_CHANGES_WINDOW_YEARS,
+  parseChangesCursor,
+  type Pause,
   envelope,
   FORMATIONS,
   outgoingBody,
@@ -43,7 +53,8 @@ const clockDocs = [
   ApiQuery({
     name: 'asOf',
     required: false,
-    description: 'Valid time YYYY-MM-DD: the world on that day (default today)',
+    description:
+      'Valid time YYYY-MM-DD: the world on that day (default: the knownAt day when knownAt is given, the picture as it was believed then; else today)',
   }),
   ApiQuery({
     name: 'knownAt',
@@ -65,12 +76,57 @@ const ClockQueries = (): MethodDecorator => (target, key, descriptor) => {
   for (const decorate of clockDocs) decorate(target, key, descriptor);
 };
 
+interface ChangesParams {
+  since?: string;
+  until?: string;
+  limit?: string;
+  cursor?: string;
+  minPosition?: string;
+  branch?: string;
+}
+
+/** Entries a page of changes holds. */
+const CHANGES_LIMIT = { min: 1, max: 1000, fallback: 100 };
+
+const changesDocs = [
+  ApiQuery({
+    name: 'since',
+    required: true,
+    description: `Record time YYYY-MM-DD: the first publication day whose news is listed (at most ${MAX_CHANGES_WINDOW_YEARS} years before until)`,
+  }),
+  ApiQuery({ name: 'until', required: false, description: 'Record time YYYY-MM-DD: the last one (default today)' }),
+  ApiQuery({ name: 'limit', required: false, description: 'At most this many entries (1 to 1,000, default 100)' }),
+  ApiQuery({ name: 'cursor', required: false, description: 'The `next` of the previous page' }),
+  clockDocs[2],
+  clockDocs[3],
+];
+const ChangesQueries = (): MethodDecorator => (target, key, descriptor) => {
+  for (const decorate of changesDocs) decorate(target, key, descriptor);
+};
+
+/** Hands the event loop back between units of a page's work once it has run this long. */
+const CHANGES_SLICE_MS = 5;
+
+function slicedPause(): Pause {
+  let started = performance.now();
+  return () => {
+    if (performance.now() - started < CHANGES_SLICE_MS) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        started = performance.now();
+        resolve();
+      }),
+    );
+  };
+}
+
 @ApiTags('read models')
 @Controller('v1')
 export class ReadModelsController {
   constructor(
     private readonly histories: Histories,
     private readonly config: ConfigService<Environment, true>,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Get('clubs')
@@ -174,6 +230,24 @@ export class ReadModelsController {
     return withEnvelope(envelope(view, time), outgoingBody(view, club, time, formation, query.formation !== undefined));
   }
 
+  @Get('clubs/:club/contracts')
+  @ApiOperation({
+    summary:
+      "A club's contract expiries by season (the one containing asOf and the next two, 1 July to 30 June): who leaves, and who is left per position if nobody renews",
+  })
+  @ApiParam({ name: 'club', example: 'juventus' })
+  @ClockQueries()
+  @ApiQuery({ name: 'formation', required: false, enum: Object.keys(FORMATIONS) })
+  @Answers({
+    answers: [{ status: 200, schema: 'Contracts', description: 'The expiries by season, as of the day' }],
+    problems: [404],
+  })
+  async contracts(@Param('club') club: string, @Query() query: ReadQuery) {
+    const { view, time, formation } = await this.read(query, { club });
+    const formationRequested = query.formation !== undefined;
+    return withEnvelope(envelope(view, time), contractExpiries(view, club, { ...time, formation, formationRequested }));
+  }
+
   @Get('players')
   @ApiOperation({
     summary: 'The players matching a search by any of the names they were reported under, best first',
@@ -235,6 +309,91 @@ export class ReadModelsController {
     return withEnvelope(envelope(view, time), { player, timeline });
   }
 
+  @Get('clubs/:club/changes')
+  @ApiOperation({
+    summary:
+      "What the news published from since to until changed in a club's squad depth, targets and outgoing candidates, newest first",
+  })
+  @ApiParam({ name: 'club', example: 'juventus' })
+  @ChangesQueries()
+  @Answers({
+    answers: [{ status: 200, schema: 'Changes', description: 'A page of the changes, newest first' }],
+    problems: [404],
+  })
+  async clubChanges(@Param('club') club: string, @Query() query: ChangesParams) {
+    return this.changes(query, club);
+  }
+
+  @Get('changes')
+  @ApiOperation({
+    summary: "What the news published from since to until changed in every club's documents, newest first",
+  })
+  @ChangesQueries()
+  @Answers({
+    answers: [{ status: 200, schema: 'Changes', description: 'A page of the changes, newest first' }],
+    problems: [404],
+  })
+  async allChanges(@Query() query: ChangesParams) {
+    return this.changes(query, undefined);
+  }
+
+  /** A page of changes: of one club, or (no club) of every club the news touched. */
+  private async changes(query: ChangesParams, club: Slug | undefined) {
+    const params = new RequestParams();
+    if (club !== undefined) params.slug(club, 'club');
+    if (query.since === undefined) params.add('since', 'since is required: the first publication day, YYYY-MM-DD');
+    const since = params.date(query.since, 'since');
+    const until = params.date(query.until, 'until') ?? today();
+    const limit = params.wholeNumber(query.limit, 'limit', CHANGES_LIMIT);
+    const cursor = query.cursor === undefined ? undefined : parseChangesCursor(query.cursor);
+    if (query.cursor !== undefined && cursor === undefined)
+      params.add(
+        'cursor',
+        `cursor must be the next of a previous page, got ${JSON.stringify(query.cursor.slice(0, 40))}`,
+      );
+    if (since !== undefined && isIsoDate(since) && isIsoDate(until)) {
+      if (since > until) params.add('since', `since (${since}) must be on or before until (${until})`);
+      else if (since < earliestSince(until))
+        params.add(
+          'since',
+          `since must be at most ${MAX_CHANGES_WINDOW_YEARS} years before until: ${earliestSince(until)} or later`,
+        );
+      else if (cursor !== undefined && (cursor.day < since || cursor.day > until))
+        params.add('cursor', `cursor (${cursor.day}) must lie from since (${since}) to until (${until})`);
+    }
+    const minPosition = params.position(query.minPosition, 'minPosition');
+    params.branch(query.branch);
+    params.done();
+
+    await this.histories.reach(minPosition, (position) => ({ storePosition: position, minPosition }));
+    const { view } = await this.histories.resolve(query.branch);
+    if (club !== undefined && !view.hasClub(club)) throw unknownEntity('club', club);
+    // what the page reflects at least: the read models may move on while it is computed
+    const storePosition = view.position;
+    const page = await changesPage(
+      view,
+      this.store,
+      {
+        since: since!,
+        until,
+        club,
+        limit,
+        cursor,
+        formation: this.config.get('DEFAULT_FORMATION', { infer: true }),
+      },
+      slicedPause(),
+    );
+    return {
+      storePosition,
+      ...(view.branch ? { branch: view.branch } : {}),
+      ...(club !== undefined ? { club } : {}),
+      since,
+      until,
+      entries: page.entries,
+      next: page.next ? formatChangesCursor(page.next) : null,
+    };
+  }
+
   /** Validates the query, waits for `minPosition`, and resolves the history to read (404 for an unknown club in it). */
   private async read(
     query: ReadQuery,
@@ -255,6 +414,8 @@ export class ReadModelsController {
     // a branch: canonical history at its fork with the branch's own reports (every write to it so far)
     const { view } = await this.histories.resolve(query.branch);
     if (ids.club !== undefined && !view.hasClub(ids.club)) throw unknownEntity('club', ids.club);
-    return { view, time: { asOf: asOf ?? today(), knownAt }, formation };
+    // knownAt alone asks for the picture as it was believed that day: valid time on the same day,
+    // so the answer never depends on the day it is asked
+    return { view, time: { asOf: asOf ?? knownAt ?? today(), knownAt }, formation };
   }
 }

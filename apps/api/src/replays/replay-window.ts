@@ -1,18 +1,20 @@
 import type { IsoDate, Slug } from '@squad/domain';
-import type { EventStore, StoredEvent } from '@squad/event-store';
+import type { EventStore } from '@squad/event-store';
 import {
   CLUB_DOCUMENTS,
+  claimsOfReport,
   clubDocumentBodies,
-  clubsNamedBy,
+  clubsTouchedBy,
   envelope,
-  factsAt,
   fromDay,
-  playerAt,
+  readDayReports,
   sameDocument,
   toDay,
   withEnvelope,
   type ClubDocument,
   type Day,
+  type ClaimOfNews,
+  type DayReport,
   type ProjectedEvent,
   type ReadView,
   type ReportInfo,
@@ -25,16 +27,12 @@ export interface ReplayWindowOptions {
   /** Only these clubs' documents, on every day visited; none: the clubs each day's reports touch. */
   readonly clubs?: readonly Slug[];
   readonly formation: string;
+  /** The client named `formation`: it applies even where a club's manager prefers another. */
+  readonly formationRequested?: boolean;
 }
 
 /** A report as a replay tells it: the report contract (its claims with their valid day). */
-export interface ReplayReport {
-  readonly reportId: string;
-  readonly source: ReportInfo['source'];
-  readonly publishedOn: IsoDate;
-  readonly publishedOnApprox: boolean;
-  readonly claims: readonly ({ readonly type: string; readonly effectiveOn: IsoDate } & Record<string, unknown>)[];
-}
+export type ReplayReport = DayReport;
 
 /** One simulated day, as JSON text `{ day, reports, changes: [{ model, club, document }] }`. */
 export interface ReplayDay {
@@ -45,8 +43,6 @@ export interface ReplayDay {
   readonly changes: readonly { readonly model: ClubDocument; readonly club: Slug; readonly json: string }[];
 }
 
-/** Events read per query at most when fetching a run of reports. */
-const MAX_READ = 1000;
 /** Days looked at between two checks of the time slice when indexing a window (each day: two look-ups). */
 const INDEX_CHUNK_DAYS = 256;
 
@@ -182,7 +178,7 @@ export class ReplayWindow {
       this.options.clubs ??
       (await this.clubsTouched(
         [
-          ...reports.flatMap((r) => r.claims.map((claim) => ({ type: claim.type, fields: claim }))),
+          ...reports.flatMap(claimsOfReport),
           ...this.takingEffectOn(day).map((fact) => ({ type: fact.type, fields: fact.data })),
         ],
         day,
@@ -191,7 +187,7 @@ export class ReplayWindow {
     for (const club of clubs) {
       const pause = turns?.pause();
       if (pause) await pause;
-      const bodies = clubDocumentBodies(this.view, club, time, this.options.formation);
+      const bodies = clubDocumentBodies(this.view, club, time, this.options.formation, this.options.formationRequested);
       for (const model of CLUB_DOCUMENTS) {
         const key = `${club}\n${model}`;
         // the clocks differ every day; compare what the document says
@@ -225,122 +221,19 @@ export class ReplayWindow {
   ): Promise<ReplayReport[]> {
     const kept: ReplayReport[] = [];
     for (const report of reports) {
-      const touched = await this.clubsTouched(
-        report.claims.map((claim) => ({ type: claim.type, fields: claim })),
-        day,
-        turns,
-      );
+      const touched = await this.clubsTouched(claimsOfReport(report), day, turns);
       if (touched.some((club) => followed.includes(club))) kept.push(report);
     }
     return kept;
   }
 
-  /**
-   * The clubs whose documents a day's news can change (the claims of its reports, and the facts
-   * taking effect that day): those the claims name, the clubs a named player belongs to that
-   * day, and the clubs pursuing him that day (news this season or the last, as known that day).
-   */
-  private async clubsTouched(
-    claims: readonly { readonly type: string; readonly fields: Readonly<Record<string, unknown>> }[],
-    day: Day,
-    turns: Turns | undefined,
-  ): Promise<Slug[]> {
-    const clubs = new Set<Slug>();
-    const year = Number(fromDay(day).slice(0, 4));
-    const clocks = { asOf: day, knownAt: day, asOfDate: fromDay(day) };
-    for (const { type, fields } of claims) {
-      const pause = turns?.pause();
-      if (pause) await pause;
-      for (const club of clubsNamedBy(type, fields)) clubs.add(club);
-      const player = fields.player as Slug | undefined;
-      if (!player) continue;
-      const view = playerAt(this.view, player, clocks);
-      if (view?.club) clubs.add(view.club);
-      if (view?.loan) clubs.add(view.loan.toClub);
-      for (const club of [
-        ...(this.view.pursuersIn(player, year) ?? []),
-        ...(this.view.pursuersIn(player, year - 1) ?? []),
-      ]) {
-        const pursuit = clubs.has(club) ? undefined : this.view.pursuitHistory(club, player);
-        if (pursuit && factsAt(pursuit, day, day).length > 0) clubs.add(club);
-      }
-    }
-    return [...clubs].filter((club) => this.view.hasClub(club)).sort();
+  /** The clubs whose documents the claims can change that day (see `clubsTouchedBy`). */
+  private clubsTouched(claims: readonly ClaimOfNews[], day: Day, turns: Turns | undefined): Promise<Slug[]> {
+    return clubsTouchedBy(this.view, claims, day, turns && (() => turns.pause()));
   }
 
-  /**
-   * The reports' claims, read from the store by position. A report's claims are stored
-   * together; reports stored one after the other (the usual case: a day's news recorded in
-   * order) are read in one query. Every event read is checked against the report it should
-   * belong to, so a guess about positions can cost a query, never a wrong claim.
-   */
-  private async reportsOf(infos: readonly ReportInfo[], turns: Turns | undefined): Promise<ReplayReport[]> {
-    const out: ReplayReport[] = [];
-    let i = 0;
-    while (i < infos.length) {
-      const pause = turns?.pause();
-      if (pause) await pause;
-      // a run of reports whose positions follow each other
-      let j = i + 1;
-      let count = infos[i].claimCount;
-      while (
-        j < infos.length &&
-        infos[j].position === infos[j - 1].position + infos[j - 1].claimCount &&
-        count + infos[j].claimCount <= MAX_READ
-      ) {
-        count += infos[j].claimCount;
-        j++;
-      }
-      const events: StoredEvent[] = [];
-      for await (const event of this.store.readAll({ fromPosition: BigInt(infos[i].position), maxCount: count }))
-        events.push(event);
-      let k = 0;
-      let matched = i;
-      for (; matched < j; matched++) {
-        const info = infos[matched];
-        const claims = events.slice(k, k + info.claimCount);
-        if (
-          !claims.every(
-            (e, index) =>
-              (e.metadata as { reportId?: unknown }).reportId === info.reportId &&
-              (e.metadata as { claimIndex?: unknown }).claimIndex === index,
-          ) ||
-          claims.length !== info.claimCount
-        )
-          break;
-        out.push(reportOf(info, claims));
-        k += info.claimCount;
-      }
-      if (matched === i) {
-        // not where it was expected (positions with gaps): read this one report on its own
-        out.push(await this.readOne(infos[i]));
-        matched = i + 1;
-      }
-      i = matched;
-    }
-    return out;
+  /** The reports' claims, read from the store (see `readDayReports`). */
+  private reportsOf(infos: readonly ReportInfo[], turns: Turns | undefined): Promise<ReplayReport[]> {
+    return readDayReports(this.store, infos, turns && (() => turns.pause()));
   }
-
-  private async readOne(info: ReportInfo): Promise<ReplayReport> {
-    const claims: StoredEvent[] = [];
-    for await (const event of this.store.readAll({ fromPosition: BigInt(info.position), maxCount: MAX_READ })) {
-      const metadata = event.metadata as { reportId?: unknown };
-      if (metadata.reportId === info.reportId) claims.push(event);
-      if (claims.length === info.claimCount) break;
-    }
-    return reportOf(info, claims);
-  }
-}
-
-function reportOf(info: ReportInfo, events: readonly StoredEvent[]): ReplayReport {
-  return {
-    reportId: info.reportId,
-    source: info.source,
-    publishedOn: info.publishedOn,
-    publishedOnApprox: info.publishedOnApprox,
-    claims: events.map((event) => {
-      const { contradicts: _contradicts, ...data } = event.data as Record<string, unknown> & { effectiveOn: IsoDate };
-      return { type: event.type, ...data };
-    }),
-  };
 }

@@ -63,6 +63,7 @@ export class Replays implements OnModuleDestroy, BeforeApplicationShutdown {
       to: request.to,
       clubs: request.clubs,
       formation,
+      formationRequested: request.formation !== undefined,
     });
     // which days have news, looked at once, in turns (a century of days takes tens of milliseconds)
     await window.index(replayTurns);

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CLAIM_TYPES } from '@squad/domain';
-import { CLAIM_DTOS, exampleReport, parseReport, ReportDto } from '@squad/reports';
+import { CLAIM_DTOS, DateWindowDto, exampleReport, parseReport, ReportDto } from '@squad/reports';
 import { invalidRequest } from '../errors/application-error';
 import { resultView } from '../http/event-views';
 import { MAX_LISTED_PROBLEMS, toProblem } from '../http/problem-details';
@@ -24,7 +24,7 @@ const examples = Object.fromEntries(
 );
 
 @ApiTags('reports')
-@ApiExtraModels(ReportDto, ...Object.values(CLAIM_DTOS))
+@ApiExtraModels(ReportDto, DateWindowDto, ...Object.values(CLAIM_DTOS))
 @Controller('v1')
 export class ReportsController {
   constructor(private readonly commands: CommandBus) {}

@@ -76,8 +76,13 @@ export function clubDocumentBodies(
   club: Slug,
   time: DocumentTime,
   formation: string,
+  formationRequested = false,
 ): ClubDocumentBodies {
-  const { squadDepth: depth, outgoing } = squadDepthAndOutgoing(source, club, { ...time, formation });
+  const { squadDepth: depth, outgoing } = squadDepthAndOutgoing(source, club, {
+    ...time,
+    formation,
+    formationRequested,
+  });
   return {
     'squad-depth': depth,
     targets: targetsBody(source, club, time),

@@ -1,6 +1,7 @@
 import type { IsoDate, Slug } from '@squad/domain';
 import { stateAt } from '../history/bitemporal-history';
 import { reportedIn } from '../read-model/provenance';
+import { newsOf, STALE_AFTER_DAYS, type News } from '../staleness/staleness';
 import { readView, type ReadSource, type ReadView } from '../views/read-view';
 import type { Clocks } from '../views/clocks';
 import { evolvePlayerView, initialPlayerView, type PlayerView } from './player.projection';
@@ -30,4 +31,32 @@ export function ageOn(view: PlayerView, asOf: IsoDate): { age: number; ageApprox
 /** A valuation as the documents show it, with where it was reported. */
 export function valuationOf({ valueEur, on, report }: NonNullable<PlayerView['valuation']>) {
   return { valueEur, on, ...reportedIn(report) };
+}
+
+type Injury = NonNullable<PlayerView['injury']>;
+type Loan = NonNullable<PlayerView['loan']>;
+
+/**
+ * His injury as the documents show it, with how old its news is: stale after
+ * `STALE_AFTER_DAYS.injury` without news, once no return is expected any more (none was given,
+ * or its day has passed). He still counts as injured: the flag warns, it does not decide.
+ */
+export function injuryOf(view: PlayerView, c: Clocks): (Injury & Partial<News>) | undefined {
+  const { injury, injuryNews } = view;
+  if (!injury) return undefined;
+  // (an injury always comes with its report: see `evolvePlayerView`)
+  if (!injuryNews) return injury;
+  return { ...injury, ...newsOf(injuryNews, c, STALE_AFTER_DAYS.injury, injury.expectedReturnOn) };
+}
+
+/**
+ * His loan as the documents show it, with how old its news is: stale after
+ * `STALE_AFTER_DAYS.loan` without news when it has no `until`, or its `until` has passed with no
+ * return or extension reported.
+ */
+export function loanOf(view: PlayerView, c: Clocks): (Loan & Partial<News>) | undefined {
+  const { loan, loanNews } = view;
+  if (!loan) return undefined;
+  if (!loanNews) return loan;
+  return { ...loan, ...newsOf(loanNews, c, STALE_AFTER_DAYS.loan, loan.until) };
 }

@@ -1,5 +1,6 @@
 import {
   assertNever,
+  type ClaimType,
   type IsoDate,
   type Position,
   type PreferredFoot,
@@ -7,6 +8,7 @@ import {
   type Slug,
 } from '@squad/domain';
 import type { ProjectedEvent, ReportInfo, RouteTable } from '../read-model/projected-event';
+import { latestReport } from '../staleness/staleness';
 
 /** A player on one valid day: where he is registered, fit or not, away or not. */
 export interface PlayerView {
@@ -44,8 +46,12 @@ export interface PlayerView {
     readonly optionToBuyEur?: number;
     readonly obligationToBuy?: boolean;
   };
+  /** The latest report about his loan (its start, an extension, a dispute): how old our news of it is. */
+  readonly loanNews?: ReportInfo;
   readonly returnedFromLoan?: { readonly fromClub: Slug; readonly on: IsoDate };
   readonly injury?: { readonly injury?: string; readonly since: IsoDate; readonly expectedReturnOn?: IsoDate };
+  /** The latest report about his injury (it, an update, a dispute): how old our news of it is. */
+  readonly injuryNews?: ReportInfo;
   /** His contract: with whom, to when, and since when it runs to then (`extendedOn`: by an extension). */
   readonly contract?: { readonly club: Slug; readonly expiresOn: IsoDate; readonly extendedOn?: IsoDate };
   readonly valuation?: { readonly valueEur: number; readonly on: IsoDate; readonly report: ReportInfo };
@@ -132,6 +138,7 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
         ...view,
         club: undefined,
         loan: undefined,
+        loanNews: undefined,
         captaincy: undefined,
         notForSale: undefined,
         leftFootball: { reason, ...(fromClub !== undefined ? { fromClub } : {}), on },
@@ -145,6 +152,7 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
         ...view,
         club: event.data.toClub,
         loan: undefined,
+        loanNews: undefined,
         leftFootball: undefined,
         outgoing,
         captaincy: view.captaincy?.club === event.data.toClub ? view.captaincy : undefined,
@@ -163,17 +171,28 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
           ...(optionToBuyEur !== undefined ? { optionToBuyEur } : {}),
           ...(obligationToBuy !== undefined ? { obligationToBuy } : {}),
         },
+        // the same loan reported again (an extension) is news of it; a loan elsewhere is a new one
+        loanNews: view.loan?.toClub === toClub ? latestReport(view.loanNews, event.report) : event.report,
       };
     }
     case 'LoanReturned':
-      return { ...view, loan: undefined, returnedFromLoan: { fromClub: event.data.fromClub, on } };
+      return {
+        ...view,
+        loan: undefined,
+        loanNews: undefined,
+        returnedFromLoan: { fromClub: event.data.fromClub, on },
+      };
     case 'PlayerInjured':
       return {
         ...view,
         injury: { since: on, injury: event.data.injury, expectedReturnOn: event.data.expectedReturnOn },
+        // an update of the injury he has is news of it
+        injuryNews: view.injury ? latestReport(view.injuryNews, event.report) : event.report,
       };
     case 'PlayerReturnedFromInjury':
-      return { ...view, injury: undefined };
+      return { ...view, injury: undefined, injuryNews: undefined };
+    case 'ClaimDisputed':
+      return disputed(view, event.data.disputedType, event.report);
     case 'ContractRecorded':
       return { ...view, contract: { club: event.data.club, expiresOn: event.data.expiresOn } };
     case 'ContractExtended':
@@ -205,11 +224,21 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
     case 'ManagerAppointed':
     case 'ManagerDeparted':
     case 'ClubProfileReported':
-    case 'ClaimDisputed':
       return view;
     default:
       return assertNever(event);
   }
+}
+
+/** A report disputing his injury or his loan is news of it too (it changes nothing else here). */
+function disputed(view: PlayerView, type: ClaimType, report: ReportInfo): PlayerView {
+  if (view.injury && (type === 'PlayerInjured' || type === 'PlayerReturnedFromInjury')) {
+    return { ...view, injuryNews: latestReport(view.injuryNews, report) };
+  }
+  if (view.loan && (type === 'LoanDeparted' || type === 'LoanReturned')) {
+    return { ...view, loanNews: latestReport(view.loanNews, report) };
+  }
+  return view;
 }
 
 export type PlayerStatus = 'available' | 'injured' | 'away-on-loan' | 'on-loan-here';

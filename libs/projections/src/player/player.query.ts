@@ -1,10 +1,10 @@
 import type { IsoDate, Slug } from '@squad/domain';
 import { factsAt } from '../history/bitemporal-history';
 import { cited, reportedIn, reportRef } from '../read-model/provenance';
-import { everyPursuer, pursuitOn } from '../pursuit/pursuit-at';
+import { everyPursuer, pursuitNews, pursuitOn } from '../pursuit/pursuit-at';
 import { clocksOf, type TimeQuery } from '../views/clocks';
 import { readView, type ReadSource } from '../views/read-view';
-import { ageOn, playerOn, valuationOf } from './player-at';
+import { ageOn, injuryOf, loanOf, playerOn, valuationOf } from './player-at';
 import { statusAt } from './player.projection';
 
 /** A player on a day: his view, his status at his club, and the clubs pursuing him. */
@@ -17,12 +17,18 @@ export function playerDetail(source: ReadSource, player: Slug, q: TimeQuery) {
   // at no club: released or retired says so; a player known only from news (a target) is available
   const status = club ? statusAt(view, club, c.asOfDate).status : view.leftFootball ? 'without-club' : 'available';
   const pursuedBy = [...everyPursuer(model, player)]
-    .map((pursuer) => ({ club: pursuer, ...pursuitOn(model, pursuer, player, c) }))
-    .filter((p) => p.stage && p.stage !== 'none')
-    .map(({ player: _p, ...rest }) => rest);
-  const { outgoing, valuation, notForSale, ...rest } = view;
+    .map((pursuer) => pursuitOn(model, pursuer, player, c))
+    .filter((pursuit) => pursuit !== undefined && pursuit.stage !== 'none')
+    .map((pursuit) => {
+      // lastNewsOn: the publication day of its latest report (record time), as wherever staleness is shown
+      const { player: _p, latestReport: _r, lastNewsOn: _valid, ...rest } = pursuit!;
+      return { ...rest, ...pursuitNews(pursuit!, c) };
+    });
+  const { outgoing, valuation, notForSale, injury, injuryNews: _i, loan, loanNews: _l, ...rest } = view;
   return {
     ...rest,
+    ...(injury ? { injury: injuryOf(view, c) } : {}),
+    ...(loan ? { loan: loanOf(view, c) } : {}),
     ...ageOn(view, c.asOfDate),
     ...(notForSale ? { notForSale: cited(notForSale) } : {}),
     status,
@@ -44,13 +50,15 @@ export function playerTimeline(source: ReadSource, player: Slug, q: TimeQuery) {
   if (!history) return undefined;
   const c = clocksOf(q);
   return factsAt(history, c.asOf, c.knownAt).map((fact) => {
-    const { effectiveOn, effectiveOnApprox, contradicts, ...details } = fact.data as Record<string, unknown> & {
-      effectiveOn: IsoDate;
-    };
+    const { effectiveOn, effectiveOnApprox, effectiveBetween, contradicts, ...details } = fact.data as Record<
+      string,
+      unknown
+    > & { effectiveOn: IsoDate };
     return {
       type: fact.type,
       effectiveOn,
       ...(effectiveOnApprox === true ? { effectiveOnApprox } : {}),
+      ...(effectiveBetween !== undefined ? { effectiveBetween } : {}),
       ...reportRef(fact),
       ...(fact.report.evidence ? { evidence: fact.report.evidence } : {}),
       claimIndex: fact.claimIndex,

@@ -3,9 +3,13 @@ import { stateAt } from '../history/bitemporal-history';
 import { toDay } from '../history/calendar';
 import { readView, type ReadSource, type ReadView } from '../views/read-view';
 import type { Clocks } from '../views/clocks';
+import { newsOf, STALE_AFTER_DAYS, type News } from '../staleness/staleness';
 import { evolvePursuitView, initialPursuitView, isOpen, type PursuitView } from './pursuit.projection';
 
-/** A pursuit with no news for this long leaves the target list, open or closed. */
+/**
+ * A pursuit with no news for this long (valid time) leaves the target list, open or closed;
+ * before that, an open one is flagged stale (`pursuitNews`).
+ */
 export const TARGET_NEWS_HORIZON_DAYS = 365;
 
 /** One club's pursuit of one player on `c.asOf` as known on `c.knownAt`. */
@@ -39,6 +43,17 @@ export function isCurrent(pursuit: PursuitView | undefined, c: Clocks): pursuit 
 }
 
 /**
+ * How old a pursuit's news is: an open pursuit (a rumour) is stale after
+ * `STALE_AFTER_DAYS.pursuit` without news, unless a renewal was said to come later (silence until
+ * then is expected); a signed or abandoned one is an outcome, never stale.
+ */
+export function pursuitNews(pursuit: PursuitView, c: Clocks): News | undefined {
+  if (!pursuit.latestReport) return undefined;
+  const after = isOpen(pursuit.stage) ? STALE_AFTER_DAYS.pursuit : Number.POSITIVE_INFINITY;
+  return newsOf(pursuit.latestReport, c, after, pursuit.renewalExpectedFrom);
+}
+
+/**
  * The other clubs pursuing a player on `asOf` (open, current pursuits: a season's buckets), by
  * club slug: a target's rivals, a squad player's suitors.
  */
@@ -51,6 +66,7 @@ export function openPursuersOf(view: ReadView, player: Slug, except: Slug | unde
       club,
       stage: pursuit!.stage,
       ...(pursuit!.lastBid ? { lastBid: pursuit!.lastBid } : {}),
+      ...pursuitNews(pursuit!, c),
     }))
     .sort((a, b) => a.club.localeCompare(b.club));
 }

@@ -1,6 +1,7 @@
 import type { IsoDate, Priority, Slug } from '@squad/domain';
 import { assertNever } from '@squad/domain';
-import type { ProjectedEvent, RouteTable } from '../read-model/projected-event';
+import type { ProjectedEvent, ReportInfo, RouteTable } from '../read-model/projected-event';
+import { latestReport } from '../staleness/staleness';
 
 /**
  * How far a club's pursuit of a player went. (`negotiating` and `agreed` come with the claims
@@ -39,6 +40,8 @@ export interface PursuitView {
   readonly since?: IsoDate;
   /** Valid day of the latest fact about this pursuit. */
   readonly lastNewsOn?: IsoDate;
+  /** The latest report about this pursuit by publication day (record time): how old its news is. */
+  readonly latestReport?: ReportInfo;
   readonly renewalExpectedFrom?: IsoDate;
   /** What the renewal depends on: in words, and the club's manager whose staying it hinges on. */
   readonly renewalCondition?: { readonly condition?: string; readonly dependsOnManager?: string };
@@ -85,7 +88,10 @@ export const PURSUIT_ROUTES: RouteTable<Slug> = {
   ClubProfileReported: null,
 };
 
-/** Stages only move forward within a pursuit; interest after an end starts a new pursuit. */
+/**
+ * Stages only move forward within a pursuit; interest after an end starts a new pursuit (whose
+ * news starts with it: `latestReport` is not carried over).
+ */
 function advance(view: PursuitView, stage: Stage, on: IsoDate): PursuitView {
   if (!isOpen(view.stage))
     return { club: view.club, player: view.player, stage, since: on, lastNewsOn: view.lastNewsOn };
@@ -94,7 +100,11 @@ function advance(view: PursuitView, stage: Stage, on: IsoDate): PursuitView {
 
 export function evolvePursuitView(view: PursuitView, event: ProjectedEvent): PursuitView {
   const next = evolveStage(view, event);
-  return next.lastNewsOn === event.data.effectiveOn ? next : { ...next, lastNewsOn: event.data.effectiveOn };
+  const lastNewsOn = event.data.effectiveOn;
+  const latest = latestReport(next.latestReport, event.report);
+  return next.lastNewsOn === lastNewsOn && next.latestReport === latest
+    ? next
+    : { ...next, lastNewsOn, latestReport: latest };
 }
 
 function evolveStage(view: PursuitView, event: ProjectedEvent): PursuitView {

@@ -8,7 +8,7 @@ import { cited, reportRef } from '../read-model/provenance';
 import { clocksOf, type Clocks, type TimeQuery } from '../views/clocks';
 import { readView, type ReadSource, type ReadView } from '../views/read-view';
 import { isOpen, type PursuitView, type Stage } from './pursuit.projection';
-import { currentPursuits, openPursuersOf } from './pursuit-at';
+import { currentPursuits, openPursuersOf, pursuitNews } from './pursuit-at';
 
 export interface TargetEntry {
   readonly player: Slug;
@@ -29,7 +29,8 @@ export function targetList(source: ReadSource, club: Slug, q: TimeQuery): Target
   const entries: TargetEntry[] = [];
   for (const { player, pursuit } of currentPursuits(model, club, c)) {
     const view = playerOn(model, player, c);
-    const rivals = openPursuersOf(model, player, club, c).map(({ club: rival, stage }) => ({ club: rival, stage }));
+    // each rival's club, stage and how old its news is (not its bids: those are its business)
+    const rivals = openPursuersOf(model, player, club, c).map(({ lastBid: _bid, ...rival }) => rival);
     const valuation = view?.valuation ? valuationOf(view.valuation) : undefined;
     entries.push({
       player,
@@ -40,6 +41,8 @@ export function targetList(source: ReadSource, club: Slug, q: TimeQuery): Target
       open: isOpen(pursuit.stage),
       priority: pursuit.priority,
       since: pursuit.since,
+      // how old the news of this pursuit is: an open one without news for long is flagged, still listed
+      ...pursuitNews(pursuit, c),
       renewalExpectedFrom: pursuit.renewalExpectedFrom,
       ...renewalOf(model, club, pursuit, c),
       // the holder's stance, while he is still there

@@ -28,6 +28,9 @@ export function outgoingCandidates(
         name: p.entry.name,
         position,
         status: p.entry.status,
+        // the injury or loan behind his status, with how old its news is
+        ...(p.entry.injury ? { injury: p.entry.injury } : {}),
+        ...(p.entry.loan ? { loan: p.entry.loan } : {}),
         reason: flag.reason,
         flaggedOn: flag.since,
         ...reportedIn(flag.report),

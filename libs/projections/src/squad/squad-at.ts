@@ -1,6 +1,6 @@
 import type { Position, Slug } from '@squad/domain';
 import { stateAt } from '../history/bitemporal-history';
-import { ageOn, playerOn } from '../player/player-at';
+import { ageOn, injuryOf, loanOf, playerOn } from '../player/player-at';
 import { openPursuersOf } from '../pursuit/pursuit-at';
 import { statusAt, type PlayerStatus, type PlayerView } from '../player/player.projection';
 import type { Clocks } from '../views/clocks';
@@ -12,8 +12,9 @@ export interface SquadPlayer {
   readonly name?: string;
   readonly status: PlayerStatus;
   readonly position?: Position;
-  readonly injury?: PlayerView['injury'];
-  readonly loan?: PlayerView['loan'];
+  /** His injury, with how old its news is (a stale one still counts him injured). */
+  readonly injury?: ReturnType<typeof injuryOf>;
+  readonly loan?: ReturnType<typeof loanOf>;
   readonly registeredAt?: Slug;
   readonly nationality?: string;
   readonly age?: number;
@@ -52,8 +53,8 @@ export function squadOf(model: ReadView, club: Slug, c: Clocks): SquadMember[] {
         name: view.name,
         status,
         position: view.position,
-        ...(view.injury ? { injury: view.injury } : {}),
-        ...(view.loan && status !== 'available' ? { loan: view.loan } : {}),
+        ...(view.injury ? { injury: injuryOf(view, c) } : {}),
+        ...(view.loan && status !== 'available' ? { loan: loanOf(view, c) } : {}),
         ...(view.club !== club ? { registeredAt: view.club } : {}),
         ...(view.nationality ? { nationality: view.nationality } : {}),
         ...ageOn(view, c.asOfDate),

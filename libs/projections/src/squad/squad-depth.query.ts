@@ -1,7 +1,7 @@
 import { POSITIONS, type Position, type Slug } from '@squad/domain';
 import { playerOn } from '../player/player-at';
 import { isOpen } from '../pursuit/pursuit.projection';
-import { currentPursuits } from '../pursuit/pursuit-at';
+import { currentPursuits, pursuitNews } from '../pursuit/pursuit-at';
 import { clubOn } from '../club/club.query';
 import { clocksOf, type Clocks, type TimeQuery } from '../views/clocks';
 import { readView, type ReadSource, type ReadView } from '../views/read-view';
@@ -51,7 +51,14 @@ export function squadDepthAndOutgoing(source: ReadSource, club: Slug, query: Tim
     .filter(({ pursuit }) => isOpen(pursuit.stage))
     .map(({ player, pursuit }) => {
       const view = playerOn(model, player, c);
-      return { player, name: view?.name, position: view?.position, stage: pursuit.stage, priority: pursuit.priority };
+      return {
+        player,
+        name: view?.name,
+        position: view?.position,
+        stage: pursuit.stage,
+        priority: pursuit.priority,
+        ...pursuitNews(pursuit, c),
+      };
     });
   const outgoing = outgoingCandidates(model, club, q, squad);
 
@@ -69,7 +76,7 @@ export function squadDepthAndOutgoing(source: ReadSource, club: Slug, query: Tim
         .map((p) => ({ player: p.entry.player, name: p.entry.name, status: p.entry.status })),
       incomingTargets: openTargets
         .filter((t) => t.position === position)
-        .map((t) => ({ player: t.player, name: t.name, stage: t.stage, priority: t.priority })),
+        .map(({ position: _position, ...target }) => target),
       outgoingCandidates: outgoing
         .filter((o) => o.position === position)
         .map((o) => ({ player: o.player, name: o.name, reason: o.reason })),

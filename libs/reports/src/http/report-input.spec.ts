@@ -50,6 +50,42 @@ describe(parseReport.name, () => {
     });
   });
 
+  it('takes a window of days for a claim: effectiveOn defaults to its last day, approximate; a bad window names its field', () => {
+    const returned = (claim: Record<string, unknown>) =>
+      parseReport({
+        ...exampleReport('PlayerReturnedFromInjury'),
+        publishedOn: '2025-09-04',
+        claims: [{ type: 'PlayerReturnedFromInjury', player: 'gleison-bremer', ...claim }],
+      });
+    const window = { from: '2025-08-20', to: '2025-09-04' };
+    expect(returned({ effectiveBetween: window })).toEqual({
+      report: expect.objectContaining({
+        claims: [
+          expect.objectContaining({ effectiveBetween: window, effectiveOn: '2025-09-04', effectiveOnApprox: true }),
+        ],
+      }),
+    });
+    // a day named inside the window is kept
+    expect(returned({ effectiveBetween: window, effectiveOn: '2025-08-25' })).toEqual({
+      report: expect.objectContaining({ claims: [expect.objectContaining({ effectiveOn: '2025-08-25' })] }),
+    });
+    expect(returned({ effectiveBetween: window, effectiveOn: '2025-09-05' })).toEqual({
+      problems: [{ field: 'claims[0].effectiveOn', reason: expect.stringContaining('outside effectiveBetween') }],
+    });
+    expect(returned({ effectiveBetween: { from: '2025-09-04', to: '2025-08-20' } })).toEqual({
+      problems: [{ field: 'claims[0].effectiveBetween.to', reason: expect.stringContaining('before from 2025-09-04') }],
+    });
+    expect(returned({ effectiveBetween: { from: '2025-08-20' } })).toEqual({
+      problems: [{ field: 'claims[0].effectiveBetween.to', reason: expect.any(String) }],
+    });
+    expect(returned({ effectiveBetween: { ...window, middle: '2025-08-27' } })).toEqual({
+      problems: [{ field: 'claims[0].effectiveBetween.middle', reason: expect.any(String) }],
+    });
+    expect(returned({ effectiveBetween: '2025-08' })).toEqual({
+      problems: [{ field: 'claims[0].effectiveBetween', reason: expect.stringContaining('must be an object') }],
+    });
+  });
+
   it('keeps only the fields given, without undefined members', () => {
     const parsed = parseReport({
       ...exampleReport('PlayerInjured'),

@@ -9,6 +9,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -127,6 +128,17 @@ export class SourceDto {
   kind?: string;
 }
 
+/** A window of days a fact took effect in, when the source gives no day: "back before 4 September". */
+export class DateWindowDto {
+  @ApiProperty({ example: '2025-08-20', description: 'The first day it may have taken effect' })
+  @IsIsoDate()
+  from!: string;
+
+  @ApiProperty({ example: '2025-09-04', description: 'The day by which it had taken effect' })
+  @IsIsoDate()
+  to!: string;
+}
+
 abstract class ClaimDto {
   @ApiProperty({ enum: CLAIM_TYPES })
   @IsIn(CLAIM_TYPES)
@@ -147,6 +159,15 @@ abstract class ClaimDto {
   @IsOptional()
   @IsBoolean()
   effectiveOnApprox?: boolean;
+
+  @ApiPropertyOptional({
+    type: DateWindowDto,
+    description:
+      'When the source gives a window rather than a day ("back before 4 September"): the fact took effect on a day between from and to. effectiveOn then defaults to to (the day by which it surely holds) and must lie in the window; the claim is approximate (effectiveOnApprox true)',
+  })
+  @IsOptional()
+  @IsObject({ message: 'effectiveBetween must be an object { "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }' })
+  effectiveBetween?: DateWindowDto;
 }
 
 class PlayerClaim extends ClaimDto {
@@ -512,7 +533,21 @@ export function parseReport(
       const claim = toInstance(Dto, raw, `${path}.`, problems);
       problems.push(...flatten(validateSync(claim, VALIDATION), `${path}.`));
       // plain object of the fields present (DTO class fields exist even when unset)
-      claims.push(Object.fromEntries(Object.entries(claim).filter(([, value]) => value !== undefined)));
+      const fields: Record<string, unknown> = Object.fromEntries(
+        Object.entries(claim).filter(([, value]) => value !== undefined),
+      );
+      if (fields.effectiveBetween === null) delete fields.effectiveBetween; // null: no window, as absent
+      if (isPlainRecord(claim.effectiveBetween)) {
+        const window = toInstance(DateWindowDto, claim.effectiveBetween, `${path}.effectiveBetween.`, problems);
+        problems.push(...flatten(validateSync(window, VALIDATION), `${path}.effectiveBetween.`));
+        // a window is an approximate day: the day by which it surely holds, unless one is named
+        Object.assign(fields, {
+          effectiveBetween: { from: window.from, to: window.to },
+          effectiveOn: fields.effectiveOn ?? window.to,
+          effectiveOnApprox: true,
+        });
+      }
+      claims.push(fields);
     });
   }
   if (problems.length === 0) problems.push(...claimDayProblems(claims as Claim[], dto.publishedOn, fieldPrefix));
@@ -543,6 +578,18 @@ function claimDayProblems(claims: readonly Claim[], publishedOn: IsoDate, prefix
   claims.forEach((claim, index) => {
     const day = claim.effectiveOn ?? publishedOn;
     const field = (name: string) => `${prefix}claims[${index}].${name}`;
+    const window = claim.effectiveBetween;
+    if (window !== undefined && window.to < window.from) {
+      problems.push({
+        field: field('effectiveBetween.to'),
+        reason: `a window ends after it starts: to ${window.to} is before from ${window.from}`,
+      });
+    } else if (window !== undefined && (day < window.from || day > window.to)) {
+      problems.push({
+        field: field('effectiveOn'),
+        reason: `effectiveOn ${day} is outside effectiveBetween (${window.from} to ${window.to})`,
+      });
+    }
     if ((claim.type === 'ContractRecorded' || claim.type === 'ContractExtended') && claim.expiresOn <= day) {
       problems.push({
         field: field('expiresOn'),

@@ -101,11 +101,11 @@ describe(Ledger.name, () => {
     expect(seeds.every((s) => 'report' in parseReport(s.body))).toBe(true);
 
     const first = await importReports(ledger, seeds, parseReport);
-    expect(first).toEqual({ recorded: 6, alreadyPresent: 0, rejected: [] });
+    expect(first).toEqual({ recorded: 10, alreadyPresent: 0, rejected: [] });
     const head = await store.headPosition();
     expect(await importReports(new Ledger(store), seeds, parseReport)).toEqual({
       recorded: 0,
-      alreadyPresent: 6,
+      alreadyPresent: 10,
       rejected: [],
     });
     expect(await store.headPosition()).toBe(head);
