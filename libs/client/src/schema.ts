@@ -1388,6 +1388,12 @@ export interface components {
              * @example 2025-06-17
              */
             since: string;
+            /**
+             * @description since is approximate (inferred, or within a window)
+             * @enum {boolean}
+             */
+            sinceApprox?: true;
+            sinceBetween?: components["schemas"]["DateWindow"];
             injury?: string;
             /**
              * Format: date
@@ -1416,6 +1422,12 @@ export interface components {
              * @example 2025-06-17
              */
             since: string;
+            /**
+             * @description since is approximate (inferred, or within a window)
+             * @enum {boolean}
+             */
+            sinceApprox?: true;
+            sinceBetween?: components["schemas"]["DateWindow"];
             /**
              * Format: date
              * @example 2025-06-17
@@ -1453,6 +1465,12 @@ export interface components {
              * @example 2025-06-17
              */
             extendedOn?: string;
+            /**
+             * @description extendedOn is approximate (inferred, or within a window)
+             * @enum {boolean}
+             */
+            extendedOnApprox?: true;
+            extendedOnBetween?: components["schemas"]["DateWindow"];
         };
         /** @description Another club pursuing him on the day (an open pursuit) */
         Suitor: {
@@ -1493,6 +1511,12 @@ export interface components {
              */
             publishedOn: string;
             reason?: string;
+            /**
+             * @description since is approximate (inferred, or within a window)
+             * @enum {boolean}
+             */
+            sinceApprox?: true;
+            sinceBetween?: components["schemas"]["DateWindow"];
         };
         Valuation: {
             valueEur: number;
@@ -1510,6 +1534,12 @@ export interface components {
              * @example 2025-06-17
              */
             publishedOn: string;
+            /**
+             * @description on is approximate (inferred, or within a window)
+             * @enum {boolean}
+             */
+            onApprox?: true;
+            onBetween?: components["schemas"]["DateWindow"];
         };
         LastBid: {
             amountEur: number;
@@ -1519,6 +1549,12 @@ export interface components {
              */
             on: string;
             rejected: boolean;
+            /**
+             * @description on is approximate (inferred, or within a window)
+             * @enum {boolean}
+             */
+            onApprox?: true;
+            onBetween?: components["schemas"]["DateWindow"];
         };
         /** @description A pointer to one claim of one report */
         ClaimReference: {
@@ -1781,6 +1817,12 @@ export interface components {
              */
             since?: string;
             /**
+             * @description since is approximate (inferred, or within a window)
+             * @enum {boolean}
+             */
+            sinceApprox?: true;
+            sinceBetween?: components["schemas"]["DateWindow"];
+            /**
              * @description lastNewsOn is approximate (an undated report, a data provider record dated by its window)
              * @enum {boolean}
              */
@@ -1850,6 +1892,12 @@ export interface components {
             publishedOn: string;
             /** @description The clubs pursuing him on the day: who would take him */
             wantedBy: components["schemas"]["Suitor"][];
+            /**
+             * @description flaggedOn is approximate (inferred, or within a window)
+             * @enum {boolean}
+             */
+            flaggedOnApprox?: true;
+            flaggedOnBetween?: components["schemas"]["DateWindow"];
             name?: string;
             position?: components["schemas"]["FootballPosition"];
             injury?: components["schemas"]["Injury"];
@@ -1862,6 +1910,12 @@ export interface components {
                  * @example 2025-06-17
                  */
                 on: string;
+                /**
+                 * @description on is approximate (inferred, or within a window)
+                 * @enum {boolean}
+                 */
+                onApprox?: true;
+                onBetween?: components["schemas"]["DateWindow"];
             };
             depthAtPosition?: {
                 need: number;
@@ -2256,6 +2310,12 @@ export interface components {
                  * @example 2025-06-17
                  */
                 publishedOn: string;
+                /**
+                 * @description since is approximate (inferred, or within a window)
+                 * @enum {boolean}
+                 */
+                sinceApprox?: true;
+                sinceBetween?: components["schemas"]["DateWindow"];
             }[];
             pursuedBy: {
                 /** @example juventus */
@@ -2274,6 +2334,12 @@ export interface components {
                  * @example 2025-06-17
                  */
                 since?: string;
+                /**
+                 * @description since is approximate (inferred, or within a window)
+                 * @enum {boolean}
+                 */
+                sinceApprox?: true;
+                sinceBetween?: components["schemas"]["DateWindow"];
                 /**
                  * @description lastNewsOn is approximate (an undated report, a data provider record dated by its window)
                  * @enum {boolean}
@@ -2307,6 +2373,12 @@ export interface components {
                  * @example 2025-06-17
                  */
                 on: string;
+                /**
+                 * @description on is approximate (inferred, or within a window)
+                 * @enum {boolean}
+                 */
+                onApprox?: true;
+                onBetween?: components["schemas"]["DateWindow"];
             };
             injury?: components["schemas"]["Injury"];
             contract?: components["schemas"]["Contract"];
@@ -2338,6 +2410,12 @@ export interface components {
                  * @example 2025-06-17
                  */
                 since: string;
+                /**
+                 * @description since is approximate (inferred, or within a window)
+                 * @enum {boolean}
+                 */
+                sinceApprox?: true;
+                sinceBetween?: components["schemas"]["DateWindow"];
             };
             notForSale?: components["schemas"]["NotForSaleStance"];
             /** @description Why he is at no club, since when */
@@ -2351,6 +2429,12 @@ export interface components {
                 on: string;
                 /** @example juventus */
                 fromClub?: string;
+                /**
+                 * @description on is approximate (inferred, or within a window)
+                 * @enum {boolean}
+                 */
+                onApprox?: true;
+                onBetween?: components["schemas"]["DateWindow"];
             };
         };
         TimelineEntry: {
@@ -2514,6 +2598,12 @@ export interface components {
                 publishedOn: string;
                 /** @description The formation he prefers (squad depth measures against it when it is one of ours) */
                 formation?: string;
+                /**
+                 * @description since is approximate (inferred, or within a window)
+                 * @enum {boolean}
+                 */
+                sinceApprox?: true;
+                sinceBetween?: components["schemas"]["DateWindow"];
             };
             /** @description The last manager who left, while no successor is reported */
             formerManager?: {
@@ -2534,6 +2624,12 @@ export interface components {
                 publishedOn: string;
                 /** @enum {string} */
                 reason?: "sacked" | "resigned" | "contract-ended" | "mutual-consent";
+                /**
+                 * @description until is approximate (inferred, or within a window)
+                 * @enum {boolean}
+                 */
+                untilApprox?: true;
+                untilBetween?: components["schemas"]["DateWindow"];
             };
         };
         PlayerSearch: {

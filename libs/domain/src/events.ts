@@ -1,4 +1,4 @@
-import type { ClaimFields, ClaimType, IsoDate, Source } from './claims';
+import type { ClaimFields, ClaimType, DateWindow, IsoDate, Source } from './claims';
 
 /** Where a fact came from and when it was learned (record time). */
 export interface Provenance {
@@ -50,6 +50,9 @@ export type SquadEvent = {
     readonly type: T;
     readonly data: Readonly<ClaimFields[T]> & {
       readonly effectiveOn: IsoDate;
+      /** The valid day is approximate (inferred, or the last of the window the source gave). */
+      readonly effectiveOnApprox?: true;
+      readonly effectiveBetween?: DateWindow;
       readonly contradicts?: readonly ClaimRef[];
     };
     readonly metadata: Provenance;

@@ -139,6 +139,16 @@ const [pursuitNews, pursuitNewsApprox] = news(
   `the pursuit is open and had no news for more than ${STALE_AFTER_DAYS.pursuit} days (a renewal expected later aside)`,
 );
 
+/** The marks of a day taken from a claim's valid time when the claim dated it approximately (see `approximateDay`). */
+const approximate = (field: string): Record<string, Schema> => ({
+  [`${field}Approx`]: {
+    type: 'boolean',
+    enum: [true],
+    description: `${field} is approximate (inferred, or within a window)`,
+  },
+  [`${field}Between`]: ref('DateWindow'),
+});
+
 const age: Record<string, Schema> = {
   age: count('Whole years on asOf'),
   ageApprox: { type: 'boolean', enum: [true], description: 'From a birth year alone: within a year' },
@@ -267,10 +277,14 @@ const SCHEMAS = {
     },
     additionalProperties: true,
   },
-  Injury: object({ since: day }, { injury: text(), expectedReturnOn: day, ...injuryNews, ...injuryNewsApprox }),
+  Injury: object(
+    { since: day },
+    { ...approximate('since'), injury: text(), expectedReturnOn: day, ...injuryNews, ...injuryNewsApprox },
+  ),
   Loan: object(
     { toClub: slug, since: day },
     {
+      ...approximate('since'),
       until: day,
       optionToBuyEur: count('The fee of an option (or obligation) to buy him'),
       obligationToBuy: { type: 'boolean', description: 'The borrower must buy him at the end of the loan' },
@@ -280,7 +294,10 @@ const SCHEMAS = {
   ),
   Contract: object(
     { club: slug, expiresOn: day },
-    { extendedOn: { ...day, description: 'The day of the extension that set expiresOn' } },
+    {
+      extendedOn: { ...day, description: 'The day of the extension that set expiresOn' },
+      ...approximate('extendedOn'),
+    },
   ),
   Suitor: object(
     { club: slug, stage: ref('Stage'), ...pursuitNews },
@@ -289,11 +306,11 @@ const SCHEMAS = {
   ),
   NotForSaleStance: object(
     { club: slug, since: day, ...citation },
-    { reason: text() },
+    { reason: text(), ...approximate('since') },
     'The club that holds him says he is not for sale',
   ),
-  Valuation: object({ valueEur: count(), on: day, ...citation }),
-  LastBid: object({ amountEur: count(), on: day, rejected: { type: 'boolean' } }),
+  Valuation: object({ valueEur: count(), on: day, ...citation }, approximate('on')),
+  LastBid: object({ amountEur: count(), on: day, rejected: { type: 'boolean' } }, approximate('on')),
   ClaimReference: object(
     {
       reportId: text(),
@@ -405,6 +422,7 @@ const SCHEMAS = {
       currentClub: slug,
       priority: { type: 'string', enum: [...PRIORITIES] },
       since: day,
+      ...approximate('since'),
       ...pursuitNewsApprox,
       renewalExpectedFrom: day,
       renewalCondition: object(
@@ -436,11 +454,12 @@ const SCHEMAS = {
       wantedBy: list(ref('Suitor'), 'The clubs pursuing him on the day: who would take him'),
     },
     {
+      ...approximate('flaggedOn'),
       name: text(),
       position: ref('FootballPosition'),
       injury: ref('Injury'),
       loan: ref('Loan'),
-      returnedFromLoan: object({ fromClub: slug, on: day }),
+      returnedFromLoan: object({ fromClub: slug, on: day }, approximate('on')),
       depthAtPosition: object({
         need: count(),
         now: object({ ...counts, verdict: ref('Verdict') }),
@@ -569,12 +588,16 @@ const SCHEMAS = {
       ...envelope,
       player: slug,
       status: ref('PlayerStatus'),
-      outgoingFrom: list(object({ club: slug, reason: text(), since: day, ...citation }), 'Clubs that may let him go'),
+      outgoingFrom: list(
+        object({ club: slug, reason: text(), since: day, ...citation }, approximate('since')),
+        'Clubs that may let him go',
+      ),
       pursuedBy: list(
         object(
           { club: slug, stage: ref('Stage'), ...pursuitNews },
           {
             since: day,
+            ...approximate('since'),
             ...pursuitNewsApprox,
             priority: { type: 'string', enum: [...PRIORITIES] },
             renewalExpectedFrom: day,
@@ -590,7 +613,7 @@ const SCHEMAS = {
       position: ref('FootballPosition'),
       secondaryPositions: list(ref('FootballPosition')),
       loan: ref('Loan'),
-      returnedFromLoan: object({ fromClub: slug, on: day }),
+      returnedFromLoan: object({ fromClub: slug, on: day }, approximate('on')),
       injury: ref('Injury'),
       contract: ref('Contract'),
       valuation: ref('Valuation'),
@@ -600,11 +623,11 @@ const SCHEMAS = {
       ...age,
       internationalCaps: count(),
       preferredFoot: { type: 'string', enum: [...PREFERRED_FEET] },
-      captaincy: object({ club: slug, since: day }, {}, 'The club he captains, since when'),
+      captaincy: object({ club: slug, since: day }, approximate('since'), 'The club he captains, since when'),
       notForSale: ref('NotForSaleStance'),
       leftFootball: object(
         { reason: { type: 'string', enum: [...RELEASE_REASONS, 'retired'] }, on: day },
-        { fromClub: slug },
+        { fromClub: slug, ...approximate('on') },
         'Why he is at no club, since when',
       ),
     },
@@ -666,12 +689,15 @@ const SCHEMAS = {
       ...clubProfile,
       manager: object(
         { name: text(), since: day, ...citation },
-        { formation: text('The formation he prefers (squad depth measures against it when it is one of ours)') },
+        {
+          formation: text('The formation he prefers (squad depth measures against it when it is one of ours)'),
+          ...approximate('since'),
+        },
         'The manager on the day, from the last appointment',
       ),
       formerManager: object(
         { name: text(), until: day, ...citation },
-        { reason: { type: 'string', enum: [...MANAGER_DEPARTURE_REASONS] } },
+        { reason: { type: 'string', enum: [...MANAGER_DEPARTURE_REASONS] }, ...approximate('until') },
         'The last manager who left, while no successor is reported',
       ),
     },

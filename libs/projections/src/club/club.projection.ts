@@ -1,5 +1,6 @@
 import { assertNever, type IsoDate, type ManagerDepartureReason, type Slug } from '@squad/domain';
 import type { ProjectedEvent, ReportInfo, RouteTable } from '../read-model/projected-event';
+import { approximateDay, type ApproximateDay } from '../history/approximate-day';
 
 /** A club on one valid day: who it is and who coaches it. */
 export interface ClubView {
@@ -17,14 +18,14 @@ export interface ClubView {
     /** The formation he prefers, when a report gave it. */
     readonly formation?: string;
     readonly report: ReportInfo;
-  };
+  } & ApproximateDay<'since'>;
   /** The last manager who left, while no successor is reported. */
   readonly formerManager?: {
     readonly name: string;
     readonly until: IsoDate;
     readonly reason?: ManagerDepartureReason;
     readonly report: ReportInfo;
-  };
+  } & ApproximateDay<'until'>;
 }
 
 export const initialClubView = (club: Slug) => (): ClubView => ({ club, aliases: [] });
@@ -80,7 +81,13 @@ export function evolveClubView(view: ClubView, event: ProjectedEvent): ClubView 
       const { formerManager: _succeeded, ...rest } = view;
       return {
         ...rest,
-        manager: { name, since, ...(formation !== undefined ? { formation } : {}), report: event.report },
+        manager: {
+          name,
+          since,
+          ...approximateDay('since', event.data),
+          ...(formation !== undefined ? { formation } : {}),
+          report: event.report,
+        },
       };
     }
     case 'ManagerDeparted': {
@@ -93,6 +100,7 @@ export function evolveClubView(view: ClubView, event: ProjectedEvent): ClubView 
         formerManager: {
           name: event.data.manager,
           until,
+          ...approximateDay('until', event.data),
           ...(reason !== undefined ? { reason } : {}),
           report: event.report,
         },

@@ -29,8 +29,8 @@ export function ageOn(view: PlayerView, asOf: IsoDate): { age: number; ageApprox
 }
 
 /** A valuation as the documents show it, with where it was reported. */
-export function valuationOf({ valueEur, on, report }: NonNullable<PlayerView['valuation']>) {
-  return { valueEur, on, ...reportedIn(report) };
+export function valuationOf({ report, ...valuation }: NonNullable<PlayerView['valuation']>) {
+  return { ...valuation, ...reportedIn(report) };
 }
 
 type Injury = NonNullable<PlayerView['injury']>;

@@ -8,6 +8,7 @@ import {
   type Slug,
 } from '@squad/domain';
 import type { ProjectedEvent, ReportInfo, RouteTable } from '../read-model/projected-event';
+import { approximateDay, type ApproximateDay } from '../history/approximate-day';
 import { latestReport } from '../staleness/staleness';
 
 /** A player on one valid day: where he is registered, fit or not, away or not. */
@@ -25,39 +26,54 @@ export interface PlayerView {
   readonly internationalCaps?: number;
   readonly preferredFoot?: PreferredFoot;
   /** The club he captains, since when (it ends when he leaves that club). */
-  readonly captaincy?: { readonly club: Slug; readonly since: IsoDate };
+  readonly captaincy?: { readonly club: Slug; readonly since: IsoDate } & ApproximateDay<'since'>;
   /** His club's stance that he is not for sale (it ends when he moves). */
   readonly notForSale?: {
     readonly club: Slug;
     readonly since: IsoDate;
     readonly reason?: string;
     readonly report: ReportInfo;
-  };
+  } & ApproximateDay<'since'>;
   /** Why he is at no club (after a release or his retirement), and since when. */
   readonly leftFootball?: {
     readonly reason: ReleaseReason | 'retired';
     readonly fromClub?: Slug;
     readonly on: IsoDate;
-  };
+  } & ApproximateDay<'on'>;
   readonly loan?: {
     readonly toClub: Slug;
     readonly since: IsoDate;
     readonly until?: IsoDate;
     readonly optionToBuyEur?: number;
     readonly obligationToBuy?: boolean;
-  };
+  } & ApproximateDay<'since'>;
   /** The latest report about his loan (its start, an extension, a dispute): how old our news of it is. */
   readonly loanNews?: ReportInfo;
-  readonly returnedFromLoan?: { readonly fromClub: Slug; readonly on: IsoDate };
-  readonly injury?: { readonly injury?: string; readonly since: IsoDate; readonly expectedReturnOn?: IsoDate };
+  readonly returnedFromLoan?: { readonly fromClub: Slug; readonly on: IsoDate } & ApproximateDay<'on'>;
+  readonly injury?: {
+    readonly injury?: string;
+    readonly since: IsoDate;
+    readonly expectedReturnOn?: IsoDate;
+  } & ApproximateDay<'since'>;
   /** The latest report about his injury (it, an update, a dispute): how old our news of it is. */
   readonly injuryNews?: ReportInfo;
   /** His contract: with whom, to when, and since when it runs to then (`extendedOn`: by an extension). */
-  readonly contract?: { readonly club: Slug; readonly expiresOn: IsoDate; readonly extendedOn?: IsoDate };
-  readonly valuation?: { readonly valueEur: number; readonly on: IsoDate; readonly report: ReportInfo };
+  readonly contract?: {
+    readonly club: Slug;
+    readonly expiresOn: IsoDate;
+    readonly extendedOn?: IsoDate;
+  } & ApproximateDay<'extendedOn'>;
+  readonly valuation?: {
+    readonly valueEur: number;
+    readonly on: IsoDate;
+    readonly report: ReportInfo;
+  } & ApproximateDay<'on'>;
   /** Clubs that have flagged him as a candidate to leave, with why. */
   readonly outgoing: Readonly<
-    Record<Slug, { readonly reason: string; readonly since: IsoDate; readonly report: ReportInfo }>
+    Record<
+      Slug,
+      { readonly reason: string; readonly since: IsoDate; readonly report: ReportInfo } & ApproximateDay<'since'>
+    >
   >;
 }
 
@@ -126,7 +142,9 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
         ...(birthYear !== undefined && birthDate === undefined ? { birthYear } : {}),
         ...(internationalCaps !== undefined ? { internationalCaps } : {}),
         ...(preferredFoot !== undefined ? { preferredFoot } : {}),
-        ...(captainOf !== undefined ? { captaincy: { club: captainOf, since: on } } : {}),
+        ...(captainOf !== undefined
+          ? { captaincy: { club: captainOf, since: on, ...approximateDay('since', event.data) } }
+          : {}),
       };
     }
     case 'PlayerReleased':
@@ -141,7 +159,12 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
         loanNews: undefined,
         captaincy: undefined,
         notForSale: undefined,
-        leftFootball: { reason, ...(fromClub !== undefined ? { fromClub } : {}), on },
+        leftFootball: {
+          reason,
+          ...(fromClub !== undefined ? { fromClub } : {}),
+          on,
+          ...approximateDay('on', event.data),
+        },
       };
     }
     case 'TransferCompleted': {
@@ -167,6 +190,7 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
         loan: {
           toClub,
           since: on,
+          ...approximateDay('since', event.data),
           ...(until ? { until } : {}),
           ...(optionToBuyEur !== undefined ? { optionToBuyEur } : {}),
           ...(obligationToBuy !== undefined ? { obligationToBuy } : {}),
@@ -180,12 +204,17 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
         ...view,
         loan: undefined,
         loanNews: undefined,
-        returnedFromLoan: { fromClub: event.data.fromClub, on },
+        returnedFromLoan: { fromClub: event.data.fromClub, on, ...approximateDay('on', event.data) },
       };
     case 'PlayerInjured':
       return {
         ...view,
-        injury: { since: on, injury: event.data.injury, expectedReturnOn: event.data.expectedReturnOn },
+        injury: {
+          since: on,
+          ...approximateDay('since', event.data),
+          injury: event.data.injury,
+          expectedReturnOn: event.data.expectedReturnOn,
+        },
         // an update of the injury he has is news of it
         injuryNews: view.injury ? latestReport(view.injuryNews, event.report) : event.report,
       };
@@ -196,22 +225,44 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
     case 'ContractRecorded':
       return { ...view, contract: { club: event.data.club, expiresOn: event.data.expiresOn } };
     case 'ContractExtended':
-      return { ...view, contract: { club: event.data.club, expiresOn: event.data.expiresOn, extendedOn: on } };
+      return {
+        ...view,
+        contract: {
+          club: event.data.club,
+          expiresOn: event.data.expiresOn,
+          extendedOn: on,
+          ...approximateDay('extendedOn', event.data),
+        },
+      };
     case 'NotForSale': {
       const { club, reason } = event.data;
       return {
         ...view,
-        notForSale: { club, since: on, ...(reason !== undefined ? { reason } : {}), report: event.report },
+        notForSale: {
+          club,
+          since: on,
+          ...approximateDay('since', event.data),
+          ...(reason !== undefined ? { reason } : {}),
+          report: event.report,
+        },
       };
     }
     case 'MarketValueReported':
-      return { ...view, valuation: { valueEur: event.data.valueEur, on, report: event.report } };
+      return {
+        ...view,
+        valuation: { valueEur: event.data.valueEur, on, ...approximateDay('on', event.data), report: event.report },
+      };
     case 'OutgoingCandidateFlagged':
       return {
         ...view,
         outgoing: {
           ...view.outgoing,
-          [event.data.club]: { reason: event.data.reason, since: on, report: event.report },
+          [event.data.club]: {
+            reason: event.data.reason,
+            since: on,
+            ...approximateDay('since', event.data),
+            report: event.report,
+          },
         },
       };
     case 'InterestDeclared':

@@ -37,6 +37,8 @@ export function playerDetail(source: ReadSource, player: Slug, q: TimeQuery) {
       club: from,
       reason: flag.reason,
       since: flag.since,
+      ...(flag.sinceApprox ? { sinceApprox: true as const } : {}),
+      ...(flag.sinceBetween ? { sinceBetween: flag.sinceBetween } : {}),
       ...reportedIn(flag.report),
     })),
     pursuedBy,

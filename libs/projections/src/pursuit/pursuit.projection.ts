@@ -2,6 +2,7 @@ import type { IsoDate, Priority, Slug } from '@squad/domain';
 import { assertNever } from '@squad/domain';
 import type { ProjectedEvent, ReportInfo, RouteTable } from '../read-model/projected-event';
 import { latestReport } from '../staleness/staleness';
+import { approximateDay, type ApproximateDay } from '../history/approximate-day';
 
 /**
  * How far a club's pursuit of a player went. (`negotiating` and `agreed` come with the claims
@@ -38,6 +39,8 @@ export interface PursuitView {
   readonly stage: Stage;
   readonly priority?: Priority;
   readonly since?: IsoDate;
+  readonly sinceApprox?: true;
+  readonly sinceBetween?: ApproximateDay<'since'>['sinceBetween'];
   /** Valid day of the latest fact about this pursuit. */
   readonly lastNewsOn?: IsoDate;
   /** The latest report about this pursuit by publication day (record time): how old its news is. */
@@ -45,7 +48,11 @@ export interface PursuitView {
   readonly renewalExpectedFrom?: IsoDate;
   /** What the renewal depends on: in words, and the club's manager whose staying it hinges on. */
   readonly renewalCondition?: { readonly condition?: string; readonly dependsOnManager?: string };
-  readonly lastBid?: { readonly amountEur: number; readonly on: IsoDate; readonly rejected: boolean };
+  readonly lastBid?: {
+    readonly amountEur: number;
+    readonly on: IsoDate;
+    readonly rejected: boolean;
+  } & ApproximateDay<'on'>;
 }
 
 export const initialPursuitView = (club: Slug, player: Slug) => (): PursuitView => ({ club, player, stage: 'none' });
@@ -92,10 +99,17 @@ export const PURSUIT_ROUTES: RouteTable<Slug> = {
  * Stages only move forward within a pursuit; interest after an end starts a new pursuit (whose
  * news starts with it: `latestReport` is not carried over).
  */
-function advance(view: PursuitView, stage: Stage, on: IsoDate): PursuitView {
-  if (!isOpen(view.stage))
-    return { club: view.club, player: view.player, stage, since: on, lastNewsOn: view.lastNewsOn };
+/** A claim's valid time, as `advance` dates a new pursuit by it. */
+type ValidTime = { readonly effectiveOn: IsoDate } & Parameters<typeof approximateDay>[1];
+
+function advance(view: PursuitView, stage: Stage, data: ValidTime): PursuitView {
+  if (!isOpen(view.stage)) return { ...newPursuit(view, stage, data), lastNewsOn: view.lastNewsOn };
   return RANK[stage] > RANK[view.stage] ? { ...view, stage } : view;
+}
+
+/** A pursuit beginning with this claim: dated by it, approximately when the claim is. */
+function newPursuit(view: PursuitView, stage: Stage, data: ValidTime): PursuitView {
+  return { club: view.club, player: view.player, stage, since: data.effectiveOn, ...approximateDay('since', data) };
 }
 
 export function evolvePursuitView(view: PursuitView, event: ProjectedEvent): PursuitView {
@@ -112,15 +126,18 @@ function evolveStage(view: PursuitView, event: ProjectedEvent): PursuitView {
   switch (event.type) {
     case 'InterestDeclared': {
       const stage = event.data.priority === 'low' ? 'monitoring' : 'interest';
-      const next = advance(view, stage, on);
+      const next = advance(view, stage, event.data);
       return event.data.priority ? { ...next, priority: event.data.priority } : next;
     }
     case 'TalksRequested':
-      return advance(view, 'talks-requested', on);
+      return advance(view, 'talks-requested', event.data);
     case 'TalksRefused':
-      return advance(view, 'talks-refused', on);
+      return advance(view, 'talks-refused', event.data);
     case 'BidSubmitted':
-      return { ...advance(view, 'bid', on), lastBid: { amountEur: event.data.amountEur, on, rejected: false } };
+      return {
+        ...advance(view, 'bid', event.data),
+        lastBid: { amountEur: event.data.amountEur, on, ...approximateDay('on', event.data), rejected: false },
+      };
     case 'BidRejected':
       return view.lastBid ? { ...view, lastBid: { ...view.lastBid, rejected: true } } : view;
     case 'PursuitAbandoned':
@@ -128,7 +145,7 @@ function evolveStage(view: PursuitView, event: ProjectedEvent): PursuitView {
     case 'InterestRenewalExpected': {
       const { expectedFrom, condition, dependsOnManager } = event.data;
       const { renewalCondition: _previous, ...rest } =
-        view.stage === 'none' ? { ...view, stage: 'monitoring' as const, since: on } : view;
+        view.stage === 'none' ? { ...view, ...newPursuit(view, 'monitoring', event.data) } : view;
       return {
         ...rest,
         renewalExpectedFrom: expectedFrom,
@@ -144,9 +161,7 @@ function evolveStage(view: PursuitView, event: ProjectedEvent): PursuitView {
     }
     case 'TransferCompleted':
       // signing straight after an ended pursuit (or none) is a pursuit of its own
-      return isOpen(view.stage)
-        ? { ...view, stage: 'signed' }
-        : { club: view.club, player: view.player, stage: 'signed', since: on };
+      return isOpen(view.stage) ? { ...view, stage: 'signed' } : newPursuit(view, 'signed', event.data);
     // shown as evidence (see the target list), without moving the stage
     case 'ClaimDisputed':
       return view;

@@ -41,6 +41,8 @@ export function targetList(source: ReadSource, club: Slug, q: TimeQuery): Target
       open: isOpen(pursuit.stage),
       priority: pursuit.priority,
       since: pursuit.since,
+      ...(pursuit.sinceApprox ? { sinceApprox: true as const } : {}),
+      ...(pursuit.sinceBetween ? { sinceBetween: pursuit.sinceBetween } : {}),
       // how old the news of this pursuit is: an open one without news for long is flagged, still listed
       ...pursuitNews(pursuit, c),
       renewalExpectedFrom: pursuit.renewalExpectedFrom,

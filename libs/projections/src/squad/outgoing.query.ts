@@ -33,6 +33,8 @@ export function outgoingCandidates(
         ...(p.entry.loan ? { loan: p.entry.loan } : {}),
         reason: flag.reason,
         flaggedOn: flag.since,
+        ...(flag.sinceApprox ? { flaggedOnApprox: true as const } : {}),
+        ...(flag.sinceBetween ? { flaggedOnBetween: flag.sinceBetween } : {}),
         ...reportedIn(flag.report),
         ...(p.view.returnedFromLoan ? { returnedFromLoan: p.view.returnedFromLoan } : {}),
         // who would take him: the clubs pursuing him on the day
