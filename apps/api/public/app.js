@@ -61,6 +61,7 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
     main: find('dashboard'),
     board: find('squad-board'),
     boardMeta: find('board-meta'),
+    manager: find('board-manager'),
     targets: find('targets'),
     targetsMeta: find('targets-meta'),
     outgoing: find('outgoing'),
@@ -76,6 +77,8 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
     knownAt: '',
     /** The three documents on show, by model name; null while none is loaded. */
     docs: null,
+    /** The club document (GET /v1/clubs/{club}) for the board's day: its manager; null when none. */
+    clubDoc: null,
     /** Stops the live stream in live mode (an AbortController), null when none is open. */
     stream: null,
     /** Bumped on every reload, so a late answer for an earlier choice is dropped. */
@@ -155,7 +158,30 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
   const sourceName = (source) => (typeof source === 'string' ? source : source && source.name) || 'unknown source';
   const reportDate = (ref) => (ref.publishedOn ? `${ref.publishedOnApprox ? '~' : ''}${ref.publishedOn}` : 'undated');
 
+  /** Items (text or nodes) separated by commas. */
+  const joined = (items) => items.map((item, i) => (i ? [', ', item] : item));
   const badge = (kind, value, text, extra = {}) => h('span', { class: `badge ${kind}-${value}`, ...extra }, text);
+  /**
+   * The flag of a fact that is an old report, not news (`stale: true` on an injury, a loan, a
+   * pursuit): a visible "stale" badge with the day of its latest news; `what` names the fact
+   * for screen readers and in the tooltip.
+   */
+  const staleBadge = (what, news, testId) => {
+    if (!news || news.stale !== true) return null;
+    const since = news.lastNewsOn ? `${news.lastNewsOnApprox ? '~' : ''}${news.lastNewsOn}` : 'unknown';
+    return h(
+      'span',
+      {
+        class: 'badge stale',
+        'data-testid': testId,
+        'data-last-news': news.lastNewsOn,
+        title: `${what}: an old report, not news — no news since ${since}`,
+      },
+      h('span', { class: 'visually-hidden' }, `${what}: `),
+      'stale',
+      h('span', { class: 'stale-since' }, ` · no news since ${since}`),
+    );
+  };
 
   // ------------------------------------------------------------------ state and URL
 
@@ -268,6 +294,7 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
     const generation = ++state.generation;
     if (!keepDocs) {
       state.docs = null;
+      state.clubDoc = null;
       clearHighlights();
     }
     if (!state.club) {
@@ -313,6 +340,7 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
           setBusy(false);
           setLiveIndicator('live', `Live · position ${message.data.storePosition}`);
           render();
+          void fetchClub(generation, {});
         } else if (message.event === 'update' && state.docs) {
           const next = mergeDocuments(state.docs, message.data.changes);
           markChanged(changedKeys(state.docs, next));
@@ -322,6 +350,7 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
             `Live · updated ${new Date().toLocaleTimeString()} · position ${message.data.storePosition}`,
           );
           render();
+          void fetchClub(generation, {}); // a report may have appointed a manager
         }
       }
     } catch (error) {
@@ -349,9 +378,14 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
     };
     const params = { path: { club: state.club }, query };
     try {
-      const documents = await Promise.all(DOCUMENTS.map((model) => read(`/v1/clubs/{club}/${model}`, params)));
+      const [clubDoc, ...documents] = await Promise.all([
+        // the manager is a nicety: the board still shows without it
+        read('/v1/clubs/{club}', params).catch(() => null),
+        ...DOCUMENTS.map((model) => read(`/v1/clubs/{club}/${model}`, params)),
+      ]);
       if (generation !== state.generation) return;
       state.docs = Object.fromEntries(DOCUMENTS.map((model, i) => [model, documents[i]]));
+      state.clubDoc = clubDoc;
       clearHighlights();
     } catch (problem) {
       if (generation !== state.generation || askForKeyIf(problem)) return;
@@ -360,6 +394,20 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
     }
     setBusy(false);
     render();
+  }
+
+  /** Live mode: the club document for today (its manager), shown once it arrives. */
+  async function fetchClub(generation, query) {
+    let clubDoc;
+    try {
+      clubDoc = await read('/v1/clubs/{club}', { path: { club: state.club }, query });
+    } catch (problem) {
+      if (generation !== state.generation || askForKeyIf(problem)) return;
+      clubDoc = null; // the board still shows; the manager line says nothing is known
+    }
+    if (generation !== state.generation) return;
+    state.clubDoc = clubDoc;
+    renderManager(state.docs && state.docs['squad-depth']);
   }
 
   /** The documents after a message: each change replaces its model's document. */
@@ -440,6 +488,7 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
     els.board.replaceChildren(...(depth ? renderBoard(depth) : [placeholder('squad')]));
     els.board.dataset.position = depth ? String(depth.storePosition) : '';
     els.boardMeta.textContent = depth ? boardMeta(depth) : '';
+    renderManager(depth);
 
     els.targets.replaceChildren(...(targets ? renderTargets(targets) : [placeholder('targets')]));
     els.targetsMeta.textContent = targets ? `${targets.open} open · ${targets.targets.length} listed` : '';
@@ -464,6 +513,39 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
     ];
     if (doc) parts.push(h('span', {}, `store position ${doc.storePosition}`));
     els.context.replaceChildren(...parts);
+  }
+
+  /** The club's manager on the board's day, from the club document read with the board's clocks. */
+  function renderManager(depth) {
+    const clubDoc = state.clubDoc;
+    if (!depth || !clubDoc || clubDoc.club !== state.club) {
+      els.manager.hidden = true;
+      els.manager.replaceChildren();
+      return;
+    }
+    const m = clubDoc.manager;
+    // h() flattens and turns text into text nodes; replaceChildren() alone would not
+    const line = h(
+      'span',
+      { class: 'manager' },
+      h('span', { class: 'manager-label' }, 'Manager'),
+      ' ',
+      m
+        ? [
+            h('strong', { 'data-testid': 'manager-name' }, m.name),
+            h(
+              'span',
+              { class: 'manager-detail', 'data-testid': 'manager-since' },
+              ` · since ${m.sinceApprox ? '~' : ''}${m.since}`,
+            ),
+            m.formation
+              ? h('span', { class: 'manager-detail', 'data-testid': 'manager-formation' }, ` · prefers ${m.formation}`)
+              : null,
+          ]
+        : h('span', { class: 'manager-none', 'data-testid': 'manager-none' }, 'No manager known'),
+    );
+    els.manager.replaceChildren(line);
+    els.manager.hidden = false;
   }
 
   function boardMeta(depth) {
@@ -546,7 +628,25 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
       },
       h('span', { class: 'player-name', title: player.player }, playerName(player)),
       badge('status', player.status, STATUS_LABELS[player.status] || player.status),
+      staleBadge('Injury', player.injury, 'stale-injury'),
+      staleBadge('Loan', player.loan, 'stale-loan'),
       statusDetail(player) ? h('span', { class: 'player-detail' }, statusDetail(player)) : null,
+      player.contractExpiresOn
+        ? h('span', { class: 'player-detail', 'data-testid': 'contract' }, `Contract to ${player.contractExpiresOn}`)
+        : null,
+      (player.wantedBy || []).length
+        ? h(
+            'span',
+            { class: 'player-detail', 'data-testid': 'wanted-by' },
+            'Wanted by ',
+            joined(
+              player.wantedBy.map((s) => [
+                `${clubName(s.club)} (${humanStage(s.stage)})`,
+                staleBadge(`${clubName(s.club)}'s pursuit`, s, 'stale-suitor'),
+              ]),
+            ),
+          )
+        : null,
     );
   }
 
@@ -580,9 +680,11 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
     if ((position.incomingTargets || []).length) {
       lines.push([
         'Targets',
-        list(
-          position.incomingTargets,
-          (t) => `${playerName(t)} (${humanStage(t.stage)}${t.priority ? `, ${t.priority}` : ''})`,
+        joined(
+          position.incomingTargets.map((t) => [
+            `${playerName(t)} (${humanStage(t.stage)}${t.priority ? `, ${t.priority}` : ''})`,
+            staleBadge(`Pursuit of ${playerName(t)}`, t, 'stale-target'),
+          ]),
         ),
       ]);
     }
@@ -621,13 +723,21 @@ import { createSquadClient, StreamRefusedError } from './vendor/squad-client.js'
           t.position ? h('abbr', { class: 'pos', title: POSITION_NAMES[t.position] || t.position }, t.position) : null,
           badge('stage', t.stage, humanStage(t.stage), { 'data-testid': 'stage' }),
           t.priority ? badge('priority', t.priority, `${t.priority} priority`) : null,
+          staleBadge('Pursuit', t, 'stale-target'),
         ),
         facts([
           ['Club', t.currentClub && clubName(t.currentClub)],
           ['Since', t.since],
           [
             'Rivals',
-            (t.rivals || []).map((r) => `${clubName(r.club)} (${humanStage(r.stage)})`).join(', ') || 'none known',
+            (t.rivals || []).length
+              ? joined(
+                  t.rivals.map((r) => [
+                    `${clubName(r.club)} (${humanStage(r.stage)})`,
+                    staleBadge(`${clubName(r.club)}'s pursuit`, r, 'stale-rival'),
+                  ]),
+                )
+              : 'none known',
           ],
           [
             'Valuation',

@@ -222,6 +222,83 @@ describeInBrowser(browserSuiteName, () => {
     await other.close();
     expect(unexpected).toEqual([]);
   }, 30_000);
+
+  it('shows the manager, contract expiries and stale flags on the board of a past day', async () => {
+    const day = '2025-09-30';
+    // an injury reported long before the day with no return expected and no later news (stale after
+    // 60 days), a contract, and an injury reported five days before the day (fresh)
+    const old = await api.client.api.POST('/v1/reports', {
+      body: {
+        reportId: 'dashboard-e2e-cabal-old-injury',
+        source: { name: 'Dashboard test' },
+        publishedOn: '2025-07-01',
+        claims: [
+          { type: 'PlayerInjured', player: 'juan-cabal', injury: 'knee ligament' },
+          { type: 'ContractRecorded', player: 'juan-cabal', club: 'juventus', expiresOn: '2029-06-30' },
+        ],
+      },
+    });
+    expect(old.response.status).toBe(201);
+    const fresh = await api.client.api.POST('/v1/reports', {
+      body: {
+        reportId: 'dashboard-e2e-savona-fresh-injury',
+        source: { name: 'Dashboard test' },
+        publishedOn: addDays(day, -5),
+        claims: [{ type: 'PlayerInjured', player: 'nicolo-savona', injury: 'ankle sprain' }],
+      },
+    });
+    expect(fresh.response.status).toBe(201);
+
+    // what the API says for that day: the page must show the same
+    const params = { path: { club: 'juventus' }, query: { asOf: day } };
+    const club = await api.client.api.GET('/v1/clubs/{club}', { params });
+    expect(club.response.status).toBe(200);
+    const manager = club.data?.manager;
+    expect(manager).toMatchObject({ name: 'Igor Tudor', since: '2025-06-17' });
+    const depth = await api.client.api.GET('/v1/clubs/{club}/squad-depth', { params });
+    expect(depth.response.status).toBe(200);
+    const players = [...(depth.data?.positions ?? []).flatMap((p) => p.players), ...(depth.data?.unpositioned ?? [])];
+    const cabal = players.find((p) => p.player === 'juan-cabal');
+    const savona = players.find((p) => p.player === 'nicolo-savona');
+    expect(cabal).toMatchObject({ status: 'injured', contractExpiresOn: '2029-06-30' });
+    expect(cabal?.injury).toMatchObject({ stale: true, lastNewsOn: '2025-07-01' });
+    expect(savona).toMatchObject({ status: 'injured' });
+    expect(savona?.injury?.stale).toBe(false);
+
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${api.url}/?club=juventus&asOf=${day}`);
+    await page.locator(`${testId('live-indicator')}[data-state="off"]`).waitFor();
+
+    // 1. the manager on that day
+    const managerLine = page.locator(`${testId('board-manager')}:not([hidden])`);
+    await managerLine.waitFor();
+    expect(await managerLine.getByTestId('manager-name').textContent()).toBe(manager?.name);
+    expect(await managerLine.getByTestId('manager-since').textContent()).toContain(`since ${manager?.since}`);
+
+    // 2. the contract expiry, as the API gives it
+    const cabalRow = page.locator(`${testId('player-juan-cabal')}[data-status="injured"]`);
+    await cabalRow.waitFor();
+    expect(await cabalRow.getByTestId('contract').textContent()).toBe(`Contract to ${cabal?.contractExpiresOn}`);
+
+    // 3. the stale injury is flagged with its last news; the fresh one is not
+    const stale = cabalRow.getByTestId('stale-injury');
+    expect(await stale.isVisible()).toBe(true);
+    expect(await stale.textContent()).toContain(`stale · no news since ${cabal?.injury?.lastNewsOn}`);
+    expect(await stale.getAttribute('title')).toContain(`no news since ${cabal?.injury?.lastNewsOn}`);
+    const savonaRow = page.locator(`${testId('player-nicolo-savona')}[data-status="injured"]`);
+    await savonaRow.waitFor();
+    expect(await savonaRow.getByTestId('stale-injury').count()).toBe(0);
+    expect(await page.locator(`${testId('squad-board')} ${testId('stale-injury')}`).count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, `dashboard-${day}-stale-1280x800.png`), fullPage: true });
+
+    // 4. before the appointment, no manager is known
+    await page.getByTestId('as-of').fill('2025-06-16');
+    await page.locator(`${testId('board-manager')}:not([hidden]) ${testId('manager-none')}`).waitFor();
+    expect(await page.locator(testId('board-manager')).textContent()).toContain('No manager known');
+    expect(await page.locator(testId('manager-name')).count()).toBe(0);
+
+    expect(problems).toEqual([]);
+  }, 60_000);
 });
 
 describeInBrowser(`${browserSuiteName}: API keys and the docs page`, () => {
