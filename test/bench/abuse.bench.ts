@@ -3,7 +3,7 @@ import { request, type ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromDay, toDay } from '@squad/projections';
-import { freePort, liveHeapMiB, spawnServer, type BenchServer } from './bench-server';
+import { benchServerEnv, freePort, liveHeapMiB, spawnServer, type BenchServer } from './bench-server';
 import { type Figure, printFigure, printInfo } from './harness';
 
 /**
@@ -180,20 +180,7 @@ function summarize(walls: number[], loops: number[], capped: boolean): Stalls {
 const fmt = (ms: number) => `${ms < 100 ? ms.toFixed(1) : ms.toFixed(0)} ms`;
 
 async function startServer(dir: string, port: number): Promise<BenchServer> {
-  return spawnServer(
-    ['apps/api/src/main.ts'],
-    {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SQLITE_PATH: join(dir, 'squad.db'),
-      READ_MODEL_SNAPSHOT_PATH: 'none',
-      SEED_ON_EMPTY: 'false',
-      LOG_LEVEL: 'warn',
-      API_KEYS: WRITE_KEY,
-      READ_API_KEYS: READ_KEY,
-    },
-    port,
-  );
+  return spawnServer(['apps/api/src/main.ts'], benchServerEnv(port, dir, { write: WRITE_KEY, read: READ_KEY }), port);
 }
 
 async function benchReplayStall(seconds: number): Promise<Figure> {
@@ -350,19 +337,16 @@ async function benchBranchMemory(branches: number): Promise<Figure> {
   const probe = join(dir, 'heap-probe.jsonl');
   const server = await spawnServer(
     ['-r', './test/bench/heap-probe.ts', 'apps/api/src/main.ts'],
-    {
-      HEAP_PROBE_FILE: probe,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SQLITE_PATH: join(dir, 'squad.db'),
-      READ_MODEL_SNAPSHOT_PATH: 'none',
-      SEED_ON_EMPTY: 'false',
-      LOG_LEVEL: 'warn',
-      API_KEYS: WRITE_KEY,
-      READ_API_KEYS: READ_KEY,
-      WRITE_RATE_LIMIT: String(branches * 10),
-      BRANCH_MAX_PER_CLIENT: String(branches),
-    },
+    benchServerEnv(
+      port,
+      dir,
+      { write: WRITE_KEY, read: READ_KEY },
+      {
+        HEAP_PROBE_FILE: probe,
+        WRITE_RATE_LIMIT: String(branches * 10),
+        BRANCH_MAX_PER_CLIENT: String(branches),
+      },
+    ),
     port,
   );
   const club = CLUBS[0];

@@ -75,6 +75,29 @@ export async function spawnServer(
   };
 }
 
+/**
+ * The environment of our service under a bench: on `port`, its embedded store in `dir`, no
+ * snapshot, quiet, write and read keys on; `extra` adds to it or overrides it.
+ */
+export function benchServerEnv(
+  port: number,
+  dir: string,
+  keys: { write: string; read: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SQLITE_PATH: join(dir, 'squad.db'),
+    READ_MODEL_SNAPSHOT_PATH: 'none',
+    SEED_ON_EMPTY: 'false',
+    LOG_LEVEL: 'warn',
+    API_KEYS: keys.write,
+    READ_API_KEYS: keys.read,
+    ...extra,
+  };
+}
+
 /** The server's heap after a full collection (see heap-probe.ts), in MiB. */
 export async function liveHeapMiB(server: BenchServer, probe: string): Promise<number> {
   const lines = () => (existsSync(probe) ? readFileSync(probe, 'utf8').trim().split('\n').filter(Boolean) : []);

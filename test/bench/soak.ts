@@ -4,7 +4,7 @@ import { request, type ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { today } from '@squad/projections';
-import { freePort, liveHeapMiB, spawnServer, type BenchServer } from './bench-server';
+import { benchServerEnv, freePort, liveHeapMiB, spawnServer, type BenchServer } from './bench-server';
 import { type Figure, printFigure, printInfo } from './harness';
 
 /**
@@ -350,20 +350,18 @@ export async function benchSoak(options: SoakOptions): Promise<Figure[]> {
   const probe = join(dir, 'heap-probe.jsonl');
   const server = await spawnServer(
     ['-r', './test/bench/heap-probe.ts', 'apps/api/src/main.ts'],
-    {
-      HEAP_PROBE_FILE: probe,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SQLITE_PATH: join(dir, 'squad.db'),
-      READ_MODEL_SNAPSHOT_PATH: 'none',
-      SEED_ON_EMPTY: 'true',
-      LOG_LEVEL: 'warn',
-      API_KEYS: WRITE_KEY,
-      READ_API_KEYS: READ_KEY,
-      WRITE_RATE_LIMIT: String(writesPerSecond * 60 * 10),
-      // every subscriber here is one client (one key): let them all in
-      LIVE_MAX_CONNECTIONS_PER_CLIENT: String(subscriberCount + 10),
-    },
+    benchServerEnv(
+      port,
+      dir,
+      { write: WRITE_KEY, read: READ_KEY },
+      {
+        HEAP_PROBE_FILE: probe,
+        SEED_ON_EMPTY: 'true',
+        WRITE_RATE_LIMIT: String(writesPerSecond * 60 * 10),
+        // every subscriber here is one client (one key): let them all in
+        LIVE_MAX_CONNECTIONS_PER_CLIENT: String(subscriberCount + 10),
+      },
+    ),
     port,
   );
   const subscribers: Subscriber[] = [];

@@ -17,9 +17,15 @@ export type ApproximateDay<K extends string> = { readonly [P in `${K}Approx`]?: 
  * it is approximate, and gives the window when the source gave one. Nothing when the day is exact.
  */
 export function approximateDay<K extends string>(field: K, data: ValidTime): ApproximateDay<K> {
-  if (data.effectiveOnApprox !== true && data.effectiveBetween === undefined) return {};
-  return {
-    [`${field}Approx`]: true,
-    ...(data.effectiveBetween !== undefined ? { [`${field}Between`]: data.effectiveBetween } : {}),
-  } as ApproximateDay<K>;
+  if (data.effectiveBetween !== undefined)
+    return { [`${field}Approx`]: true, [`${field}Between`]: data.effectiveBetween } as ApproximateDay<K>;
+  return data.effectiveOnApprox === true ? approximateOnly(field) : {};
+}
+
+/** One shared mark per field: every imported move is approximate, and a rebuild files 300,000 of them. */
+const approximateMarks = new Map<string, object>();
+function approximateOnly<K extends string>(field: K): ApproximateDay<K> {
+  let marks = approximateMarks.get(field);
+  if (!marks) approximateMarks.set(field, (marks = Object.freeze({ [`${field}Approx`]: true })));
+  return marks;
 }
