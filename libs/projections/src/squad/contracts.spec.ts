@@ -1,46 +1,5 @@
-import {
-  applyEvent,
-  contractExpiries,
-  emptyReadModel,
-  seasonName,
-  seasonOf,
-  type SquadReadModel,
-  type StoredSquadEvent,
-} from '@squad/projections';
-
-const CANONICAL = 'ledger-main';
-
-interface TestReport {
-  readonly publishedOn: string;
-  readonly claims: readonly ({ type: string; effectiveOn?: string } & Record<string, unknown>)[];
-}
-
-/** The stored events of `reports`, in order, each claim effective on its report's day unless it says otherwise. */
-function modelOf(reports: readonly TestReport[]): SquadReadModel {
-  const model = emptyReadModel(CANONICAL);
-  let position = 1;
-  reports.forEach((report, r) => {
-    report.claims.forEach(({ type, effectiveOn, ...fields }, claimIndex) => {
-      const event: StoredSquadEvent = {
-        type,
-        data: { ...fields, effectiveOn: effectiveOn ?? report.publishedOn },
-        metadata: {
-          reportId: `r${r}`,
-          source: { name: 'Test source' },
-          publishedOn: report.publishedOn,
-          publishedOnApprox: false,
-          claimIndex,
-          claimCount: report.claims.length,
-          reportHash: `hash-r${r}`,
-        },
-        position: BigInt(position++),
-        stream: CANONICAL,
-      };
-      applyEvent(model, event);
-    });
-  });
-  return model;
-}
+import { contractExpiries, seasonName, seasonOf } from '@squad/projections';
+import { modelOf } from '../testing/reports-model';
 
 const registered = (player: string, position: string, club = 'juventus') => ({
   type: 'PlayerRegistered',

@@ -1,54 +1,6 @@
-import type { IsoDate, SourceKind } from '@squad/domain';
-import {
-  applyEvent,
-  emptyReadModel,
-  outgoingCandidates,
-  playerDetail,
-  squadDepth,
-  STALE_AFTER_DAYS,
-  targetList,
-  type SquadReadModel,
-  type StoredSquadEvent,
-} from '@squad/projections';
-
-const CANONICAL = 'ledger-main';
-
-interface TestReport {
-  readonly publishedOn: IsoDate;
-  readonly approx?: boolean;
-  readonly kind?: SourceKind;
-  /** Each claim with its fields; `effectiveOn` defaults to the publication day. */
-  readonly claims: readonly ({ readonly type: string } & Record<string, unknown>)[];
-}
-
-function modelOf(reports: readonly TestReport[]): SquadReadModel {
-  const model = emptyReadModel(CANONICAL);
-  let position = 1;
-  reports.forEach((report, r) => {
-    report.claims.forEach(({ type, ...fields }, claimIndex) => {
-      const event: StoredSquadEvent = {
-        type,
-        data: { effectiveOn: report.publishedOn, ...fields },
-        metadata: {
-          reportId: `r${r}`,
-          source: {
-            name: report.kind === 'data' ? 'Transfermarkt' : 'Tuttojuve',
-            ...(report.kind ? { kind: report.kind } : {}),
-          },
-          publishedOn: report.publishedOn,
-          publishedOnApprox: report.approx ?? false,
-          claimIndex,
-          claimCount: report.claims.length,
-          reportHash: `hash-r${r}`,
-        },
-        position: BigInt(position++),
-        stream: CANONICAL,
-      };
-      applyEvent(model, event);
-    });
-  });
-  return model;
-}
+import type { IsoDate } from '@squad/domain';
+import { outgoingCandidates, playerDetail, squadDepth, STALE_AFTER_DAYS, targetList } from '@squad/projections';
+import { modelOf, type TestReport } from '../testing/reports-model';
 
 const registered = (player: string, club: string, position = 'CB') => ({
   type: 'PlayerRegistered',
