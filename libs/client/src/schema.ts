@@ -1347,7 +1347,7 @@ export interface components {
          * @description How far a club's pursuit of a player went
          * @enum {string}
          */
-        Stage: "monitoring" | "interest" | "talks-requested" | "talks-refused" | "bid" | "signed" | "abandoned";
+        Stage: "monitoring" | "interest" | "talks-requested" | "talks-refused" | "bid" | "signed" | "abandoned" | "lost";
         /** @enum {string} */
         Verdict: "short" | "balanced" | "saturated";
         /**
@@ -1540,6 +1540,25 @@ export interface components {
              */
             onApprox?: true;
             onBetween?: components["schemas"]["DateWindow"];
+        };
+        /** @description The move that lost the pursuit (stage lost): he joined this club while it was open */
+        LostTo: {
+            /** @example juventus */
+            club: string;
+            /**
+             * Format: date
+             * @example 2025-06-17
+             */
+            on: string;
+            /** @description The report it was read in */
+            reportId: string;
+            source: components["schemas"]["Source"];
+            /**
+             * Format: date
+             * @description Record time: when the report was published
+             * @example 2025-06-17
+             */
+            publishedOn: string;
         };
         LastBid: {
             amountEur: number;
@@ -1845,6 +1864,7 @@ export interface components {
             };
             notForSale?: components["schemas"]["NotForSaleStance"];
             lastBid?: components["schemas"]["LastBid"];
+            lostTo?: components["schemas"]["LostTo"];
             valuation?: components["schemas"]["Valuation"];
             contractExpiry?: components["schemas"]["Contract"];
         };
@@ -2353,6 +2373,7 @@ export interface components {
                  */
                 renewalExpectedFrom?: string;
                 lastBid?: components["schemas"]["LastBid"];
+                lostTo?: components["schemas"]["LostTo"];
             }[];
             /** @description The what-if branch read (absent: canonical history) */
             branch?: string;
@@ -3280,6 +3301,7 @@ export type Contract = components['schemas']['Contract'];
 export type Suitor = components['schemas']['Suitor'];
 export type NotForSaleStance = components['schemas']['NotForSaleStance'];
 export type Valuation = components['schemas']['Valuation'];
+export type LostTo = components['schemas']['LostTo'];
 export type LastBid = components['schemas']['LastBid'];
 export type ClaimReference = components['schemas']['ClaimReference'];
 export type DepthCounts = components['schemas']['DepthCounts'];

@@ -310,6 +310,11 @@ const SCHEMAS = {
     'The club that holds him says he is not for sale',
   ),
   Valuation: object({ valueEur: count(), on: day, ...citation }, approximate('on')),
+  LostTo: object(
+    { club: slug, on: day, ...citation },
+    {},
+    'The move that lost the pursuit (stage lost): he joined this club while it was open',
+  ),
   LastBid: object({ amountEur: count(), on: day, rejected: { type: 'boolean' } }, approximate('on')),
   ClaimReference: object(
     {
@@ -436,6 +441,7 @@ const SCHEMAS = {
       ),
       notForSale: ref('NotForSaleStance'),
       lastBid: ref('LastBid'),
+      lostTo: ref('LostTo'),
       valuation: ref('Valuation'),
       contractExpiry: ref('Contract'),
     },
@@ -602,6 +608,7 @@ const SCHEMAS = {
             priority: { type: 'string', enum: [...PRIORITIES] },
             renewalExpectedFrom: day,
             lastBid: ref('LastBid'),
+            lostTo: ref('LostTo'),
           },
         ),
       ),

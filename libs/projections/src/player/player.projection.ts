@@ -34,6 +34,8 @@ export interface PlayerView {
     readonly reason?: string;
     readonly report: ReportInfo;
   } & ApproximateDay<'since'>;
+  /** His latest permanent move: the club he joined, when, and the report of it (it ends other clubs' pursuits). */
+  readonly joined?: { readonly club: Slug; readonly on: IsoDate; readonly report: ReportInfo };
   /** Why he is at no club (after a release or his retirement), and since when. */
   readonly leftFootball?: {
     readonly reason: ReleaseReason | 'retired';
@@ -174,6 +176,7 @@ export function evolvePlayerView(view: PlayerView, event: ProjectedEvent): Playe
       return {
         ...view,
         club: event.data.toClub,
+        joined: { club: event.data.toClub, on, report: event.report },
         loan: undefined,
         loanNews: undefined,
         leftFootball: undefined,

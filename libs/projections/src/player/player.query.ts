@@ -21,8 +21,8 @@ export function playerDetail(source: ReadSource, player: Slug, q: TimeQuery) {
     .filter((pursuit) => pursuit !== undefined && pursuit.stage !== 'none')
     .map((pursuit) => {
       // lastNewsOn: the publication day of its latest report (record time), as wherever staleness is shown
-      const { player: _p, latestReport: _r, lastNewsOn: _valid, ...rest } = pursuit!;
-      return { ...rest, ...pursuitNews(pursuit!, c) };
+      const { player: _p, latestReport: _r, lastNewsOn: _valid, lostTo, ...rest } = pursuit!;
+      return { ...rest, ...(lostTo ? { lostTo: cited(lostTo) } : {}), ...pursuitNews(pursuit!, c) };
     });
   const { outgoing, valuation, notForSale, injury, injuryNews: _i, loan, loanNews: _l, ...rest } = view;
   return {

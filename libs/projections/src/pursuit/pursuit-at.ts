@@ -3,7 +3,8 @@ import { stateAt } from '../history/bitemporal-history';
 import { toDay } from '../history/calendar';
 import { readView, type ReadSource, type ReadView } from '../views/read-view';
 import type { Clocks } from '../views/clocks';
-import { newsOf, STALE_AFTER_DAYS, type News } from '../staleness/staleness';
+import { latestReport, newsOf, STALE_AFTER_DAYS, type News } from '../staleness/staleness';
+import { playerOn } from '../player/player-at';
 import { evolvePursuitView, initialPursuitView, isOpen, type PursuitView } from './pursuit.projection';
 
 /**
@@ -16,7 +17,27 @@ export const TARGET_NEWS_HORIZON_DAYS = 365;
 export function pursuitOn(view: ReadView, club: Slug, player: Slug, c: Clocks): PursuitView | undefined {
   const history = view.pursuitHistory(club, player);
   if (!history) return undefined;
-  return stateAt(history, c.asOf, c.knownAt, initialPursuitView(club, player), evolvePursuitView);
+  const pursuit = stateAt(history, c.asOf, c.knownAt, initialPursuitView(club, player), evolvePursuitView);
+  return isOpen(pursuit.stage) ? lostIfHeLeft(view, pursuit, c) : pursuit;
+}
+
+/**
+ * An open pursuit of a player who has since joined another club is lost, for every club but
+ * the one he joined: its stage says so, with the move (`lostTo`), and it is no longer open (a
+ * bid on him is no bid any more). A move before the pursuit began is where the pursuer went
+ * after him, not a loss.
+ */
+function lostIfHeLeft(view: ReadView, pursuit: PursuitView, c: Clocks): PursuitView {
+  const joined = playerOn(view, pursuit.player, c)?.joined;
+  if (!joined || joined.club === pursuit.club || !pursuit.since || joined.on < pursuit.since) return pursuit;
+  return {
+    ...pursuit,
+    stage: 'lost',
+    lostTo: joined,
+    // the move is the pursuit's latest news
+    lastNewsOn: pursuit.lastNewsOn && pursuit.lastNewsOn > joined.on ? pursuit.lastNewsOn : joined.on,
+    latestReport: latestReport(pursuit.latestReport, joined.report),
+  };
 }
 
 /** Every club that ever pursued the player: the union of his yearly buckets (a few dozen at most). */

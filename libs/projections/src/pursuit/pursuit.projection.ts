@@ -16,6 +16,8 @@ export const STAGES = [
   'bid',
   'signed',
   'abandoned',
+  // he joined another club while it was open (see `pursuitOn`)
+  'lost',
 ] as const;
 export type Stage = (typeof STAGES)[number] | 'none';
 
@@ -28,9 +30,11 @@ const RANK: Record<Stage, number> = {
   bid: 5,
   signed: 7,
   abandoned: 7,
+  lost: 7,
 };
 
-export const isOpen = (stage: Stage) => stage !== 'none' && stage !== 'signed' && stage !== 'abandoned';
+export const isOpen = (stage: Stage) =>
+  stage !== 'none' && stage !== 'signed' && stage !== 'abandoned' && stage !== 'lost';
 
 /** One club's pursuit of one player on one valid day. */
 export interface PursuitView {
@@ -48,6 +52,8 @@ export interface PursuitView {
   readonly renewalExpectedFrom?: IsoDate;
   /** What the renewal depends on: in words, and the club's manager whose staying it hinges on. */
   readonly renewalCondition?: { readonly condition?: string; readonly dependsOnManager?: string };
+  /** The move that ended it, when he joined another club while it was open (stage `lost`). */
+  readonly lostTo?: { readonly club: Slug; readonly on: IsoDate; readonly report: ReportInfo };
   readonly lastBid?: {
     readonly amountEur: number;
     readonly on: IsoDate;

@@ -50,6 +50,8 @@ export function targetList(source: ReadSource, club: Slug, q: TimeQuery): Target
       // the holder's stance, while he is still there
       ...(view?.notForSale && view.notForSale.club === view.club ? { notForSale: cited(view.notForSale) } : {}),
       lastBid: pursuit.lastBid,
+      // he joined another club while it was open: the move that ended it
+      ...(pursuit.lostTo ? { lostTo: cited(pursuit.lostTo) } : {}),
       rivals,
       valuation,
       contractExpiry: view?.contract,
