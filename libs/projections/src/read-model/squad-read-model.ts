@@ -10,7 +10,7 @@ import type { ProjectedEvent, ReportInfo } from './projected-event';
 import { pursuitClubOf, ROUTES, routeOf, type Route } from './routes';
 
 /** Bump when the projections change shape: older snapshots are then rebuilt from the store. */
-export const READ_MODEL_VERSION = 20;
+export const READ_MODEL_VERSION = 21;
 
 /**
  * All read models of the squad planner, as plain data: per-player and per-pursuit histories in
