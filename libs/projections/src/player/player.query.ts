@@ -24,7 +24,8 @@ export function playerDetail(source: ReadSource, player: Slug, q: TimeQuery) {
       const { player: _p, latestReport: _r, lastNewsOn: _valid, lostTo, ...rest } = pursuit!;
       return { ...rest, ...(lostTo ? { lostTo: cited(lostTo) } : {}), ...pursuitNews(pursuit!, c) };
     });
-  const { outgoing, valuation, notForSale, injury, injuryNews: _i, loan, loanNews: _l, ...rest } = view;
+  // `joined` (his latest move) is shown where it matters, as the `lostTo` of other clubs' pursuits
+  const { outgoing, valuation, notForSale, injury, injuryNews: _i, loan, loanNews: _l, joined: _j, ...rest } = view;
   return {
     ...rest,
     ...(injury ? { injury: injuryOf(view, c) } : {}),
