@@ -17,7 +17,7 @@ export function playerDetail(source: ReadSource, player: Slug, q: TimeQuery) {
   // at no club: released or retired says so; a player known only from news (a target) is available
   const status = club ? statusAt(view, club, c.asOfDate).status : view.leftFootball ? 'without-club' : 'available';
   const pursuedBy = [...everyPursuer(model, player)]
-    .map((pursuer) => pursuitOn(model, pursuer, player, c))
+    .map((pursuer) => pursuitOn(model, pursuer, player, c, view))
     .filter((pursuit) => pursuit !== undefined && pursuit.stage !== 'none')
     .map((pursuit) => {
       // lastNewsOn: the publication day of its latest report (record time), as wherever staleness is shown

@@ -5,6 +5,7 @@ import { readView, type ReadSource, type ReadView } from '../views/read-view';
 import type { Clocks } from '../views/clocks';
 import { latestReport, newsOf, STALE_AFTER_DAYS, type News } from '../staleness/staleness';
 import { playerOn } from '../player/player-at';
+import type { PlayerView } from '../player/player.projection';
 import { evolvePursuitView, initialPursuitView, isOpen, type PursuitView } from './pursuit.projection';
 
 /**
@@ -13,12 +14,21 @@ import { evolvePursuitView, initialPursuitView, isOpen, type PursuitView } from 
  */
 export const TARGET_NEWS_HORIZON_DAYS = 365;
 
-/** One club's pursuit of one player on `c.asOf` as known on `c.knownAt`. */
-export function pursuitOn(view: ReadView, club: Slug, player: Slug, c: Clocks): PursuitView | undefined {
+/**
+ * One club's pursuit of one player on `c.asOf` as known on `c.knownAt`. `him`: the player's view
+ * for the same clocks, when the caller has it (else it is folded, for an open pursuit only).
+ */
+export function pursuitOn(
+  view: ReadView,
+  club: Slug,
+  player: Slug,
+  c: Clocks,
+  him?: PlayerView,
+): PursuitView | undefined {
   const history = view.pursuitHistory(club, player);
   if (!history) return undefined;
   const pursuit = stateAt(history, c.asOf, c.knownAt, initialPursuitView(club, player), evolvePursuitView);
-  return isOpen(pursuit.stage) ? lostIfHeLeft(view, pursuit, c) : pursuit;
+  return isOpen(pursuit.stage) ? lostIfHeLeft(pursuit, him ?? playerOn(view, player, c)) : pursuit;
 }
 
 /**
@@ -27,8 +37,8 @@ export function pursuitOn(view: ReadView, club: Slug, player: Slug, c: Clocks): 
  * bid on him is no bid any more). A move before the pursuit began is where the pursuer went
  * after him, not a loss.
  */
-function lostIfHeLeft(view: ReadView, pursuit: PursuitView, c: Clocks): PursuitView {
-  const joined = playerOn(view, pursuit.player, c)?.joined;
+function lostIfHeLeft(pursuit: PursuitView, him: PlayerView | undefined): PursuitView {
+  const joined = him?.joined;
   if (!joined || joined.club === pursuit.club || !pursuit.since || joined.on < pursuit.since) return pursuit;
   return {
     ...pursuit,
@@ -78,10 +88,10 @@ export function pursuitNews(pursuit: PursuitView, c: Clocks): News | undefined {
  * The other clubs pursuing a player on `asOf` (open, current pursuits: a season's buckets), by
  * club slug: a target's rivals, a squad player's suitors.
  */
-export function openPursuersOf(view: ReadView, player: Slug, except: Slug | undefined, c: Clocks) {
+export function openPursuersOf(view: ReadView, player: Slug, except: Slug | undefined, c: Clocks, him?: PlayerView) {
   return [...recentBuckets((year) => view.pursuersIn(player, year), c.asOfDate)]
     .filter((other) => other !== except)
-    .map((other) => ({ club: other, pursuit: pursuitOn(view, other, player, c) }))
+    .map((other) => ({ club: other, pursuit: pursuitOn(view, other, player, c, him) }))
     .filter((rival) => isCurrent(rival.pursuit, c) && isOpen(rival.pursuit.stage))
     .map(({ club, pursuit }) => ({
       club,

@@ -30,7 +30,7 @@ export function targetList(source: ReadSource, club: Slug, q: TimeQuery): Target
   for (const { player, pursuit } of currentPursuits(model, club, c)) {
     const view = playerOn(model, player, c);
     // each rival's club, stage and how old its news is (not its bids: those are its business)
-    const rivals = openPursuersOf(model, player, club, c).map(({ lastBid: _bid, ...rival }) => rival);
+    const rivals = openPursuersOf(model, player, club, c, view).map(({ lastBid: _bid, ...rival }) => rival);
     const valuation = view?.valuation ? valuationOf(view.valuation) : undefined;
     entries.push({
       player,

@@ -60,15 +60,15 @@ export function squadOf(model: ReadView, club: Slug, c: Clocks): SquadMember[] {
         ...ageOn(view, c.asOfDate),
         ...(view.contract && view.contract.club === view.club ? { contractExpiresOn: view.contract.expiresOn } : {}),
         ...(view.captaincy?.club === club ? { captain: true as const } : {}),
-        ...suitors(model, player, club, c),
+        ...suitors(model, view, club, c),
       },
     });
   }
   return out.sort((a, b) => a.entry.player.localeCompare(b.entry.player));
 }
 
-function suitors(model: ReadView, player: Slug, club: Slug, c: Clocks) {
-  const wantedBy = openPursuersOf(model, player, club, c);
+function suitors(model: ReadView, him: PlayerView, club: Slug, c: Clocks) {
+  const wantedBy = openPursuersOf(model, him.player, club, c, him);
   return wantedBy.length > 0 ? { wantedBy } : {};
 }
 
